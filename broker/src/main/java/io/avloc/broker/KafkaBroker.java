@@ -1,0 +1,434 @@
+package io.avloc.broker;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Apache Kafka broker in KRaft mode (combined broker + controller), bound to the
+ * loopback interface. It runs in-process from the Maven Central jars: no Docker, no installation.
+ *
+ * <p>The storage directory is formatted on first start and reused afterwards, so topics and records
+ * survive a restart unless {@link Builder#fresh(boolean)} asks for a wipe.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
+  private static final String HOST = "127.0.0.1";
+
+  private final int port;
+  private final int controllerPort;
+  private final Path dataDir;
+  private final Map<String, String> overrides;
+  private final Duration startTimeout;
+  private final boolean fresh;
+  private KafkaRaftServer server;
+  private boolean closed;
+
+  private KafkaBroker(Builder b) {
+    this.port = b.port;
+    this.controllerPort = b.controllerPort;
+    this.dataDir = b.dataDir.toAbsolutePath().normalize();
+    this.overrides = Map.copyOf(b.overrides);
+    this.startTimeout = b.startTimeout;
+    this.fresh = b.fresh;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** {@code 127.0.0.1:<port>}, the value for {@code bootstrap.servers}. */
+  public String bootstrapServers() {
+    return HOST + ":" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public int controllerPort() {
+    return controllerPort;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /**
+   * Formats the storage if needed, starts the broker and returns once it answers a metadata
+   * request.
+   *
+   * @throws BrokerStartException with a message that says what to change, when a port is busy, the
+   *     data directory is unusable or the broker does not come up in time
+   */
+  public synchronized KafkaBroker start() {
+    if (server != null) {
+      throw new IllegalStateException("broker already started");
+    }
+    requireFreePort(port, "--port");
+    requireFreePort(controllerPort, "--controller-port");
+    if (fresh) {
+      deleteRecursively(dataDir);
+    }
+    Path logDir = prepareDataDir();
+    Properties props = serverProperties(logDir);
+    Path propsFile = dataDir.resolve("server.properties");
+    writeProperties(props, propsFile);
+    // Formatting again would mint a new cluster id that contradicts the stored one.
+    if (!Files.exists(logDir.resolve("meta.properties"))) {
+      format(propsFile);
+    }
+
+    KafkaRaftServer s = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+    try {
+      s.startup();
+    } catch (RuntimeException e) {
+      safeShutdown(s);
+      throw new BrokerStartException("Kafka broker failed to start: " + rootMessage(e), e);
+    }
+    server = s;
+    awaitReady();
+    LOG.info("Kafka broker ready at {} (data in {})", bootstrapServers(), dataDir);
+    return this;
+  }
+
+  /** Blocks until the broker shuts down (after {@link #close()} from another thread). */
+  public void awaitShutdown() {
+    KafkaRaftServer s;
+    synchronized (this) {
+      s = server;
+    }
+    if (s != null) {
+      s.awaitShutdown();
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed || server == null) {
+      closed = true;
+      return;
+    }
+    closed = true;
+    safeShutdown(server);
+    LOG.info("Kafka broker at {} stopped", bootstrapServers());
+  }
+
+  private static void safeShutdown(KafkaRaftServer s) {
+    try {
+      s.shutdown();
+      s.awaitShutdown();
+    } catch (RuntimeException e) {
+      LOG.warn("error while stopping the Kafka broker: {}", e.toString());
+    }
+  }
+
+  private Path prepareDataDir() {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new BrokerStartException(
+          "cannot create the broker data directory "
+              + dataDir
+              + " ("
+              + e
+              + "); pass --data-dir with a writable folder",
+          e);
+    }
+    if (!Files.isDirectory(dataDir) || !Files.isWritable(dataDir)) {
+      throw new BrokerStartException(
+          "the broker data directory "
+              + dataDir
+              + " is not a writable folder; pass --data-dir with a writable folder");
+    }
+    Path probe = dataDir.resolve(".write-probe");
+    try {
+      Files.writeString(probe, "ok");
+      Files.delete(probe);
+    } catch (IOException e) {
+      throw new BrokerStartException(
+          "the broker data directory "
+              + dataDir
+              + " is not writable ("
+              + e.getMessage()
+              + "); pass --data-dir with a writable folder",
+          e);
+    }
+    return dataDir.resolve("kraft-logs");
+  }
+
+  private Properties serverProperties(Path logDir) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("log.dirs", logDir.toString());
+    // A single node: every internal topic must fit on one replica.
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "1");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.num.partitions", "1");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("num.partitions", "1");
+    p.put("default.replication.factor", "1");
+    p.put("min.insync.replicas", "1");
+    p.put("auto.create.topics.enable", "true");
+    p.putAll(overrides);
+    Properties props = new Properties();
+    props.putAll(p);
+    return props;
+  }
+
+  private static void writeProperties(Properties props, Path file) {
+    StringBuilder sb = new StringBuilder("# written by avloc broker on every start\n");
+    props.stringPropertyNames().stream()
+        .sorted()
+        .forEach(k -> sb.append(k).append('=').append(props.getProperty(k)).append('\n'));
+    try {
+      Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void format(Path propsFile) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    String[] args = {
+      "format", "-t", Uuid.randomUuid().toString(), "-c", propsFile.toString(), "--ignore-formatted"
+    };
+    int rc;
+    try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+      rc = StorageTool.execute(args, ps);
+    } catch (RuntimeException e) {
+      throw new BrokerStartException(
+          "formatting the broker storage in "
+              + dataDir
+              + " failed: "
+              + rootMessage(e)
+              + "; start once with --fresh to wipe it",
+          e);
+    }
+    if (rc != 0) {
+      throw new BrokerStartException(
+          "formatting the broker storage in "
+              + dataDir
+              + " failed: "
+              + out.toString(StandardCharsets.UTF_8).trim()
+              + "; start once with --fresh to wipe it");
+    }
+  }
+
+  private void awaitReady() {
+    Map<String, Object> conf =
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+    long deadline = System.nanoTime() + startTimeout.toNanos();
+    Exception last = null;
+    try (Admin admin = Admin.create(conf)) {
+      while (System.nanoTime() < deadline) {
+        try {
+          if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+            return;
+          }
+        } catch (Exception e) {
+          if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+          last = e;
+        }
+        sleep(100);
+      }
+    }
+    close();
+    throw new BrokerStartException(
+        "the Kafka broker did not become ready within "
+            + startTimeout.toSeconds()
+            + " s"
+            + (last == null ? "" : " (last error: " + rootMessage(last) + ")"),
+        last);
+  }
+
+  private static void requireFreePort(int port, String flag) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(false);
+      s.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+    } catch (IOException e) {
+      throw new BrokerStartException(
+          "port "
+              + port
+              + " on "
+              + HOST
+              + " is already in use (is another broker running?); pass "
+              + flag
+              + " to choose another port",
+          e);
+    }
+  }
+
+  /** Returns a port that was free on the loopback interface a moment ago. */
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    // --fresh takes a user-supplied path: never wipe a folder that is not a broker's own.
+    boolean ours =
+        Files.exists(dir.resolve("server.properties")) || Files.exists(dir.resolve("kraft-logs"));
+    try (Stream<Path> entries = Files.list(dir)) {
+      if (!ours && entries.findAny().isPresent()) {
+        throw new BrokerStartException(
+            "refusing to wipe "
+                + dir
+                + ": it is not empty and does not look like a broker data directory"
+                + " (no server.properties or kraft-logs); choose another --data-dir");
+      }
+    } catch (IOException e) {
+      throw new BrokerStartException("cannot read " + dir + ": " + e.getMessage(), e);
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.delete(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+    } catch (IOException | UncheckedIOException e) {
+      throw new BrokerStartException(
+          "cannot wipe the broker data directory " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable r = t;
+    while (r.getCause() != null && r.getCause() != r) {
+      r = r.getCause();
+    }
+    return r.getClass().getSimpleName() + ": " + r.getMessage();
+  }
+
+  /** Configuration of a {@link KafkaBroker}; defaults are Kafka's usual 9092/9093. */
+  public static final class Builder {
+    private int port = 9092;
+    private int controllerPort = 9093;
+    private Path dataDir = Path.of(System.getProperty("user.home"), ".avloc", "broker");
+    private boolean fresh;
+    private final Map<String, String> overrides = new LinkedHashMap<>();
+    private Duration startTimeout = Duration.ofSeconds(60);
+
+    private Builder() {}
+
+    public Builder port(int port) {
+      this.port = checkPort(port, "port");
+      return this;
+    }
+
+    public Builder controllerPort(int port) {
+      this.controllerPort = checkPort(port, "controller port");
+      return this;
+    }
+
+    /** Picks two free loopback ports (for tests and parallel runs). */
+    public Builder freePorts() {
+      this.port = freePort();
+      int c = freePort();
+      while (c == this.port) {
+        c = freePort();
+      }
+      this.controllerPort = c;
+      return this;
+    }
+
+    public Builder dataDir(Path dataDir) {
+      this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+      return this;
+    }
+
+    /** Wipe the data directory before starting. */
+    public Builder fresh(boolean fresh) {
+      this.fresh = fresh;
+      return this;
+    }
+
+    /** Any broker property, e.g. {@code num.partitions}; applied last. */
+    public Builder config(String key, String value) {
+      overrides.put(key, value);
+      return this;
+    }
+
+    public Builder startTimeout(Duration timeout) {
+      this.startTimeout = Objects.requireNonNull(timeout);
+      return this;
+    }
+
+    public KafkaBroker build() {
+      if (port == controllerPort) {
+        throw new IllegalArgumentException(
+            "the broker port and the controller port must differ (both are " + port + ")");
+      }
+      return new KafkaBroker(this);
+    }
+
+    private static int checkPort(int port, String what) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException(what + " must be in 1..65535, got " + port);
+      }
+      return port;
+    }
+  }
+}
