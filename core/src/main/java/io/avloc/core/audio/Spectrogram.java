@@ -116,7 +116,7 @@ public final class Spectrogram {
       density(samples, t, ws);
       double[] p = ws.power;
       for (int f = 0; f < FREQUENCY_BINS; f++) {
-        out[f * frames + t] = (float) (Math.log(p[f] + LOG_OFFSET) / LOG_SCALE);
+        out[f * frames + t] = (float) (NaturalLog.ln(p[f] + LOG_OFFSET) / LOG_SCALE);
       }
     }
   }
