@@ -19,8 +19,8 @@ import org.jtransforms.fft.DoubleFFT_1D;
  *
  * There are {@code T = floor((N - 274) / 238)} frames for N samples ({@link #frameCount}). All of
  * it is computed in double precision; only the final values are rounded to float32, as the papers
- * cast the tensor to float32 before the network. The logarithm is {@link NaturalLog#ln}, within
- * 1e-14 of {@link Math#log} and faster.
+ * cast the tensor to float32 before the network. The logarithm is a table-driven one, within 1e-14
+ * of {@link Math#log} and faster.
  *
  * <p>Differences from scipy: inputs shorter than 512 samples are rejected (scipy would shrink the
  * segment to the input length, with a warning).
