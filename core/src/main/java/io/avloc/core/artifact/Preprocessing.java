@@ -1,5 +1,8 @@
 package io.avloc.core.artifact;
 
+import io.avloc.core.audio.AudioPreprocessor;
+import io.avloc.core.audio.AudioWindows;
+import io.avloc.core.audio.Spectrogram;
 import java.util.List;
 import java.util.Objects;
 
@@ -50,9 +53,21 @@ public record Preprocessing(Audio audio, Image image) {
       int frames,
       double pcmScale) {
 
+    /** The constants of {@link Spectrogram} and {@link AudioPreprocessor}. */
     public static final Audio STANDARD =
         new Audio(
-            16_000, 3.0, 512, 274, "tukey", 0.25, "constant", "density", 1e-7, 12.0, 200, 32767);
+            AudioPreprocessor.SAMPLE_RATE,
+            AudioWindows.WINDOW_SECONDS,
+            Spectrogram.SEGMENT,
+            Spectrogram.OVERLAP,
+            "tukey",
+            Spectrogram.TUKEY_ALPHA,
+            "constant",
+            "density",
+            Spectrogram.LOG_OFFSET,
+            Spectrogram.LOG_SCALE,
+            AudioPreprocessor.FRAMES,
+            32767);
   }
 
   /**
