@@ -24,8 +24,8 @@ import java.util.Map;
  * resnet18} up to {@code layer4} (11,176,512 trainable parameters). DJL's own {@code ResNetV1} with
  * 18 layers is a different network.
  *
- * <p>Input (N, C_in, H, W); output (N, widths[3], h, w) with h = ⌈H/32⌉-ish (exactly H/32 when H is
- * a multiple of 32; see {@link #outputSize(long)}).
+ * <p>Input (N, C_in, H, W); output (N, widths[3], outputSize(H), outputSize(W)), which is H/32 ×
+ * W/32 for multiples of 32 (see {@link #outputSize(long)}).
  */
 public final class ResNet18Trunk extends AbstractBlock {
 
