@@ -62,7 +62,14 @@ class AvLocalizerTest {
     assertThat(paper.visualWidths()).containsExactly(64, 128, 256, 512);
     assertThat(paper.audioWidths()).containsExactly(64, 128, 256, 512);
     assertThat(paper.embeddingDim()).isEqualTo(512);
-    assertThat(Preset.LITE.config().tau()).isEqualTo(0.03f);
+    AvLocalizerConfig lite = Preset.LITE.config();
+    assertThat(lite.imageSize()).isEqualTo(160);
+    assertThat(lite.mapSize()).isEqualTo(5);
+    assertThat(lite.visualWidths()).containsExactly(16, 32, 64, 128);
+    assertThat(lite.audioWidths()).containsExactly(16, 32, 64, 128);
+    assertThat(lite.embeddingDim()).isEqualTo(128);
+    assertThat(lite.spectrogramShape(1)).isEqualTo(new Shape(1, 1, 257, 200));
+    assertThat(lite.tau()).isEqualTo(0.03f);
     assertThat(paper.tau()).isEqualTo(0.03f);
     assertThat(paper.spectrogramShape(1)).isEqualTo(new Shape(1, 1, 257, 200));
     assertThat(Preset.of(" Lite ")).isEqualTo(Preset.LITE);

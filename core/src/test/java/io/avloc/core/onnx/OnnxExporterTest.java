@@ -170,7 +170,7 @@ class OnnxExporterTest {
 
     Parameter stem = net.visualTrunk().torchvisionParameters().get("conv1.weight");
     TensorProto t = init.get("visual.conv1.weight");
-    assertThat(t.getDimsList()).containsExactly(32L, 3L, 7L, 7L);
+    assertThat(t.getDimsList()).containsExactly(16L, 3L, 7L, 7L);
     assertThat(floats(t)).isEqualTo(stem.getArray().toFloatArray());
     Parameter runningVar =
         net.audioTrunk().torchvisionParameters().get("layer4.0.downsample.1.running_var");
