@@ -3,12 +3,16 @@ package io.avloc.core.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +93,25 @@ class ImageNetWeightsTest {
           .as(e.getKey())
           .isEqualTo(file.get(e.getKey()).toFloatArray());
     }
+  }
+
+  @Test
+  void loadedWeightsSurviveATrainersInitialisation() throws Exception {
+    AvLocalizerConfig lite = Preset.LITE.config();
+    AvLocalizer net = Networks.initialized(lite, manager, 1);
+    int[] widths = lite.visualWidths().stream().mapToInt(Integer::intValue).toArray();
+    NDList file = stateDict(TorchvisionResNet18.stateDict(3, widths, false));
+    ImageNetWeights.load(net.visualTrunk(), writeNpz(file));
+
+    try (Model model = Model.newInstance("avloc", "PyTorch")) {
+      model.setBlock(net);
+      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()))) {
+        trainer.initialize(lite.inputShapes(2));
+      }
+    }
+
+    Parameter stem = net.visualTrunk().torchvisionParameters().get("conv1.weight");
+    assertThat(stem.getArray().toFloatArray()).isEqualTo(file.get("conv1.weight").toFloatArray());
   }
 
   @Test
