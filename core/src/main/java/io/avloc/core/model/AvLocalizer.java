@@ -41,6 +41,21 @@ import java.util.List;
  *
  * <p><b>Dropout</b>: FNAC's element-wise dropout on the visual feature map with inverted scaling
  * (survivors × 1/(1−p)), active only when the forward runs in training mode.
+ *
+ * <p><b>Use</b>:
+ *
+ * <pre>{@code
+ * AvLocalizer net = new AvLocalizer(Preset.PAPER);            // or config.withVisualDropout(0.9f)
+ * net.initialize(manager, DataType.FLOAT32, net.config().inputShapes(1));
+ * ImageNetWeights.load(net.visualTrunk(), Path.of("resnet18-imagenet1k-v1.npz"));   // optional
+ * NDList out = net.forward(new ParameterStore(manager, false), new NDList(image, spec), false);
+ * OnnxExporter.write(net, OnnxSignature.dynamic(), Path.of("model.onnx"));
+ * }</pre>
+ *
+ * <p><b>Deviations from METHODS.md</b>: the visual trunk is randomly initialised like the audio one
+ * unless ImageNet weights are loaded; {@code trunc_normal_} is drawn as a normal clipped at ±2
+ * (identical in practice at σ = 0.01); the {@link Preset#LITE} sizes are ours, for CPU training;
+ * the dropout block exists at p = 0 too (an identity), so EZ-VSL and FNAC parameter files match.
  */
 public final class AvLocalizer extends AbstractBlock {
 
