@@ -69,6 +69,30 @@ public final class ModelArtifact {
   }
 
   /**
+   * Loads {@code model.params} into {@code model}, whose block must be an uninitialized or
+   * initialized network of the manifest's preset. DJL only resolves {@code <prefix>-NNNN.params},
+   * so the file is presented to it under that name from a temporary folder.
+   */
+  public void loadParameters(ai.djl.Model model) throws IOException {
+    Path staging = Files.createTempDirectory("avloc-params-");
+    Path link = staging.resolve("model-0000.params");
+    try {
+      try {
+        Files.createSymbolicLink(link, params().toAbsolutePath());
+      } catch (UnsupportedOperationException | IOException e) {
+        Files.copy(params(), link);
+      }
+      model.load(staging, "model");
+    } catch (ai.djl.MalformedModelException e) {
+      throw new InvalidArtifactException(
+          params() + " does not fit the network: " + e.getMessage() + "; re-export the model", e);
+    } finally {
+      Files.deleteIfExists(link);
+      Files.deleteIfExists(staging);
+    }
+  }
+
+  /**
    * Writes an artifact: copies {@code files} (name → source path) into {@code dir}, then writes the
    * manifest with their checksums. {@code model.onnx} and {@code model.params} are required. The
    * directory is written in place; an existing manifest is replaced last, so a reader never sees

@@ -1,0 +1,207 @@
+package io.avloc.core.artifact;
+
+import ai.djl.Model;
+import ai.djl.nn.Parameter;
+import io.avloc.core.model.AvLocalizer;
+import io.avloc.core.model.AvLocalizerConfig;
+import io.avloc.core.onnx.OnnxExporter;
+import io.avloc.core.onnx.OnnxSignature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * Writes an {@link AvLocalizer} as a model artifact: {@code model.params} (DJL parameters, for the
+ * PyTorch engine and for resuming training), {@code model.onnx} (the inference graph with a
+ * symbolic batch N and frame count T, for ONNX Runtime), one fixed-shape graph per requested batch
+ * size, {@code model-b<N>.onnx} (TensorRT 8 wants every dimension fixed), and the manifest.
+ */
+public final class ModelExporter {
+
+  /** Deviations from the reference code that every avloc model shares. */
+  public static final List<String> STANDARD_DEVIATIONS =
+      List.of(
+          "audio is resampled to 16 kHz with a Kaiser-windowed sinc before the spectrogram; the"
+              + " reference code keeps each file's native rate",
+          "test-time images are resized with avloc's PIL-compatible antialiased bicubic",
+          "simmap is the own-pair cosine similarity, not divided by tau (min-max normalization"
+              + " makes the scale irrelevant for localization)");
+
+  /** Default fixed batch sizes exported for TensorRT. */
+  public static final List<Integer> DEFAULT_FIXED_BATCHES = List.of(1, 8);
+
+  private ModelExporter() {}
+
+  /**
+   * What to record about the model beyond its network.
+   *
+   * @param name model name (no '@')
+   * @param version model version (no '@')
+   * @param method {@code ezvsl}, {@code marginnce}, {@code fnac}, or {@code random} for an
+   *     untrained network
+   * @param training data, command, seed, hyper-parameters; {@code null} for an untrained model
+   * @param metrics evaluation results; may be empty
+   * @param deviations deviations beyond {@link #STANDARD_DEVIATIONS}
+   * @param fixedBatches batch sizes of the fixed-shape ONNX graphs
+   */
+  public record Description(
+      String name,
+      String version,
+      String method,
+      Map<String, Object> training,
+      Map<String, Double> metrics,
+      List<String> deviations,
+      List<Integer> fixedBatches) {
+
+    public Description {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(version, "version");
+      Objects.requireNonNull(method, "method");
+      metrics = metrics == null ? Map.of() : metrics;
+      deviations = deviations == null ? List.of() : List.copyOf(deviations);
+      fixedBatches = fixedBatches == null ? DEFAULT_FIXED_BATCHES : List.copyOf(fixedBatches);
+      if (fixedBatches.stream().anyMatch(b -> b == null || b <= 0)) {
+        throw new IllegalArgumentException("fixed batch sizes must be positive: " + fixedBatches);
+      }
+    }
+
+    /** An untrained (randomly initialised) model. */
+    public static Description untrained(String name, String version, long seed) {
+      return new Description(
+          name,
+          version,
+          "random",
+          Map.of("data", "none (random initialisation)", "seed", seed),
+          Map.of(),
+          List.of(),
+          DEFAULT_FIXED_BATCHES);
+    }
+  }
+
+  /** Exports {@code net} (initialized, on any DJL engine) to {@code dir}. */
+  public static ModelArtifact export(AvLocalizer net, Description description, Path dir)
+      throws IOException {
+    AvLocalizerConfig config = net.config();
+    Files.createDirectories(dir);
+    Path staging = Files.createTempDirectory(dir, ".export-");
+    try {
+      Map<String, Path> files = new LinkedHashMap<>();
+      files.put(ModelArtifact.PARAMS, saveParams(net, staging));
+      Path onnx = staging.resolve(ModelArtifact.ONNX);
+      OnnxExporter.write(net, OnnxSignature.dynamic(), onnx);
+      files.put(ModelArtifact.ONNX, onnx);
+      for (int batch : description.fixedBatches()) {
+        String name = fixedBatchFile(batch);
+        Path file = staging.resolve(name);
+        OnnxExporter.write(net, OnnxSignature.fixed(batch, config.frames()), file);
+        files.put(name, file);
+      }
+      List<String> deviations = new ArrayList<>(STANDARD_DEVIATIONS);
+      deviations.addAll(description.deviations());
+      ModelManifest manifest =
+          new ModelManifest(
+              ModelManifest.FORMAT_VERSION,
+              description.name(),
+              description.version(),
+              description.method(),
+              config.name(),
+              Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+              inputs(config),
+              outputs(config),
+              network(config),
+              Preprocessing.standard(config.imageSize()),
+              description.training(),
+              description.metrics(),
+              deviations,
+              null);
+      return ModelArtifact.write(dir, manifest, files);
+    } finally {
+      deleteTree(staging);
+    }
+  }
+
+  /** File name of the fixed-shape graph for a batch size. */
+  public static String fixedBatchFile(int batch) {
+    return "model-b" + batch + ".onnx";
+  }
+
+  /** The dynamic graph's inputs: {@code image} [N,3,S,S], {@code spectrogram} [N,1,F,T]. */
+  public static Map<String, TensorSpec> inputs(AvLocalizerConfig c) {
+    Map<String, TensorSpec> m = new LinkedHashMap<>();
+    m.put(
+        AvLocalizer.INPUT_NAMES.get(0),
+        TensorSpec.of(OnnxSignature.BATCH_PARAM, 3, c.imageSize(), c.imageSize()));
+    m.put(
+        AvLocalizer.INPUT_NAMES.get(1),
+        TensorSpec.of(OnnxSignature.BATCH_PARAM, 1, c.frequencyBins(), OnnxSignature.FRAMES_PARAM));
+    return m;
+  }
+
+  /** The dynamic graph's outputs: simmap [N,h,w], audio_emb [N,D], visual_map [N,D,h,w]. */
+  public static Map<String, TensorSpec> outputs(AvLocalizerConfig c) {
+    int h = c.mapSize();
+    Map<String, TensorSpec> m = new LinkedHashMap<>();
+    String n = OnnxSignature.BATCH_PARAM;
+    m.put(AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.SIMMAP), TensorSpec.of(n, h, h));
+    m.put(AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.AUDIO_EMB), TensorSpec.of(n, c.embeddingDim()));
+    m.put(
+        AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.VISUAL_MAP),
+        TensorSpec.of(n, c.embeddingDim(), h, h));
+    return m;
+  }
+
+  private static Map<String, Object> network(AvLocalizerConfig c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("architecture", "AvLocalizer: ResNet-18 visual and audio trunks (torchvision layout)");
+    m.put("imageSize", c.imageSize());
+    m.put("mapSize", c.mapSize());
+    m.put("visualWidths", c.visualWidths());
+    m.put("audioWidths", c.audioWidths());
+    m.put("embeddingDim", c.embeddingDim());
+    m.put("tau", c.tau());
+    m.put("visualDropout", c.visualDropout());
+    m.put("frequencyBins", c.frequencyBins());
+    m.put("frames", c.frames());
+    m.put("onnxOpset", OnnxExporter.OPSET);
+    return m;
+  }
+
+  private static Path saveParams(AvLocalizer net, Path staging) throws IOException {
+    Parameter any = net.getParameters().valueAt(0);
+    String engine = any.getArray().getManager().getEngine().getEngineName();
+    Path djlDir = Files.createDirectories(staging.resolve("djl"));
+    try (Model model = Model.newInstance("model", engine)) {
+      model.setBlock(net);
+      model.save(djlDir, "model");
+    }
+    // DJL names the file model-0000.params; the artifact contract says model.params
+    // (ModelArtifact.loadParameters presents it back to DJL under DJL's name).
+    try (Stream<Path> written = Files.list(djlDir)) {
+      Path params =
+          written
+              .filter(p -> p.getFileName().toString().endsWith(".params"))
+              .findFirst()
+              .orElseThrow(() -> new IOException("DJL wrote no .params file in " + djlDir));
+      return Files.move(params, staging.resolve(ModelArtifact.PARAMS));
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
