@@ -52,95 +52,226 @@ public final class BicubicResizer {
    */
   public static RgbImage resize(RgbImage src, int width, int height) {
     Objects.requireNonNull(src, "src");
+    checkSize(width, height);
+    if (width == src.width() && height == src.height()) {
+      return src;
+    }
+    byte[] out = new byte[width * height * 3];
+    resample(
+        src,
+        width,
+        height,
+        (c, y, values, from) -> {
+          for (int x = 0, o = y * width * 3 + c; x < width; x++, o += 3) {
+            out[o] = (byte) values[from + x];
+          }
+        });
+    return new RgbImage(width, height, out);
+  }
+
+  /**
+   * Resizes {@code src} to {@code width}×{@code height} and writes it normalized, in CHW order,
+   * into {@code dst} from {@code offset}: the same values as {@code normalizer.toChw(resize(src,
+   * width, height))} without the intermediate image.
+   */
+  static void resizeToChw(
+      RgbImage src, int width, int height, ImageNormalizer normalizer, float[] dst, int offset) {
+    Objects.requireNonNull(src, "src");
+    checkSize(width, height);
+    int plane = width * height;
+    Objects.checkFromIndexSize(offset, 3 * plane, dst.length);
+    resample(
+        src,
+        width,
+        height,
+        (c, y, values, from) -> {
+          float[] table = normalizer.table(c);
+          for (int x = 0, o = offset + c * plane + y * width; x < width; x++, o++) {
+            dst[o] = table[values[from + x]];
+          }
+        });
+  }
+
+  private static void checkSize(int width, int height) {
     if (width < 1 || height < 1) {
       throw new IllegalArgumentException(
           "target size must be at least 1x1, got " + width + "x" + height);
     }
-    boolean horizontal = width != src.width();
-    boolean vertical = height != src.height();
-    if (!horizontal && !vertical) {
-      return src;
-    }
-    Weights rows = weights(src.height(), height);
-    if (!horizontal) {
-      return new RgbImage(width, height, vertical(src.pixels(), width, rows, 0));
-    }
-    Weights cols = weights(src.width(), width);
-    // Only the input rows the vertical pass will read need a horizontal pass.
-    int firstRow = vertical ? rows.start[0] : 0;
-    int lastRow = vertical ? rows.start[height - 1] + rows.count[height - 1] : src.height();
-    byte[] wide = horizontal(src, cols, firstRow, lastRow);
-    if (!vertical) {
-      return new RgbImage(width, height, wide);
-    }
-    return new RgbImage(width, height, vertical(wide, width, rows, firstRow));
   }
 
-  /** Horizontal pass over input rows [firstRow, lastRow): returns (lastRow − firstRow) rows. */
-  private static byte[] horizontal(RgbImage src, Weights cols, int firstRow, int lastRow) {
-    byte[] in = src.pixels();
-    int inStride = src.width() * 3;
-    int outWidth = cols.outSize;
-    int taps = cols.taps;
-    int[] start = cols.start;
-    int[] count = cols.count;
-    int[] k = cols.fixed;
-    byte[] out = new byte[(lastRow - firstRow) * outWidth * 3];
-    int o = 0;
-    for (int y = firstRow; y < lastRow; y++) {
-      int row = y * inStride;
-      for (int x = 0; x < outWidth; x++) {
-        int r = HALF;
-        int g = HALF;
-        int b = HALF;
-        int p = row + start[x] * 3;
-        int kb = x * taps;
-        for (int t = 0, n = count[x]; t < n; t++, p += 3) {
-          int w = k[kb + t];
-          r += (in[p] & 0xff) * w;
-          g += (in[p + 1] & 0xff) * w;
-          b += (in[p + 2] & 0xff) * w;
-        }
-        out[o++] = clip8(r);
-        out[o++] = clip8(g);
-        out[o++] = clip8(b);
-      }
-    }
-    return out;
+  /** Receives one output row of one channel: {@code values[from .. from + width)}, 0..255. */
+  private interface RowSink {
+    void row(int channel, int y, int[] values, int from);
   }
 
   /**
-   * Vertical pass. {@code in} holds rows of {@code width} RGB pixels, the first being input row
-   * {@code rowOffset}; accumulates whole rows at a time, which gives the same integer sums as
-   * pixel-by-pixel order.
+   * Both passes, on planar int copies of the channels so that every inner loop runs over contiguous
+   * memory (which the JIT vectorizes): the horizontal pass reads the input transposed (one array
+   * run per input column) and accumulates whole columns; the vertical pass accumulates whole rows.
+   * The integer sums, roundings and clamps are those of the per-pixel definition.
    */
-  private static byte[] vertical(byte[] in, int width, Weights rows, int rowOffset) {
-    int stride = width * 3;
-    int outHeight = rows.outSize;
-    int taps = rows.taps;
-    byte[] out = new byte[outHeight * stride];
-    int[] acc = new int[stride];
-    for (int y = 0; y < outHeight; y++) {
-      java.util.Arrays.fill(acc, HALF);
-      int first = rows.start[y] - rowOffset;
-      for (int t = 0, n = rows.count[y]; t < n; t++) {
-        int w = rows.fixed[y * taps + t];
-        int p = (first + t) * stride;
-        for (int i = 0; i < stride; i++) {
-          acc[i] += (in[p + i] & 0xff) * w;
+  private static void resample(RgbImage src, int outWidth, int outHeight, RowSink sink) {
+    int inWidth = src.width();
+    int inHeight = src.height();
+    boolean horizontal = outWidth != inWidth;
+    boolean vertical = outHeight != inHeight;
+    Weights rows = vertical ? weights(inHeight, outHeight) : null;
+    // Only the input rows the vertical pass will read need a horizontal pass.
+    int firstRow = vertical ? rows.start[0] : 0;
+    int lastRow = vertical ? rows.start[outHeight - 1] + rows.count[outHeight - 1] : inHeight;
+    int n = lastRow - firstRow;
+    Scratch scratch = Scratch.LOCAL.get();
+    int[] acc = scratch.acc(Math.max(n, outWidth));
+    // mid: the horizontally resized rows, planar: mid[(c * n + y) * outWidth + x]
+    int[] mid = scratch.mid(3 * n * outWidth);
+    if (horizontal) {
+      int[] columns = scratch.columns(3 * inWidth * n);
+      transposeToColumns(src, firstRow, n, columns);
+      horizontalPass(columns, inWidth, n, weights(inWidth, outWidth), mid, acc);
+    } else {
+      deinterleaveRows(src, firstRow, n, mid);
+    }
+    for (int c = 0; c < 3; c++) {
+      int channel = c * n * outWidth;
+      if (!vertical) {
+        for (int y = 0; y < outHeight; y++) {
+          sink.row(c, y, mid, channel + y * outWidth);
         }
+        continue;
       }
-      int o = y * stride;
-      for (int i = 0; i < stride; i++) {
-        out[o + i] = clip8(acc[i]);
+      for (int y = 0; y < outHeight; y++) {
+        int k = y * rows.taps;
+        int first = channel + (rows.start[y] - firstRow) * outWidth;
+        accumulate(acc, outWidth, mid, first, outWidth, rows.fixed, k, rows.count[y]);
+        for (int x = 0; x < outWidth; x++) {
+          acc[x] = clip8(acc[x]);
+        }
+        sink.row(c, y, acc, 0);
       }
     }
-    return out;
   }
 
-  private static byte clip8(int sum) {
+  /** columns[(c * width + x) * n + y] = sample (x, firstRow + y, c), for y in [0, n). */
+  private static void transposeToColumns(RgbImage src, int firstRow, int n, int[] columns) {
+    byte[] in = src.pixels();
+    int width = src.width();
+    int plane = width * n;
+    final int block = 16; // rows per sweep: keeps the written column runs in cache
+    for (int y0 = 0; y0 < n; y0 += block) {
+      int y1 = Math.min(y0 + block, n);
+      for (int x = 0; x < width; x++) {
+        int col = x * n;
+        for (int y = y0; y < y1; y++) {
+          int p = ((firstRow + y) * width + x) * 3;
+          columns[col + y] = in[p] & 0xff;
+          columns[plane + col + y] = in[p + 1] & 0xff;
+          columns[2 * plane + col + y] = in[p + 2] & 0xff;
+        }
+      }
+    }
+  }
+
+  /** mid[(c * n + y) * width + x] = sample (x, firstRow + y, c). */
+  private static void deinterleaveRows(RgbImage src, int firstRow, int n, int[] mid) {
+    byte[] in = src.pixels();
+    int width = src.width();
+    int plane = width * n;
+    for (int y = 0; y < n; y++) {
+      for (int x = 0, p = (firstRow + y) * width * 3; x < width; x++, p += 3) {
+        int o = y * width + x;
+        mid[o] = in[p] & 0xff;
+        mid[plane + o] = in[p + 1] & 0xff;
+        mid[2 * plane + o] = in[p + 2] & 0xff;
+      }
+    }
+  }
+
+  private static void horizontalPass(
+      int[] columns, int inWidth, int n, Weights cols, int[] mid, int[] acc) {
+    int outWidth = cols.outSize;
+    for (int c = 0; c < 3; c++) {
+      int channel = c * inWidth * n;
+      int out = c * n * outWidth;
+      for (int x = 0; x < outWidth; x++) {
+        int first = channel + cols.start[x] * n;
+        accumulate(acc, n, columns, first, n, cols.fixed, x * cols.taps, cols.count[x]);
+        for (int y = 0, o = out + x; y < n; y++, o += outWidth) {
+          mid[o] = clip8(acc[y]);
+        }
+      }
+    }
+  }
+
+  /**
+   * acc[i] = HALF + Σ_t weights[k + t] · src[first + t · stride + i] for i in [0, length): the
+   * weighted sum of {@code taps} runs of {@code length} values, {@code stride} apart. Four runs per
+   * sweep, so the accumulator is loaded and stored a quarter as often.
+   */
+  private static void accumulate(
+      int[] acc, int length, int[] src, int first, int stride, int[] weights, int k, int taps) {
+    java.util.Arrays.fill(acc, 0, length, HALF);
+    int t = 0;
+    for (; t + 4 <= taps; t += 4) {
+      int w0 = weights[k + t];
+      int w1 = weights[k + t + 1];
+      int w2 = weights[k + t + 2];
+      int w3 = weights[k + t + 3];
+      int s0 = first + t * stride;
+      int s1 = s0 + stride;
+      int s2 = s1 + stride;
+      int s3 = s2 + stride;
+      for (int i = 0; i < length; i++) {
+        acc[i] += src[s0 + i] * w0 + src[s1 + i] * w1 + src[s2 + i] * w2 + src[s3 + i] * w3;
+      }
+    }
+    for (; t < taps; t++) {
+      int w = weights[k + t];
+      int s = first + t * stride;
+      for (int i = 0; i < length; i++) {
+        acc[i] += src[s + i] * w;
+      }
+    }
+  }
+
+  /** 0..255 from a fixed-point sum: shift out the fraction, clamp the ringing of the kernel. */
+  private static int clip8(int sum) {
     int v = sum >> PRECISION_BITS;
-    return (byte) (v < 0 ? 0 : Math.min(v, 255));
+    return v < 0 ? 0 : Math.min(v, 255);
+  }
+
+  /**
+   * Per-thread working arrays, reused across calls so that a stream of frames does not allocate
+   * megabytes per frame. Arrays above {@link #MAX_RETAINED} ints are allocated per call instead of
+   * being kept.
+   */
+  private static final class Scratch {
+    static final int MAX_RETAINED = 4 << 20; // 16 MiB per array
+    static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+
+    private final int[][] slots = {new int[0], new int[0], new int[0]};
+
+    int[] columns(int size) {
+      return slot(0, size);
+    }
+
+    int[] mid(int size) {
+      return slot(1, size);
+    }
+
+    int[] acc(int size) {
+      return slot(2, size);
+    }
+
+    private int[] slot(int slot, int size) {
+      if (slots[slot].length >= size) {
+        return slots[slot];
+      }
+      int[] array = new int[size];
+      if (size <= MAX_RETAINED) {
+        slots[slot] = array;
+      }
+      return array;
+    }
   }
 
   /** The resampling weights of one axis, from {@code inSize} samples to {@code outSize}. */

@@ -2,6 +2,8 @@ package io.avloc.core.image;
 
 import io.avloc.core.image.ImageDecodeException.Problem;
 import io.avloc.core.media.ImageFormat;
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
@@ -11,6 +13,7 @@ import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferUShort;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -19,13 +22,17 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -56,7 +63,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * case. CMYK and YCCK JPEGs are rejected ({@link Problem#UNSUPPORTED}); PIL would convert them.
  *
  * <p>Only the raster is read (no per-pixel {@code getRGB}, which would also apply colour conversion
- * to linear-gray and ICC images). Thread-safe: every call uses its own reader.
+ * to linear-gray and ICC images); plain 8-bit RGB is decoded straight into the output array.
+ * Thread-safe: each thread keeps its own JPEG and PNG reader.
  */
 public final class ImageDecoder {
 
@@ -65,6 +73,21 @@ public final class ImageDecoder {
    * (twice {@code Image.MAX_IMAGE_PIXELS}).
    */
   public static final long MAX_PIXELS = 2L * 89_478_485L;
+
+  private static final ComponentColorModel RGB8 =
+      new ComponentColorModel(
+          ColorSpace.getInstance(ColorSpace.CS_sRGB),
+          false,
+          false,
+          Transparency.OPAQUE,
+          DataBuffer.TYPE_BYTE);
+
+  /**
+   * One reader per format and thread, reused: creating a codec per frame costs about as much as
+   * decoding a small frame.
+   */
+  private static final ThreadLocal<Map<ImageFormat, ImageReader>> READERS =
+      ThreadLocal.withInitial(() -> new EnumMap<>(ImageFormat.class));
 
   private ImageDecoder() {}
 
@@ -108,35 +131,50 @@ public final class ImageDecoder {
               + (bytes.length == 0 ? " is empty" : " starts with neither the JPEG nor the PNG")
               + " signature; supply a JPEG or PNG file (re-encode other formats first)");
     }
-    ImageReader reader = newReader(format);
+    Map<ImageFormat, ImageReader> readers = READERS.get();
+    ImageReader reader = readers.computeIfAbsent(format, ImageDecoder::newReader);
     List<String> warnings = new ArrayList<>();
     reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+    boolean reusable = false;
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       reader.setInput(in, true, true);
-      long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-      if (pixels > MAX_PIXELS) {
+      int width = reader.getWidth(0);
+      int height = reader.getHeight(0);
+      if ((long) width * height > MAX_PIXELS) {
         throw new ImageDecodeException(
             Problem.UNSUPPORTED,
             what
                 + " is "
-                + reader.getWidth(0)
+                + width
                 + "x"
-                + reader.getHeight(0)
+                + height
                 + " pixels, over the limit of "
                 + MAX_PIXELS
                 + "; downscale it before use");
       }
-      BufferedImage image = reader.read(0);
+      RgbImage decoded;
+      if (isPlainRgb8(reader.getRawImageType(0))) {
+        // Let the codec write straight into RGB-ordered bytes: no second copy.
+        byte[] pixels = new byte[Math.multiplyExact(Math.multiplyExact(width, height), 3)];
+        ImageReadParam param = reader.getDefaultReadParam();
+        param.setDestination(rgbView(pixels, width, height));
+        reader.read(0, param);
+        decoded = new RgbImage(width, height, pixels);
+      } else {
+        decoded = toRgb(reader.read(0));
+      }
       for (String w : warnings) {
         if (isTruncation(w)) {
           throw truncated(what, w, null);
         }
       }
-      return toRgb(image);
+      reusable = true;
+      return decoded;
     } catch (IIOException e) {
       throw classify(what, format, e, warnings);
     } catch (IOException | RuntimeException e) {
       if (e instanceof ImageDecodeException d) {
+        reusable = true; // rejected by a check of ours, not by the codec
         throw d;
       }
       if (e instanceof EOFException) {
@@ -147,8 +185,47 @@ public final class ImageDecoder {
           what + " is a damaged " + name(format) + ": " + e + "; re-extract or re-encode it",
           e);
     } finally {
-      reader.dispose();
+      if (reusable) {
+        reader.reset(); // drops the input and the listener, keeps the codec's native state
+      } else {
+        readers.remove(format); // a codec that failed mid-stream is not trusted again
+        reader.dispose();
+      }
     }
+  }
+
+  /**
+   * 8-bit, 3-channel sRGB without alpha (baseline colour JPEG, RGB PNG): the codec's own output
+   * needs no conversion, so it can be written into any band order. Grayscale, palette, ICC-tagged
+   * and 16-bit images take the general path.
+   */
+  private static boolean isPlainRgb8(ImageTypeSpecifier type) {
+    if (type == null) {
+      return false;
+    }
+    ColorModel cm = type.getColorModel();
+    return cm instanceof ComponentColorModel
+        && cm.getColorSpace().isCS_sRGB()
+        && cm.getNumComponents() == 3
+        && !cm.hasAlpha()
+        && cm.getTransferType() == DataBuffer.TYPE_BYTE
+        && cm.getComponentSize(0) == 8
+        && cm.getComponentSize(1) == 8
+        && cm.getComponentSize(2) == 8;
+  }
+
+  /** A BufferedImage over {@code pixels} in {@link RgbImage}'s layout (interleaved R, G, B). */
+  private static BufferedImage rgbView(byte[] pixels, int width, int height) {
+    WritableRaster raster =
+        Raster.createInterleavedRaster(
+            new DataBufferByte(pixels, pixels.length),
+            width,
+            height,
+            width * 3,
+            3,
+            new int[] {0, 1, 2},
+            null);
+    return new BufferedImage(RGB8, raster, false, null);
   }
 
   /**

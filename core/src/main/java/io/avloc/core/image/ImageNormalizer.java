@@ -51,6 +51,11 @@ public final class ImageNormalizer {
     return table[c][value];
   }
 
+  /** The 256 normalized values of channel {@code c}, indexed by the 8-bit sample (not a copy). */
+  float[] table(int c) {
+    return table[c];
+  }
+
   /** The whole image as a new {@code float[3 * H * W]} in CHW order. */
   public float[] toChw(RgbImage image) {
     float[] out = new float[3 * image.width() * image.height()];

@@ -62,7 +62,7 @@ public final class ImagePreprocessor {
 
   /** Writes {@code 3 * size * size} floats (CHW) into {@code dst} from {@code offset}. */
   public void preprocess(RgbImage image, float[] dst, int offset) {
-    normalizer.toChw(resize(image), 0, 0, size, size, false, dst, offset);
+    BicubicResizer.resizeToChw(image, size, size, normalizer, dst, offset);
   }
 
   /** The resized 8-bit image (size×size) before normalization. */

@@ -134,6 +134,18 @@ class ImageDecoderTest {
   }
 
   @Test
+  void decodesNormallyAfterRejectingDamagedImages() {
+    byte[] jpeg = ImageFixtures.photoJpeg();
+    byte[] damaged = jpeg.clone();
+    Arrays.fill(damaged, 20, 600, (byte) 0x55);
+
+    for (byte[] bad : new byte[][] {damaged, Arrays.copyOf(jpeg, jpeg.length / 2)}) {
+      assertThatThrownBy(() -> ImageDecoder.decode(bad)).isInstanceOf(ImageDecodeException.class);
+      assertThat(ImageDecoder.decode(jpeg).pixels()).isEqualTo(ImageFixtures.photo().pixels());
+    }
+  }
+
+  @Test
   void rejectsCmykJpegsAndSaysToReencodeAsRgb() {
     byte[] cmyk = ImageFixtures.bytes("modes/cmyk.jpg");
 
