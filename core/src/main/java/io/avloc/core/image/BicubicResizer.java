@@ -61,9 +61,9 @@ public final class BicubicResizer {
         src,
         width,
         height,
-        (c, y, values, from) -> {
+        (c, y, values) -> {
           for (int x = 0, o = y * width * 3 + c; x < width; x++, o += 3) {
-            out[o] = (byte) values[from + x];
+            out[o] = (byte) values[x];
           }
         });
     return new RgbImage(width, height, out);
@@ -84,10 +84,10 @@ public final class BicubicResizer {
         src,
         width,
         height,
-        (c, y, values, from) -> {
+        (c, y, values) -> {
           float[] table = normalizer.table(c);
           for (int x = 0, o = offset + c * plane + y * width; x < width; x++, o++) {
-            dst[o] = table[values[from + x]];
+            dst[o] = table[values[x]];
           }
         });
   }
@@ -99,16 +99,18 @@ public final class BicubicResizer {
     }
   }
 
-  /** Receives one output row of one channel: {@code values[from .. from + width)}, 0..255. */
+  /** Receives one output row of one channel: {@code values[0 .. width)}, each 0..255. */
   private interface RowSink {
-    void row(int channel, int y, int[] values, int from);
+    void row(int channel, int y, int[] values);
   }
 
   /**
-   * Both passes, on planar int copies of the channels so that every inner loop runs over contiguous
-   * memory (which the JIT vectorizes): the horizontal pass reads the input transposed (one array
-   * run per input column) and accumulates whole columns; the vertical pass accumulates whole rows.
-   * The integer sums, roundings and clamps are those of the per-pixel definition.
+   * Both passes, on planar int copies of the channels laid out so that every inner loop is {@code
+   * acc[i] += run[i] * w} over whole arrays, which the JIT vectorizes (it does not when the runs
+   * are slices of one array at variable offsets). The horizontal pass therefore reads the input
+   * transposed, one array per input column and channel, and accumulates whole columns; the vertical
+   * pass accumulates whole rows. The integer sums, roundings and clamps are those of the per-pixel
+   * definition, so the result is unchanged.
    */
   private static void resample(RgbImage src, int outWidth, int outHeight, RowSink sink) {
     int inWidth = src.width();
@@ -122,155 +124,180 @@ public final class BicubicResizer {
     int n = lastRow - firstRow;
     Scratch scratch = Scratch.LOCAL.get();
     int[] acc = scratch.acc(Math.max(n, outWidth));
-    // mid: the horizontally resized rows, planar: mid[(c * n + y) * outWidth + x]
-    int[] mid = scratch.mid(3 * n * outWidth);
+    // The horizontally resized rows: mid[c * n + y][x], y counted from firstRow.
+    int[][] mid = scratch.arrays(Scratch.ROWS, 3 * n, outWidth);
     if (horizontal) {
-      int[] columns = scratch.columns(3 * inWidth * n);
+      // columns[c * inWidth + x][y] = input sample (x, firstRow + y, c)
+      int[][] columns = scratch.arrays(Scratch.COLUMNS, 3 * inWidth, n);
       transposeToColumns(src, firstRow, n, columns);
-      horizontalPass(columns, inWidth, n, weights(inWidth, outWidth), mid, acc);
+      // the horizontal pass writes columns too: wide[c * outWidth + x][y]
+      int[][] wide = scratch.arrays(Scratch.WIDE, 3 * outWidth, n);
+      Weights cols = weights(inWidth, outWidth);
+      for (int c = 0; c < 3; c++) {
+        for (int x = 0; x < outWidth; x++) {
+          int[] out = wide[c * outWidth + x];
+          accumulate(
+              out,
+              n,
+              columns,
+              c * inWidth + cols.start[x],
+              cols.fixed,
+              x * cols.taps,
+              cols.count[x]);
+          clip8(out, n);
+        }
+      }
+      transposeToRows(wide, outWidth, n, mid);
     } else {
       deinterleaveRows(src, firstRow, n, mid);
     }
     for (int c = 0; c < 3; c++) {
-      int channel = c * n * outWidth;
-      if (!vertical) {
-        for (int y = 0; y < outHeight; y++) {
-          sink.row(c, y, mid, channel + y * outWidth);
-        }
-        continue;
-      }
       for (int y = 0; y < outHeight; y++) {
-        int k = y * rows.taps;
-        int first = channel + (rows.start[y] - firstRow) * outWidth;
-        accumulate(acc, outWidth, mid, first, outWidth, rows.fixed, k, rows.count[y]);
-        for (int x = 0; x < outWidth; x++) {
-          acc[x] = clip8(acc[x]);
+        if (!vertical) {
+          sink.row(c, y, mid[c * n + y]);
+          continue;
         }
-        sink.row(c, y, acc, 0);
+        accumulate(
+            acc,
+            outWidth,
+            mid,
+            c * n + rows.start[y] - firstRow,
+            rows.fixed,
+            y * rows.taps,
+            rows.count[y]);
+        clip8(acc, outWidth);
+        sink.row(c, y, acc);
       }
     }
   }
 
-  /** columns[(c * width + x) * n + y] = sample (x, firstRow + y, c), for y in [0, n). */
-  private static void transposeToColumns(RgbImage src, int firstRow, int n, int[] columns) {
+  private static void transposeToColumns(RgbImage src, int firstRow, int n, int[][] columns) {
     byte[] in = src.pixels();
     int width = src.width();
-    int plane = width * n;
-    final int block = 16; // rows per sweep: keeps the written column runs in cache
+    int stride = width * 3;
+    final int block = 32; // rows per sweep: keeps the written column runs in cache
     for (int y0 = 0; y0 < n; y0 += block) {
       int y1 = Math.min(y0 + block, n);
       for (int x = 0; x < width; x++) {
-        int col = x * n;
-        for (int y = y0; y < y1; y++) {
-          int p = ((firstRow + y) * width + x) * 3;
-          columns[col + y] = in[p] & 0xff;
-          columns[plane + col + y] = in[p + 1] & 0xff;
-          columns[2 * plane + col + y] = in[p + 2] & 0xff;
+        int[] r = columns[x];
+        int[] g = columns[width + x];
+        int[] b = columns[2 * width + x];
+        for (int y = y0, p = (firstRow + y0) * stride + x * 3; y < y1; y++, p += stride) {
+          r[y] = in[p] & 0xff;
+          g[y] = in[p + 1] & 0xff;
+          b[y] = in[p + 2] & 0xff;
         }
       }
     }
   }
 
-  /** mid[(c * n + y) * width + x] = sample (x, firstRow + y, c). */
-  private static void deinterleaveRows(RgbImage src, int firstRow, int n, int[] mid) {
+  /** rows[c * n + y][x] = columns[c * width + x][y]. */
+  private static void transposeToRows(int[][] columns, int width, int n, int[][] rows) {
+    final int block = 16;
+    for (int c = 0; c < 3; c++) {
+      for (int y0 = 0; y0 < n; y0 += block) {
+        int y1 = Math.min(y0 + block, n);
+        for (int x = 0; x < width; x++) {
+          int[] column = columns[c * width + x];
+          for (int y = y0; y < y1; y++) {
+            rows[c * n + y][x] = column[y];
+          }
+        }
+      }
+    }
+  }
+
+  private static void deinterleaveRows(RgbImage src, int firstRow, int n, int[][] mid) {
     byte[] in = src.pixels();
     int width = src.width();
-    int plane = width * n;
     for (int y = 0; y < n; y++) {
+      int[] r = mid[y];
+      int[] g = mid[n + y];
+      int[] b = mid[2 * n + y];
       for (int x = 0, p = (firstRow + y) * width * 3; x < width; x++, p += 3) {
-        int o = y * width + x;
-        mid[o] = in[p] & 0xff;
-        mid[plane + o] = in[p + 1] & 0xff;
-        mid[2 * plane + o] = in[p + 2] & 0xff;
-      }
-    }
-  }
-
-  private static void horizontalPass(
-      int[] columns, int inWidth, int n, Weights cols, int[] mid, int[] acc) {
-    int outWidth = cols.outSize;
-    for (int c = 0; c < 3; c++) {
-      int channel = c * inWidth * n;
-      int out = c * n * outWidth;
-      for (int x = 0; x < outWidth; x++) {
-        int first = channel + cols.start[x] * n;
-        accumulate(acc, n, columns, first, n, cols.fixed, x * cols.taps, cols.count[x]);
-        for (int y = 0, o = out + x; y < n; y++, o += outWidth) {
-          mid[o] = clip8(acc[y]);
-        }
+        r[x] = in[p] & 0xff;
+        g[x] = in[p + 1] & 0xff;
+        b[x] = in[p + 2] & 0xff;
       }
     }
   }
 
   /**
-   * acc[i] = HALF + Σ_t weights[k + t] · src[first + t · stride + i] for i in [0, length): the
-   * weighted sum of {@code taps} runs of {@code length} values, {@code stride} apart. Four runs per
-   * sweep, so the accumulator is loaded and stored a quarter as often.
+   * acc[i] = HALF + Σ_t weights[k + t] · runs[first + t][i] for i in [0, length): the weighted sum
+   * of {@code taps} consecutive runs. Four runs per sweep, so the accumulator is loaded and stored
+   * a quarter as often.
    */
   private static void accumulate(
-      int[] acc, int length, int[] src, int first, int stride, int[] weights, int k, int taps) {
+      int[] acc, int length, int[][] runs, int first, int[] weights, int k, int taps) {
     java.util.Arrays.fill(acc, 0, length, HALF);
     int t = 0;
     for (; t + 4 <= taps; t += 4) {
+      int[] r0 = runs[first + t];
+      int[] r1 = runs[first + t + 1];
+      int[] r2 = runs[first + t + 2];
+      int[] r3 = runs[first + t + 3];
       int w0 = weights[k + t];
       int w1 = weights[k + t + 1];
       int w2 = weights[k + t + 2];
       int w3 = weights[k + t + 3];
-      int s0 = first + t * stride;
-      int s1 = s0 + stride;
-      int s2 = s1 + stride;
-      int s3 = s2 + stride;
       for (int i = 0; i < length; i++) {
-        acc[i] += src[s0 + i] * w0 + src[s1 + i] * w1 + src[s2 + i] * w2 + src[s3 + i] * w3;
+        acc[i] += r0[i] * w0 + r1[i] * w1 + r2[i] * w2 + r3[i] * w3;
       }
     }
     for (; t < taps; t++) {
+      int[] r = runs[first + t];
       int w = weights[k + t];
-      int s = first + t * stride;
       for (int i = 0; i < length; i++) {
-        acc[i] += src[s + i] * w;
+        acc[i] += r[i] * w;
       }
     }
   }
 
-  /** 0..255 from a fixed-point sum: shift out the fraction, clamp the ringing of the kernel. */
-  private static int clip8(int sum) {
-    int v = sum >> PRECISION_BITS;
-    return v < 0 ? 0 : Math.min(v, 255);
+  /**
+   * Fixed-point sums to 0..255 in place: shift out the fraction, clamp the kernel's ringing.
+   * Branch-free so that it vectorizes: {@code v & ~(v >> 31)} zeroes negatives, {@code (255 − v) >>
+   * 31} is all ones above 255.
+   */
+  private static void clip8(int[] values, int length) {
+    for (int i = 0; i < length; i++) {
+      int v = values[i] >> PRECISION_BITS;
+      values[i] = ((v & ~(v >> 31)) | ((255 - v) >> 31)) & 0xff;
+    }
   }
 
   /**
    * Per-thread working arrays, reused across calls so that a stream of frames does not allocate
-   * megabytes per frame. Arrays above {@link #MAX_RETAINED} ints are allocated per call instead of
+   * megabytes per frame. Sets above {@link #MAX_RETAINED} ints are allocated per call instead of
    * being kept.
    */
   private static final class Scratch {
-    static final int MAX_RETAINED = 4 << 20; // 16 MiB per array
+    static final int MAX_RETAINED = 4 << 20; // ints per set: 16 MiB
+    static final int COLUMNS = 0;
+    static final int WIDE = 1;
+    static final int ROWS = 2;
     static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
-    private final int[][] slots = {new int[0], new int[0], new int[0]};
+    private final int[][][] sets = {new int[0][0], new int[0][0], new int[0][0]};
+    private int[] acc = new int[0];
 
-    int[] columns(int size) {
-      return slot(0, size);
-    }
-
-    int[] mid(int size) {
-      return slot(1, size);
-    }
-
-    int[] acc(int size) {
-      return slot(2, size);
-    }
-
-    private int[] slot(int slot, int size) {
-      if (slots[slot].length >= size) {
-        return slots[slot];
+    /** At least {@code count} arrays of at least {@code length} ints each. */
+    int[][] arrays(int set, int count, int length) {
+      int[][] current = sets[set];
+      if (current.length >= count && current.length > 0 && current[0].length >= length) {
+        return current;
       }
-      int[] array = new int[size];
-      if (size <= MAX_RETAINED) {
-        slots[slot] = array;
+      int[][] fresh = new int[count][length];
+      if ((long) count * length <= MAX_RETAINED) {
+        sets[set] = fresh;
       }
-      return array;
+      return fresh;
+    }
+
+    int[] acc(int length) {
+      if (acc.length < length) {
+        acc = new int[length];
+      }
+      return acc;
     }
   }
 
