@@ -44,9 +44,10 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * src/test/python/make_image_fixtures.py}):
  *
  * <ul>
- *   <li>8-bit RGB: as stored. Baseline and progressive JPEG, any chroma subsampling: the JDK's
- *       libjpeg-based decoder gives the same bytes as PIL's libjpeg-turbo (islow IDCT, fancy
- *       upsampling) on the test photo.
+ *   <li>8-bit RGB: as stored. For JPEG (baseline and progressive; 4:4:4, 4:2:2 and 4:2:0 chroma
+ *       subsampling) the JDK's libjpeg-based decoder gives the same bytes as the libjpeg-turbo in
+ *       Debian's Pillow on the test images. Other subsamplings (e.g. 4:4:0) and other libjpeg
+ *       builds were not compared and may differ by ±1 level.
  *   <li>Grayscale (JPEG or PNG, 1/2/4/8-bit): the gray value copied to R, G and B.
  *   <li>Palette PNG: the palette colour; a {@code tRNS} transparency is ignored.
  *   <li>RGBA and gray+alpha: <b>alpha is dropped, not composited</b> onto any background, as in
@@ -128,8 +129,10 @@ public final class ImageDecoder {
       throw new ImageDecodeException(
           Problem.NOT_AN_IMAGE,
           what
-              + (bytes.length == 0 ? " is empty" : " starts with neither the JPEG nor the PNG")
-              + " signature; supply a JPEG or PNG file (re-encode other formats first)");
+              + (bytes.length == 0
+                  ? " is empty; supply a JPEG or PNG file"
+                  : " starts with neither the JPEG nor the PNG signature; supply a JPEG or PNG"
+                      + " file (re-encode other formats first)"));
     }
     Map<ImageFormat, ImageReader> readers = READERS.get();
     ImageReader reader = readers.computeIfAbsent(format, ImageDecoder::newReader);
