@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,12 +20,17 @@ import org.slf4j.LoggerFactory;
 class PilAgreementTest {
   private static final Logger log = LoggerFactory.getLogger(PilAgreementTest.class);
 
-  static Stream<JsonNode> resizeCases() {
-    return StreamSupport.stream(ImageFixtures.CASES.get("resize").spliterator(), false);
+  static Stream<Named<JsonNode>> resizeCases() {
+    return cases("resize", "name");
   }
 
-  static Stream<JsonNode> decodeCases() {
-    return StreamSupport.stream(ImageFixtures.CASES.get("decode").spliterator(), false);
+  static Stream<Named<JsonNode>> decodeCases() {
+    return cases("decode", "file");
+  }
+
+  private static Stream<Named<JsonNode>> cases(String list, String nameField) {
+    return StreamSupport.stream(ImageFixtures.CASES.get(list).spliterator(), false)
+        .map(c -> Named.of(c.get(nameField).asText(), c));
   }
 
   @Test
