@@ -1,6 +1,6 @@
 /**
- * The Kafka Streams application: ingest and validation, the per-camera audio/frame synchronizer,
- * the inference stage and heatmap events, camera feeds and the heatmap watcher. Filled by the
- * streaming issue.
+ * The Kafka Streams application: ingest and validation with dead letters, the per-camera
+ * audio/frame synchronizer ({@code sync}), micro-batched inference inside the topology, heatmap
+ * events, camera feeds ({@code feed}) and the heatmap viewer ({@code watch}).
  */
 package io.avloc.streams;

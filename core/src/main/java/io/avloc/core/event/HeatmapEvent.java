@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param method training method of the model, e.g. {@code fnac}
  * @param grid the localization map, row-major, values in [0, 1]
  * @param peak the hottest point of the map
+ * @param avScore audio-visual correspondence: the largest cosine similarity between the audio
+ *     embedding and any position of the visual map, in [−1, 1] (EZ-VSL's max-pooled score); low
+ *     values suggest the sound source is not on screen
  * @param boxes regions above the box threshold, best first
  * @param audio the audio window paired with the frame
  * @param latencyMs where the time went, in milliseconds
@@ -27,6 +30,7 @@ public record HeatmapEvent(
     String method,
     Grid grid,
     Peak peak,
+    double avScore,
     List<Box> boxes,
     AudioWindow audio,
     Latency latencyMs,
@@ -38,6 +42,9 @@ public record HeatmapEvent(
     requireText(method, "method");
     Objects.requireNonNull(grid, "grid");
     Objects.requireNonNull(peak, "peak");
+    if (!(avScore >= -1.0001 && avScore <= 1.0001)) {
+      throw new IllegalArgumentException("avScore must be a cosine in [-1,1], got " + avScore);
+    }
     Objects.requireNonNull(audio, "audio");
     Objects.requireNonNull(latencyMs, "latencyMs");
     boxes = List.copyOf(Objects.requireNonNull(boxes, "boxes"));

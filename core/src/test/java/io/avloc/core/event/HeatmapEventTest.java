@@ -37,6 +37,26 @@ class HeatmapEventTest {
   }
 
   @Test
+  void theAudioVisualScoreIsACosine() {
+    HeatmapEvent e = HeatmapEvents.sample();
+    assertThatThrownBy(
+            () ->
+                new HeatmapEvent(
+                    e.camera(),
+                    e.frameTsUs(),
+                    e.model(),
+                    e.method(),
+                    e.grid(),
+                    e.peak(),
+                    33.3,
+                    List.of(),
+                    e.audio(),
+                    e.latencyMs(),
+                    e.emittedAtUs()))
+        .hasMessageContaining("avScore");
+  }
+
+  @Test
   void theCameraIsRequired() {
     HeatmapEvent e = HeatmapEvents.sample();
     assertThatThrownBy(
@@ -48,6 +68,7 @@ class HeatmapEventTest {
                     e.method(),
                     e.grid(),
                     e.peak(),
+                    e.avScore(),
                     List.of(),
                     e.audio(),
                     e.latencyMs(),

@@ -18,6 +18,7 @@ public final class HeatmapEvents {
         "ezvsl",
         new HeatmapEvent.Grid(7, 7, values),
         new HeatmapEvent.Peak(0.93, 0.93, 1.0),
+        0.42,
         List.of(new HeatmapEvent.Box(0.5, 0.6, 1.0, 1.0, 0.8)),
         new HeatmapEvent.AudioWindow(1_699_999_997_500_000L, 1_700_000_000_500_000L, false),
         new HeatmapEvent.Latency(1.5, 3.25, 12.0, 17.75),

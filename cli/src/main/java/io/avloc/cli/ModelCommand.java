@@ -1,0 +1,197 @@
+package io.avloc.cli;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.avloc.core.artifact.ModelArtifact;
+import io.avloc.core.artifact.ModelExporter;
+import io.avloc.core.artifact.ModelManifest;
+import io.avloc.core.model.AvLocalizer;
+import io.avloc.core.model.ImageNetWeights;
+import io.avloc.core.model.Preset;
+import io.avloc.core.serde.Json;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code avloc model}: create and inspect model artifacts. */
+@Command(
+    name = "model",
+    mixinStandardHelpOptions = true,
+    description = "Creates and inspects model artifacts (manifest.json + model.onnx + model.params).",
+    subcommands = {ModelCommand.Init.class, ModelCommand.Inspect.class})
+final class ModelCommand implements Runnable {
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code avloc model init}: an untrained network exported as a verified artifact. */
+  @Command(
+      name = "init",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Exports a freshly initialised AvLocalizer as a model artifact: parameters initialised as",
+        "in the papers (seeded), optionally with ImageNet weights for the visual trunk.",
+        "It localizes nothing useful until trained; use it to exercise the pipeline."
+      })
+  static final class Init implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--preset",
+        defaultValue = "lite",
+        description = "network preset: paper or lite (default: ${DEFAULT-VALUE})")
+    String preset;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder")
+    Path out;
+
+    @Option(names = "--name", description = "model name (default: <preset>-random)")
+    String name;
+
+    @Option(
+        names = "--version",
+        defaultValue = "0",
+        description = "model version (default: ${DEFAULT-VALUE})")
+    String version;
+
+    @Option(names = "--seed", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(
+        names = "--imagenet",
+        paramLabel = "NPZ",
+        description = "torchvision ResNet-18 weights for the visual trunk (tools/export_torchvision_resnet18.py)")
+    Path imagenet;
+
+    @Option(
+        names = "--fixed-batches",
+        split = ",",
+        defaultValue = "1,8",
+        description = "batch sizes of the fixed-shape ONNX graphs for TensorRT (default: ${DEFAULT-VALUE})")
+    List<Integer> fixedBatches;
+
+    @Option(names = "--force", description = "replace an existing artifact in --out")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+      Preset p;
+      try {
+        p = Preset.of(preset);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(
+            spec.commandLine(), "--preset must be paper or lite, got '" + preset + "'");
+      }
+      if (Files.exists(out.resolve(ModelArtifact.MANIFEST)) && !force) {
+        throw new ParameterException(
+            spec.commandLine(), out + " already holds a model; pass --force to replace it");
+      }
+      if (imagenet != null && !Files.isRegularFile(imagenet)) {
+        throw new ParameterException(spec.commandLine(), "--imagenet file not found: " + imagenet);
+      }
+      String modelName = name == null ? p.name().toLowerCase() + "-random" : name;
+      Engine torch = Engine.getEngine("PyTorch");
+      torch.setRandomSeed((int) seed);
+      try (NDManager manager = torch.newBaseManager()) {
+        AvLocalizer net = new AvLocalizer(p.config());
+        net.initialize(manager, DataType.FLOAT32, p.config().inputShapes(1));
+        List<String> deviations = new ArrayList<>();
+        if (imagenet != null) {
+          ImageNetWeights.load(net.visualTrunk(), imagenet);
+        } else {
+          deviations.add("visual trunk randomly initialised (no ImageNet weights supplied)");
+        }
+        ModelExporter.Description d =
+            new ModelExporter.Description(
+                modelName,
+                version,
+                "random",
+                Map.of(
+                    "data",
+                    "none (untrained)",
+                    "seed",
+                    seed,
+                    "imagenet",
+                    imagenet == null ? "none" : imagenet.toAbsolutePath().toString()),
+                Map.of(),
+                deviations,
+                fixedBatches);
+        ModelArtifact artifact = ModelExporter.export(net, d, out);
+        PrintWriter w = spec.commandLine().getOut();
+        w.printf("wrote %s to %s%n", artifact.manifest().id(), out.toAbsolutePath());
+        Inspect.summary(artifact, w);
+        w.flush();
+      }
+      return 0;
+    }
+  }
+
+  /** {@code avloc model inspect}: verify an artifact and show what it is. */
+  @Command(
+      name = "inspect",
+      mixinStandardHelpOptions = true,
+      description = "Verifies a model artifact (files, checksums, graph shapes) and prints its manifest.")
+  static final class Inspect implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "DIR", description = "the model folder")
+    Path dir;
+
+    @Option(names = "--json", description = "print the whole manifest as JSON")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      ModelArtifact artifact = ModelArtifact.load(dir);
+      PrintWriter w = spec.commandLine().getOut();
+      if (json) {
+        w.println(
+            Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(artifact.manifest()));
+      } else {
+        w.printf("%s: verified (%d files, checksums and graph shapes match)%n", dir, artifact.manifest().files().size());
+        summary(artifact, w);
+      }
+      w.flush();
+      return 0;
+    }
+
+    static void summary(ModelArtifact artifact, PrintWriter w) {
+      ModelManifest m = artifact.manifest();
+      w.printf("model      %s (method %s, preset %s, created %s)%n", m.id(), m.method(), m.preset(), m.createdAt());
+      m.inputs().forEach((k, v) -> w.printf("input      %-12s %s%n", k, v));
+      m.outputs().forEach((k, v) -> w.printf("output     %-12s %s%n", k, v));
+      w.printf(
+          "audio      %d Hz, %.1f s window, spectrogram 257x%d%n",
+          m.preprocessing().audio().sampleRate(),
+          m.preprocessing().audio().windowSeconds(),
+          m.preprocessing().audio().frames());
+      w.printf(
+          "image      %dx%d, %s, %s%n",
+          m.preprocessing().image().size(),
+          m.preprocessing().image().size(),
+          m.preprocessing().image().resize(),
+          m.preprocessing().image().interpolation());
+      m.files()
+          .forEach((k, v) -> w.printf("file       %-14s %,12d bytes  sha256 %s%n", k, v.bytes(), v.sha256()));
+      m.metrics().forEach((k, v) -> w.printf("metric     %-20s %.2f%n", k, v));
+      m.deviations().forEach(dv -> w.printf("deviation  %s%n", dv));
+    }
+  }
+}
