@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "model",
     mixinStandardHelpOptions = true,
-    description = "Creates and inspects model artifacts (manifest.json + model.onnx + model.params).",
+    description =
+        "Creates and inspects model artifacts (manifest.json + model.onnx + model.params).",
     subcommands = {ModelCommand.Init.class, ModelCommand.Inspect.class})
 final class ModelCommand implements Runnable {
 
@@ -70,20 +71,25 @@ final class ModelCommand implements Runnable {
         description = "model version (default: ${DEFAULT-VALUE})")
     String version;
 
-    @Option(names = "--seed", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--seed",
+        defaultValue = "1",
+        description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Option(
         names = "--imagenet",
         paramLabel = "NPZ",
-        description = "torchvision ResNet-18 weights for the visual trunk (tools/export_torchvision_resnet18.py)")
+        description =
+            "torchvision ResNet-18 weights for the visual trunk (tools/export_torchvision_resnet18.py)")
     Path imagenet;
 
     @Option(
         names = "--fixed-batches",
         split = ",",
         defaultValue = "1,8",
-        description = "batch sizes of the fixed-shape ONNX graphs for TensorRT (default: ${DEFAULT-VALUE})")
+        description =
+            "batch sizes of the fixed-shape ONNX graphs for TensorRT (default: ${DEFAULT-VALUE})")
     List<Integer> fixedBatches;
 
     @Option(names = "--force", description = "replace an existing artifact in --out")
@@ -146,7 +152,8 @@ final class ModelCommand implements Runnable {
   @Command(
       name = "inspect",
       mixinStandardHelpOptions = true,
-      description = "Verifies a model artifact (files, checksums, graph shapes) and prints its manifest.")
+      description =
+          "Verifies a model artifact (files, checksums, graph shapes) and prints its manifest.")
   static final class Inspect implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -162,10 +169,13 @@ final class ModelCommand implements Runnable {
       PrintWriter w = spec.commandLine().getOut();
       if (json) {
         w.println(
-            Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT)
+            Json.MAPPER
+                .writer(SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(artifact.manifest()));
       } else {
-        w.printf("%s: verified (%d files, checksums and graph shapes match)%n", dir, artifact.manifest().files().size());
+        w.printf(
+            "%s: verified (%d files, checksums and graph shapes match)%n",
+            dir, artifact.manifest().files().size());
         summary(artifact, w);
       }
       w.flush();
@@ -174,7 +184,9 @@ final class ModelCommand implements Runnable {
 
     static void summary(ModelArtifact artifact, PrintWriter w) {
       ModelManifest m = artifact.manifest();
-      w.printf("model      %s (method %s, preset %s, created %s)%n", m.id(), m.method(), m.preset(), m.createdAt());
+      w.printf(
+          "model      %s (method %s, preset %s, created %s)%n",
+          m.id(), m.method(), m.preset(), m.createdAt());
       m.inputs().forEach((k, v) -> w.printf("input      %-12s %s%n", k, v));
       m.outputs().forEach((k, v) -> w.printf("output     %-12s %s%n", k, v));
       w.printf(
@@ -189,7 +201,9 @@ final class ModelCommand implements Runnable {
           m.preprocessing().image().resize(),
           m.preprocessing().image().interpolation());
       m.files()
-          .forEach((k, v) -> w.printf("file       %-14s %,12d bytes  sha256 %s%n", k, v.bytes(), v.sha256()));
+          .forEach(
+              (k, v) ->
+                  w.printf("file       %-14s %,12d bytes  sha256 %s%n", k, v.bytes(), v.sha256()));
       m.metrics().forEach((k, v) -> w.printf("metric     %-20s %.2f%n", k, v));
       m.deviations().forEach(dv -> w.printf("deviation  %s%n", dv));
     }

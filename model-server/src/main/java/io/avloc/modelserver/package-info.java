@@ -1,6 +1,6 @@
 /**
- * The inference runtime: DJL engines (ONNX Runtime on CPU by default, TensorRT on NVIDIA GPUs,
- * PyTorch), dynamic batching, the model registry with hot swap, and the distributed GPU stage.
- * Filled by the model-server issue.
+ * The inference runtime: {@link io.avloc.modelserver.LocalizationModel} runs a model artifact's
+ * graph on DJL's ONNX Runtime engine (CPU). The model-server issue adds the TensorRT and PyTorch
+ * engines with fallback, the dynamic batcher, hot swap and the distributed GPU stage.
  */
 package io.avloc.modelserver;
