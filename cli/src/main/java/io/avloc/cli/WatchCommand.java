@@ -1,0 +1,223 @@
+package io.avloc.cli;
+
+import io.avloc.streams.watch.HeatmapWatcher;
+import io.avloc.streams.watch.WatchConfig;
+import io.avloc.streams.watch.WatchConfig.ConsoleMode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** {@code avloc watch}: live statistics and overlays of the heatmap topic. */
+@Command(
+    name = "watch",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Shows the heatmap topic live: per camera the event rate, the latest peak and scores,",
+      "end-to-end latency percentiles and, where frames carry ground truth (gt-* headers), the",
+      "pointing accuracy. A table on a terminal, periodic lines otherwise; optionally a web page",
+      "(--http) and overlay PNGs (--png-dir) of each camera's frame with its heatmap.",
+      "Reads without a consumer group and commits nothing; stops on Ctrl-C or after --duration."
+    })
+final class WatchCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--bootstrap",
+      defaultValue = "127.0.0.1:9092",
+      paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
+  String bootstrap;
+
+  @Option(
+      names = "--topic",
+      defaultValue = WatchConfig.DEFAULT_TOPIC,
+      description = "heatmap topic (default: ${DEFAULT-VALUE})")
+  String topic;
+
+  @Option(
+      names = "--frames-topic",
+      defaultValue = WatchConfig.DEFAULT_FRAMES_TOPIC,
+      description = "frames topic for overlays; '' for none (default: ${DEFAULT-VALUE})")
+  String framesTopic;
+
+  @Option(
+      names = "--camera",
+      split = ",",
+      paramLabel = "ID",
+      description = "show only this camera (repeat or comma-separate for several)")
+  List<String> cameras = new ArrayList<>();
+
+  @Option(
+      names = "--png-dir",
+      paramLabel = "DIR",
+      description = "write each camera's latest overlay to DIR/<camera>.png, at most once a second")
+  Path pngDir;
+
+  @Option(
+      names = "--http",
+      paramLabel = "PORT",
+      description = "serve a live web page on PORT (0: any free port)")
+  Integer httpPort;
+
+  @Option(
+      names = "--http-host",
+      defaultValue = WatchConfig.DEFAULT_HTTP_HOST,
+      paramLabel = "ADDR",
+      description = "address the web page binds to (default: ${DEFAULT-VALUE})")
+  String httpHost;
+
+  @Option(
+      names = "--from-beginning",
+      description = "read the topics from their earliest records instead of from now")
+  boolean fromBeginning;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "TIME",
+      converter = DurationConverter.class,
+      description = "stop after TIME, e.g. 30s, 5m, 1h (default: run until Ctrl-C)")
+  Duration duration;
+
+  @Option(
+      names = "--max-events",
+      paramLabel = "N",
+      description = "stop after N heatmap events (default: no limit)")
+  long maxEvents;
+
+  @Option(
+      names = "--window",
+      paramLabel = "TIME",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "sliding window of rates and latency percentiles (default: ${DEFAULT-VALUE})")
+  Duration window;
+
+  @Option(
+      names = "--plain",
+      description = "print periodic lines instead of the table, even on a terminal")
+  boolean plain;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    validate();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    WatchConfig.Builder b =
+        WatchConfig.builder(bootstrap)
+            .topic(topic)
+            .framesTopic(framesTopic.isBlank() ? null : framesTopic)
+            .cameras(new LinkedHashSet<>(cameras))
+            .fromBeginning(fromBeginning)
+            .pngDir(pngDir)
+            .window(window)
+            .maxEvents(maxEvents)
+            .console(plain ? ConsoleMode.LINES : ConsoleMode.AUTO, out);
+    if (httpPort != null) {
+      b.http(httpHost, httpPort);
+    }
+    WatchConfig config = b.build();
+    HeatmapWatcher watcher = HeatmapWatcher.start(config);
+    Thread hook = new Thread(watcher::close, "avloc-watch-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      err.println(
+          "avloc watch: reading "
+              + topic
+              + " at "
+              + bootstrap
+              + watcher.httpUrl().map(u -> ", web page at " + u).orElse("")
+              + (pngDir == null ? "" : ", overlays in " + pngDir)
+              + "; Ctrl-C to stop");
+      err.flush();
+      if (duration == null) {
+        watcher.awaitTermination();
+      } else {
+        watcher.awaitTermination(duration);
+      }
+    } finally {
+      watcher.close();
+      removeHook(hook);
+    }
+    Optional<Throwable> failure = watcher.failure();
+    if (failure.isPresent()) {
+      throw new IllegalStateException("stopped: " + Avloc.message(failure.get()), failure.get());
+    }
+    return 0;
+  }
+
+  private void validate() {
+    if (httpPort != null && (httpPort < 0 || httpPort > 65535)) {
+      throw new ParameterException(
+          spec.commandLine(), "--http port must be in 0..65535, got " + httpPort);
+    }
+    if (duration != null && (duration.isZero() || duration.isNegative())) {
+      throw new ParameterException(spec.commandLine(), "--duration must be positive");
+    }
+    if (window.isZero() || window.isNegative()) {
+      throw new ParameterException(spec.commandLine(), "--window must be positive");
+    }
+    if (maxEvents < 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--max-events must be at least 0, got " + maxEvents);
+    }
+    for (String c : cameras) {
+      if (c.isBlank()) {
+        throw new ParameterException(spec.commandLine(), "--camera needs a camera id");
+      }
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down: the hook is running or has run
+    }
+  }
+
+  /**
+   * {@code 250ms}, {@code 30s}, {@code 1.5m}, {@code 2h}, a bare number of seconds, or ISO-8601.
+   */
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    private static final Pattern SIMPLE =
+        Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
+
+    @Override
+    public Duration convert(String value) {
+      String v = value.trim();
+      Matcher m = SIMPLE.matcher(v);
+      if (m.matches()) {
+        double n = Double.parseDouble(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
+        double ms =
+            switch (unit) {
+              case "ms" -> n;
+              case "m" -> n * 60_000;
+              case "h" -> n * 3_600_000;
+              default -> n * 1000;
+            };
+        return Duration.ofMillis(Math.round(ms));
+      }
+      try {
+        return Duration.parse(v);
+      } catch (DateTimeParseException e) {
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not a duration; use e.g. 30s, 5m, 1h or 250ms");
+      }
+    }
+  }
+}

@@ -1,0 +1,101 @@
+// avloc watch: polls /api/cameras and keeps one card per camera up to date.
+"use strict";
+
+const POLL_MS = 500;
+const cards = new Map();
+
+function fmt(v, digits) {
+  return v === null || v === undefined ? "-" : Number(v).toFixed(digits);
+}
+
+function pct(v) {
+  return v === null || v === undefined ? "-" : (100 * v).toFixed(1) + "%";
+}
+
+function pointing(a) {
+  if (a.pointingAccuracy === null) return "-";
+  return pct(a.pointingAccuracy) + " (" + a.hits + "/" + a.evaluated + ")";
+}
+
+function truth(a) {
+  if (a.onscreen === null) return "-";
+  return (a.gtClass || "source") + (a.onscreen ? " on screen" : " off-screen");
+}
+
+function cell(text) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  return td;
+}
+
+function card(id) {
+  let c = cards.get(id);
+  if (c) return c;
+  const el = document.createElement("section");
+  el.className = "card";
+  const h = document.createElement("h2");
+  const name = document.createElement("span");
+  name.textContent = id;
+  const model = document.createElement("span");
+  model.className = "model";
+  h.append(name, model);
+  const img = document.createElement("img");
+  img.alt = "overlay of " + id;
+  const table = document.createElement("table");
+  el.append(h, img, table);
+  document.getElementById("cameras").append(el);
+  c = { el, model, img, table, version: null, loading: false };
+  cards.set(id, c);
+  return c;
+}
+
+function refreshImage(c, id, version) {
+  if (c.version === version || c.loading) return;
+  c.loading = true;
+  const next = new Image();
+  next.onload = () => { c.img.src = next.src; c.version = version; c.loading = false; };
+  next.onerror = () => { c.loading = false; };
+  next.src = "/camera/" + encodeURIComponent(id) + "/overlay.png?v=" + version;
+}
+
+function render(stats) {
+  const status = document.getElementById("status");
+  status.className = "";
+  status.textContent = (stats.status || "") + " \u00b7 " + stats.cameras.length + " camera(s)"
+      + (stats.invalidRecords ? " \u00b7 " + stats.invalidRecords + " invalid record(s)" : "");
+  document.getElementById("empty").hidden = stats.cameras.length > 0;
+  for (const s of stats.cameras) {
+    const c = card(s.camera);
+    c.model.textContent = s.model + " (" + s.method + ")";
+    const a = s.accuracy;
+    const rows = [
+      ["events/s", fmt(s.eventsPerSecond, 1), "events", String(s.events)],
+      ["peak x, y", fmt(s.peakX, 2) + ", " + fmt(s.peakY, 2), "score", fmt(s.peakScore, 3)],
+      ["avScore", fmt(s.avScore, 3), "boxes", String(s.boxes)],
+      ["latency p50", fmt(s.latencyMs.p50, 0) + " ms", "p99", fmt(s.latencyMs.p99, 0) + " ms"],
+      ["pointing", pointing(a), "off-screen", String(a.offscreen)],
+      ["truth", truth(a), "partial audio", pct(s.partialAudioShare)],
+    ];
+    c.table.replaceChildren(...rows.map(r => {
+      const tr = document.createElement("tr");
+      tr.append(...r.map(cell));
+      return tr;
+    }));
+    refreshImage(c, s.camera, s.lastSeenUs);
+  }
+}
+
+async function poll() {
+  try {
+    const res = await fetch("/api/cameras", { cache: "no-store" });
+    if (!res.ok) throw new Error("HTTP " + res.status);
+    render(await res.json());
+  } catch (e) {
+    const status = document.getElementById("status");
+    status.className = "down";
+    status.textContent = "watcher unreachable (" + e.message + "), retrying";
+  }
+  setTimeout(poll, POLL_MS);
+}
+
+poll();

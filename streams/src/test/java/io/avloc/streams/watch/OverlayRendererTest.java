@@ -1,0 +1,144 @@
+package io.avloc.streams.watch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.avloc.core.event.HeatmapEvent;
+import io.avloc.core.image.ImageDecoder;
+import io.avloc.core.image.RgbImage;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class OverlayRendererTest {
+
+  private static final int W = 320;
+  private static final int H = 240;
+  private final OverlayRenderer renderer = new OverlayRenderer();
+
+  private static RgbImage grayFrame() {
+    byte[] px = new byte[W * H * 3];
+    java.util.Arrays.fill(px, (byte) 100);
+    return new RgbImage(W, H, px);
+  }
+
+  private static int rgb(BufferedImage img, int x, int y) {
+    return img.getRGB(x, y) & 0xffffff;
+  }
+
+  @Test
+  void thePeakPixelIsMarkedWithAWhiteDotInABlackRing() {
+    HeatmapEvent e = TestEvents.event("cam", 1, 0.25, 0.6, 0.5, false);
+    BufferedImage img = renderer.render(grayFrame(), e, GroundTruthLabel.NONE);
+    assertThat(img.getWidth()).isEqualTo(W);
+    assertThat(img.getHeight()).isEqualTo(H);
+    int cx = 80; // floor(0.25 * 320)
+    int cy = 144; // floor(0.6 * 240)
+    int r = OverlayRenderer.markerRadius(W, H);
+    assertThat(rgb(img, cx, cy)).isEqualTo(OverlayRenderer.PEAK_RGB);
+    assertThat(rgb(img, cx + r - 1, cy)).isEqualTo(OverlayRenderer.PEAK_RGB);
+    assertThat(rgb(img, cx + r + 1, cy)).isEqualTo(OverlayRenderer.PEAK_RING_RGB);
+    assertThat(rgb(img, cx, cy - r - 1)).isEqualTo(OverlayRenderer.PEAK_RING_RGB);
+    // well away from the marker: neither white nor black
+    assertThat(rgb(img, cx + 3 * r, cy))
+        .isNotEqualTo(OverlayRenderer.PEAK_RGB)
+        .isNotEqualTo(OverlayRenderer.PEAK_RING_RGB);
+  }
+
+  @Test
+  void heatmapAndGroundTruthBoxesAreDrawnWhereTheyBelong() {
+    HeatmapEvent e =
+        TestEvents.event(
+            "cam",
+            1,
+            0.1,
+            0.9,
+            0.5,
+            false,
+            List.of(new HeatmapEvent.Box(0.5, 0.25, 0.75, 0.75, 1)));
+    GroundTruthLabel gt =
+        GroundTruthLabel.fromHeaders(TestEvents.truthHeaders("dog", "0.125,0.25,0.375,0.5", true));
+    BufferedImage img = renderer.render(grayFrame(), e, gt);
+    int amber = OverlayRenderer.BOX_RGB;
+    int green = OverlayRenderer.TRUTH_RGB;
+    // event box: x 160..239, y 60..179
+    assertThat(rgb(img, 160, 120)).isEqualTo(amber); // left edge
+    assertThat(rgb(img, 239, 120)).isEqualTo(amber); // right edge
+    assertThat(rgb(img, 200, 60)).isEqualTo(amber); // top edge
+    assertThat(rgb(img, 200, 179)).isEqualTo(amber); // bottom edge
+    assertThat(rgb(img, 200, 120)).isNotEqualTo(amber); // inside: not filled
+    assertThat(rgb(img, 158, 120)).isNotEqualTo(amber); // just outside
+    // ground truth: x 40..119, y 60..119
+    assertThat(rgb(img, 40, 90)).isEqualTo(green);
+    assertThat(rgb(img, 119, 90)).isEqualTo(green);
+    assertThat(rgb(img, 80, 119)).isEqualTo(green);
+    assertThat(rgb(img, 80, 90)).isNotEqualTo(green);
+    assertThat(rgb(img, 80, 122)).isNotEqualTo(green);
+  }
+
+  @Test
+  void theColourMapIsHotAtTheHotCellAndColdElsewhere() {
+    // 4×3 grid, the hot cell is column 3, row 2: the bottom-right region.
+    HeatmapEvent e = TestEvents.event("cam", 1, 0.9, 0.9, 0.5, false);
+    BufferedImage img = new OverlayRenderer(1.0).render(grayFrame(), e, GroundTruthLabel.NONE);
+    // The centre of the hot cell (x 240..319, y 160..239) is pure jet(1): dark red.
+    assertThat(rgb(img, 280, 200)).isEqualTo(OverlayRenderer.jet(1.0));
+    // A cold cell centre (column 0, row 1) is jet(0): dark blue.
+    assertThat(rgb(img, 40, 120)).isEqualTo(OverlayRenderer.jet(0.0));
+    assertThat(OverlayRenderer.jet(1.0) >> 16).isGreaterThan(100);
+    assertThat(OverlayRenderer.jet(0.0) & 0xff).isGreaterThan(100);
+  }
+
+  @Test
+  void theMapIsBlendedOverTheFrame() {
+    HeatmapEvent e = TestEvents.event("cam", 1, 0.9, 0.9, 0.5, false);
+    BufferedImage img = new OverlayRenderer(0.5).render(grayFrame(), e, GroundTruthLabel.NONE);
+    int cold = OverlayRenderer.jet(0.0);
+    int expectedBlue = (int) Math.round(100 * 0.5 + (cold & 0xff) * 0.5);
+    assertThat(rgb(img, 40, 120) & 0xff).isEqualTo(expectedBlue);
+  }
+
+  @Test
+  void withoutAFrameTheMapIsDrawnOnACanvasOfTheGridsShape() {
+    HeatmapEvent e = TestEvents.event("cam", 1, 0.5, 0.5, 0.5, false);
+    BufferedImage img = renderer.render(null, e, GroundTruthLabel.NONE);
+    assertThat(img.getWidth()).isEqualTo(OverlayRenderer.CANVAS_WIDTH);
+    assertThat(img.getHeight()).isEqualTo(480); // 640 * 3 / 4
+    assertThat(rgb(img, 320, 240)).isEqualTo(OverlayRenderer.PEAK_RGB);
+  }
+
+  @Test
+  void largeFramesAreScaledDown() {
+    RgbImage big = new RgbImage(2560, 1440, new byte[2560 * 1440 * 3]);
+    BufferedImage img =
+        renderer.render(big, TestEvents.event("cam", 1, 0.5, 0.5, 0, false), GroundTruthLabel.NONE);
+    assertThat(img.getWidth()).isEqualTo(OverlayRenderer.MAX_WIDTH);
+    assertThat(img.getHeight()).isEqualTo(720);
+  }
+
+  @Test
+  void pngBytesDecodeToTheSamePicture() throws IOException {
+    byte[] jpeg = TestEvents.encode(TestEvents.solid(W, H, 0x406080), "jpg");
+    HeatmapEvent e = TestEvents.event("cam", 1, 0.25, 0.6, 0.5, false);
+    byte[] png = renderer.renderPng(jpeg, e, GroundTruthLabel.NONE);
+    BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(png));
+    BufferedImage direct = renderer.render(ImageDecoder.decode(jpeg), e, GroundTruthLabel.NONE);
+    assertThat(decoded.getWidth()).isEqualTo(W);
+    for (int y = 0; y < H; y += 7) {
+      for (int x = 0; x < W; x += 7) {
+        assertThat(rgb(decoded, x, y)).as("pixel %d,%d", x, y).isEqualTo(rgb(direct, x, y));
+      }
+    }
+  }
+
+  @Test
+  void anUndecodableFrameFallsBackToTheCanvas() throws IOException {
+    byte[] png =
+        renderer.renderPng(
+            new byte[] {1, 2, 3}, TestEvents.event("cam", 1, 0.5, 0.5, 0, false), null);
+    BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(png));
+    assertThat(decoded.getWidth()).isEqualTo(OverlayRenderer.CANVAS_WIDTH);
+  }
+}
