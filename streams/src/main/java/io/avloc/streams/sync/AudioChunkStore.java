@@ -19,16 +19,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>A window is cut from the chunks that overlap it: each chunk is placed at the 16 kHz sample
  * nearest to its start time, later chunks overwrite overlaps, and window samples no chunk covers
- * stay zero and make the window partial. Gaps of at most {@value #SNAP_SAMPLES} samples between
- * consecutive chunks are closed by moving the later chunk back: they are rounding of µs timestamps,
- * not lost audio.
+ * stay zero and make the window partial. Holes of at most {@value #SNAP_SAMPLES} samples between
+ * consecutive chunks are bridged with the earlier chunk's last sample and count as covered: they
+ * are rounding or jitter of µs timestamps, not lost audio. Chunks stay at their own times, so
+ * jitter never accumulates into drift.
  */
 final class AudioChunkStore {
 
   /** Stored audio rate, Hz. */
   static final int RATE = AvPair.SAMPLE_RATE;
 
-  /** Largest gap between consecutive chunks, in samples, still treated as contiguous. */
+  /** Largest hole between consecutive chunks, in samples, still treated as contiguous. */
   static final int SNAP_SAMPLES = 2;
 
   private static final long US_PER_S = 1_000_000L;
@@ -90,7 +91,8 @@ final class AudioChunkStore {
     long windowEndUs = startUs + durationUs(n);
     int covered = 0;
     long coveredTo = 0; // window index up to which coverage has been counted
-    long previousEnd = Long.MIN_VALUE; // window index just after the previous chunk
+    long previousEnd = Long.MIN_VALUE; // window index just after the latest-ending chunk so far
+    float held = 0; // last sample of that chunk
     try (KeyValueIterator<Bytes, byte[]> it =
         store.range(
             CameraTimeKey.of(camera, startUs - maxChunkUs - 1),
@@ -100,28 +102,37 @@ final class AudioChunkStore {
         long ts = CameraTimeKey.tsUs(kv.key);
         int len = kv.value.length / 2;
         long s = Math.floorDiv((ts - startUs) * RATE + US_PER_S / 2, US_PER_S);
-        if (previousEnd != Long.MIN_VALUE && s > previousEnd && s - previousEnd <= SNAP_SAMPLES) {
-          s = previousEnd;
-        }
         long e = s + len;
-        previousEnd = e;
-        int lo = (int) Math.max(0, Math.min(n, s));
+        // A hole of a sample or two after the previous chunk is timestamp rounding or jitter:
+        // bridge it with the previous chunk's last sample rather than call the window partial.
+        long from = s;
+        if (previousEnd != Long.MIN_VALUE && s > previousEnd && s - previousEnd <= SNAP_SAMPLES) {
+          from = previousEnd;
+        }
+        int lo = (int) Math.max(0, Math.min(n, from));
         int hi = (int) Math.max(0, Math.min(n, e));
+        byte[] pcm = kv.value;
+        if (out != null) {
+          for (int j = lo; j < hi; j++) {
+            out[j] = j < s ? held : sample(pcm, (int) (j - s));
+          }
+        }
+        if (len > 0 && e > previousEnd) {
+          previousEnd = e;
+          held = sample(pcm, len - 1);
+        }
         if (hi <= lo) {
           continue;
-        }
-        if (out != null) {
-          byte[] pcm = kv.value;
-          for (int j = lo; j < hi; j++) {
-            int at = 2 * (int) (j - s);
-            out[j] = (short) ((pcm[at] & 0xff) | (pcm[at + 1] << 8)) / 32767f;
-          }
         }
         covered += (int) Math.max(0, hi - Math.max(lo, coveredTo));
         coveredTo = Math.max(coveredTo, hi);
       }
     }
     return covered;
+  }
+
+  private static float sample(byte[] pcm, int i) {
+    return (short) ((pcm[2 * i] & 0xff) | (pcm[2 * i + 1] << 8)) / 32767f;
   }
 
   /** Deletes the camera's chunks that end at or before {@code beforeUs}. */

@@ -109,8 +109,6 @@ public final class AvSynchronizer implements Processor<String, Object, String, H
   private final PairLocalizer localizer;
   private final SyncMetrics metrics;
   private final LongSupplier wallClockUs;
-  private final byte[] modelHeader;
-  private final int batchSize;
   private final long windowUs;
   private final long lookaheadUs;
   private final long graceUs;
@@ -148,8 +146,6 @@ public final class AvSynchronizer implements Processor<String, Object, String, H
     this.localizer = Objects.requireNonNull(localizer, "localizer");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.wallClockUs = wallClockUs;
-    this.modelHeader = localizer.modelId().getBytes(StandardCharsets.UTF_8);
-    this.batchSize = Math.max(1, Math.min(config.maxBatch(), localizer.maxBatch()));
     this.windowUs = config.windowUs();
     this.lookaheadUs = config.lookaheadUs();
     this.graceUs = config.graceUs();
@@ -286,7 +282,7 @@ public final class AvSynchronizer implements Processor<String, Object, String, H
     release(camera, st, now, false);
     evictAudio(camera, st);
     cameras.put(camera, st);
-    while (ready.size() >= batchSize && runBatch() > 0) {
+    while (ready.size() >= batchSize() && runBatch() > 0) {
       // each batch removes its entries from the queue
     }
   }
@@ -385,7 +381,7 @@ public final class AvSynchronizer implements Processor<String, Object, String, H
    */
   private int runBatch() {
     long batchStartUs = now();
-    List<KeyValue<Long, ReadyQueue.Ref>> refs = ready.oldest(batchSize);
+    List<KeyValue<Long, ReadyQueue.Ref>> refs = ready.oldest(batchSize());
     List<AvPair> pairs = new ArrayList<>(refs.size());
     List<PendingFrame> sources = new ArrayList<>(refs.size());
     List<Long> seqs = new ArrayList<>(refs.size());
@@ -431,7 +427,10 @@ public final class AvSynchronizer implements Processor<String, Object, String, H
       PendingFrame f = sources.get(i);
       context.forward(
           new Record<>(
-              pair.camera(), events.get(i), f.recordTimestampMs(), outputHeaders(f.headers())));
+              pair.camera(),
+              events.get(i),
+              f.recordTimestampMs(),
+              outputHeaders(f.headers(), events.get(i).model())));
       frames.delete(pair.camera(), pair.frameTsUs());
       ready.remove(seqs.get(i));
       CameraState st = cameras.get(pair.camera());
@@ -442,10 +441,20 @@ public final class AvSynchronizer implements Processor<String, Object, String, H
     return refs.size();
   }
 
-  private Headers outputHeaders(Headers frameHeaders) {
+  /** Read per batch: the runtime may swap models or change its batch limit while running. */
+  private int batchSize() {
+    return Math.max(1, Math.min(config.maxBatch(), localizer.maxBatch()));
+  }
+
+  /**
+   * The frame's headers plus {@code model}. It names the model that produced the event ({@code
+   * event.model()}, the localizer's {@code modelId()} when it ran), so a hot swap between batches
+   * cannot mislabel a heatmap.
+   */
+  private static Headers outputHeaders(Headers frameHeaders, String model) {
     Headers h = new RecordHeaders(frameHeaders.toArray());
     h.remove(AvlocHeaders.MODEL);
-    h.add(AvlocHeaders.MODEL, modelHeader);
+    h.add(AvlocHeaders.MODEL, model.getBytes(StandardCharsets.UTF_8));
     return h;
   }
 
