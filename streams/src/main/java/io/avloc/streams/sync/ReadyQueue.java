@@ -68,20 +68,25 @@ final class ReadyQueue {
 
   private final KeyValueStore<Long, Ref> store;
   private long nextSeq;
+  private long head; // no entry has a smaller sequence number
   private int size;
 
   /** Opens the queue over its (possibly restored) store and counts what is in it. */
   ReadyQueue(KeyValueStore<Long, Ref> store) {
     this.store = store;
+    long min = Long.MAX_VALUE;
     long max = -1;
     int n = 0;
     try (KeyValueIterator<Long, Ref> it = store.all()) {
       while (it.hasNext()) {
-        max = Math.max(max, it.next().key);
+        long seq = it.next().key;
+        min = Math.min(min, seq);
+        max = Math.max(max, seq);
         n++;
       }
     }
     this.nextSeq = max + 1;
+    this.head = n == 0 ? nextSeq : min;
     this.size = n;
   }
 
@@ -97,12 +102,14 @@ final class ReadyQueue {
   /** Up to {@code n} oldest entries, oldest first. */
   List<KeyValue<Long, Ref>> oldest(int n) {
     List<KeyValue<Long, Ref>> out = new ArrayList<>(Math.min(n, size));
-    // Sequence numbers are non-negative, so their big-endian bytes sort like the numbers.
-    try (KeyValueIterator<Long, Ref> it = store.all()) {
+    // Sequence numbers are non-negative, so their big-endian bytes sort like the numbers. Seeking
+    // to the head skips the tombstones that consumed entries leave at the front of a RocksDB queue.
+    try (KeyValueIterator<Long, Ref> it = store.range(head, Long.MAX_VALUE)) {
       while (it.hasNext() && out.size() < n) {
         out.add(it.next());
       }
     }
+    head = out.isEmpty() ? nextSeq : out.get(0).key;
     return out;
   }
 
