@@ -13,7 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
 import java.util.stream.Stream;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -128,6 +131,30 @@ class AvSynchronizerLifecycleTest {
               org.assertj.core.groups.Tuple.tuple("waiting", false));
       assertThat(bed.localizer.batches.get(0).get(0).audio()[0]).isCloseTo(0.3f, within(1e-4f));
       assertThat(bed.heatmaps()).hasSize(2);
+    }
+  }
+
+  @Test
+  void runsUnderExactlyOnceV2WithBatchesFromProcessAndFromThePunctuator() {
+    Properties eos = new Properties();
+    eos.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    try (SyncTestBed bed =
+        new SyncTestBed(
+            AvSyncConfig.defaults().withMaxBatch(2),
+            new RecordingLocalizer(8),
+            T0,
+            null,
+            SyncStores.builders(),
+            eos)) {
+      for (String camera : List.of("a", "b", "c")) {
+        bed.audio(camera, T0, T0 + 3_500 * MS, t -> 0.1);
+        bed.frame(camera, T0 + 3 * S);
+      }
+      assertThat(bed.heatmaps()).extracting(r -> r.key()).containsExactly("a", "b");
+
+      bed.advanceWallClock(Duration.ofMillis(25));
+      assertThat(bed.heatmaps()).extracting(r -> r.key()).containsExactly("c");
+      assertThat(count(bed.driver.getKeyValueStore(SyncStores.FRAMES))).isZero();
     }
   }
 

@@ -79,8 +79,19 @@ final class SyncTestBed implements AutoCloseable {
       long wallClockUs,
       Path stateDir,
       Set<StoreBuilder<?>> stores) {
+    this(config, localizer, wallClockUs, stateDir, stores, new Properties());
+  }
+
+  SyncTestBed(
+      AvSyncConfig config,
+      RecordingLocalizer localizer,
+      long wallClockUs,
+      Path stateDir,
+      Set<StoreBuilder<?>> stores,
+      Properties overrides) {
     this.localizer = localizer;
     Properties props = new Properties();
+    props.putAll(overrides);
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
     props.put(
         StreamsConfig.STATE_DIR_CONFIG,
