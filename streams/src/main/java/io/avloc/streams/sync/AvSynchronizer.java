@@ -1,0 +1,530 @@
+package io.avloc.streams.sync;
+
+import io.avloc.core.audio.TimedSamples;
+import io.avloc.core.event.HeatmapEvent;
+import io.avloc.core.media.AudioChunk;
+import io.avloc.core.media.AvlocHeaders;
+import io.avloc.core.media.VideoFrame;
+import io.avloc.streams.AvPair;
+import io.avloc.streams.PairLocalizer;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pairs each camera's video frames with the audio around them and runs the localizer on
+ * micro-batches of pairs, inside the Kafka Streams task.
+ *
+ * <h2>Inputs and output</h2>
+ *
+ * One processor with two parents in the same sub-topology, both keyed by camera id and already
+ * validated: {@link VideoFrame} values from the frames topic and {@link AudioChunk} values from the
+ * audio topic (the input value type is therefore {@code Object}; anything else is an error). It
+ * forwards one {@code Record<String, HeatmapEvent>} per paired frame, keyed by camera, with the
+ * frame record's timestamp and headers (so pass-through headers such as {@code gt-box} reach the
+ * heatmap topic) plus the {@code model} header.
+ *
+ * <h2>Pairing</h2>
+ *
+ * A frame at t pairs with the audio [t − window + lookahead, t + lookahead] of its camera. It waits
+ * until that camera's stored audio covers the window, or until the camera's clock (the latest frame
+ * time or audio end seen from it) passes t + lookahead + grace; then it is ready and is paired with
+ * what exists, zero-filled and flagged partial. Every comparison of times is within one camera:
+ * cameras run on their own clocks, which may be hours apart.
+ *
+ * <ul>
+ *   <li>Audio is stored per chunk at 16 kHz mono ({@link AudioChunkStore}; other rates are
+ *       resampled on ingest by {@link CameraResamplers}). Chunks may arrive out of order; a camera
+ *       keeps window + lookahead + grace of audio behind its clock, and never less than its oldest
+ *       unemitted frame needs.
+ *   <li>Audio is <em>late</em> (dropped, {@code avloc.audio.dropped{reason=late}}) when it ends
+ *       before every window that could still use it: before the window start of the camera's last
+ *       released frame, or more than the retention behind the camera's clock.
+ *   <li>A frame not newer than the camera's last accepted frame is dropped ({@link
+ *       DropReason#OUT_OF_ORDER}): heatmaps leave each camera in capture order. A frame closer than
+ *       1 / maxRateHz to the last accepted one is dropped ({@link DropReason#RATE_CAP}).
+ *   <li>Frames become ready in capture order per camera; a frame whose window is complete still
+ *       waits for older frames of its camera.
+ *   <li>{@link SyncMode#REALTIME}: a frame whose deadline t + lookahead + staleBudget (wall clock)
+ *       has passed is dropped ({@link DropReason#STALE}) on arrival, when it would become ready, or
+ *       by the batch punctuator while it waits. {@link SyncMode#CATCH_UP} keeps every frame.
+ * </ul>
+ *
+ * <h2>Micro-batches</h2>
+ *
+ * Ready frames are queued by reference ({@link ReadyQueue}). A batch of up to min(maxBatch,
+ * localizer.maxBatch()) pairs, oldest ready first and across cameras, runs when that many are
+ * queued (during {@code process}) and on a wall-clock punctuator every maxDelay. Each pair is
+ * assembled from the stores when its batch runs; after the localizer returns, the heatmaps are
+ * forwarded and the frames and queue entries deleted.
+ *
+ * <h2>Exactly once</h2>
+ *
+ * All state is in changelogged stores, and the frame and its audio stay there until the heatmap is
+ * forwarded. Under {@code exactly_once_v2} the heatmap records, the changelog records of every
+ * store change (the deleted frame and queue entry included) and the consumed input offsets are
+ * written in one Kafka transaction per commit, also when the work happens in a punctuator. A crash
+ * before the commit aborts all of it: read-committed consumers never see the heatmaps, the stores
+ * are restored to the last commit (where the frame is still pending or queued) and the input is
+ * read again from the committed offsets, so each frame's heatmap is published once. The only state
+ * outside the stores is the resamplers' few milliseconds of filter history ({@link
+ * CameraResamplers}), which a restart loses.
+ *
+ * <h2>Cameras</h2>
+ *
+ * A new key is a new camera. A camera without records for cameraIdleTimeout (wall clock) expires:
+ * its waiting frames are released as they are (partial; REALTIME still drops stale ones), the ready
+ * queue is drained, and all its state is deleted ({@code avloc.cameras.expired}); it starts clean
+ * if it returns. Time that the application was not running does not count as idle.
+ *
+ * <p>Units: capture times, audio times and durations in camera time are µs; the wall clock is µs
+ * (from the injected clock, or the task's {@code currentSystemTimeMs()} × 1000).
+ */
+public final class AvSynchronizer implements Processor<String, Object, String, HeatmapEvent> {
+
+  /** Suggested processor name in the topology. */
+  public static final String NAME = "avloc-sync";
+
+  private static final Logger log = LoggerFactory.getLogger(AvSynchronizer.class);
+
+  private final AvSyncConfig config;
+  private final PairLocalizer localizer;
+  private final SyncMetrics metrics;
+  private final LongSupplier wallClockUs;
+  private final long windowUs;
+  private final long lookaheadUs;
+  private final long graceUs;
+  private final CameraResamplers resamplers = new CameraResamplers();
+
+  private ProcessorContext<String, HeatmapEvent> context;
+  private AudioChunkStore audio;
+  private PendingFrames frames;
+  private ReadyQueue ready;
+  private KeyValueStore<String, CameraState> cameras;
+  private long activeCameras;
+  private long startedAtUs;
+
+  /**
+   * A synchronizer on the task's wall clock.
+   *
+   * @see #AvSynchronizer(AvSyncConfig, PairLocalizer, SyncMetrics, LongSupplier)
+   */
+  public AvSynchronizer(AvSyncConfig config, PairLocalizer localizer, SyncMetrics metrics) {
+    this(config, localizer, metrics, null);
+  }
+
+  /**
+   * @param config settings
+   * @param localizer runs the network; shared by all processors of the supplier, so it is called
+   *     from every stream thread
+   * @param metrics the meters, shared by the processors of one topology
+   * @param wallClockUs wall clock in µs since the epoch, or null for the task's clock ({@code
+   *     ProcessorContext.currentSystemTimeMs()}, which TopologyTestDriver advances with {@code
+   *     advanceWallClockTime})
+   */
+  public AvSynchronizer(
+      AvSyncConfig config, PairLocalizer localizer, SyncMetrics metrics, LongSupplier wallClockUs) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.localizer = Objects.requireNonNull(localizer, "localizer");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.wallClockUs = wallClockUs;
+    this.windowUs = config.windowUs();
+    this.lookaheadUs = config.lookaheadUs();
+    this.graceUs = config.graceUs();
+  }
+
+  /**
+   * Supplies synchronizers with persistent stores ({@link SyncStores#builders()}), which {@code
+   * Topology.addProcessor} adds and connects.
+   */
+  public static ProcessorSupplier<String, Object, String, HeatmapEvent> supplier(
+      AvSyncConfig config, PairLocalizer localizer, MeterRegistry registry) {
+    return supplier(config, localizer, new SyncMetrics(registry), null, SyncStores.builders());
+  }
+
+  /**
+   * Supplies synchronizers.
+   *
+   * @param wallClockUs wall clock in µs, or null for the task's clock
+   * @param stores the store builders to connect, {@link SyncStores#builders()} or {@link
+   *     SyncStores#inMemoryBuilders()}
+   */
+  public static ProcessorSupplier<String, Object, String, HeatmapEvent> supplier(
+      AvSyncConfig config,
+      PairLocalizer localizer,
+      SyncMetrics metrics,
+      LongSupplier wallClockUs,
+      Set<StoreBuilder<?>> stores) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(localizer, "localizer");
+    Objects.requireNonNull(metrics, "metrics");
+    Set<StoreBuilder<?>> builders = Set.copyOf(stores);
+    return new ProcessorSupplier<>() {
+      @Override
+      public Processor<String, Object, String, HeatmapEvent> get() {
+        return new AvSynchronizer(config, localizer, metrics, wallClockUs);
+      }
+
+      @Override
+      public Set<StoreBuilder<?>> stores() {
+        return builders;
+      }
+    };
+  }
+
+  @Override
+  public void init(ProcessorContext<String, HeatmapEvent> context) {
+    this.context = context;
+    KeyValueStore<Bytes, byte[]> audioStore = context.getStateStore(SyncStores.AUDIO);
+    KeyValueStore<Bytes, PendingFrame> frameStore = context.getStateStore(SyncStores.FRAMES);
+    KeyValueStore<Long, ReadyQueue.Ref> readyStore = context.getStateStore(SyncStores.READY);
+    this.audio = new AudioChunkStore(audioStore);
+    this.frames = new PendingFrames(frameStore);
+    this.ready = new ReadyQueue(readyStore);
+    this.cameras = context.getStateStore(SyncStores.CAMERAS);
+    try (KeyValueIterator<String, CameraState> it = cameras.all()) {
+      while (it.hasNext()) {
+        it.next();
+        activeCameras++;
+      }
+    }
+    metrics.activeCameras(activeCameras);
+    startedAtUs = now();
+    context.schedule(config.maxDelay(), PunctuationType.WALL_CLOCK_TIME, t -> onBatchTick());
+    context.schedule(
+        config.expiryCheckInterval(), PunctuationType.WALL_CLOCK_TIME, t -> expireIdleCameras());
+    log.debug(
+        "{} started with {} cameras and {} ready frames",
+        context.taskId(),
+        activeCameras,
+        ready.size());
+  }
+
+  @Override
+  public void process(Record<String, Object> record) {
+    String camera = record.key();
+    Object value = record.value();
+    if (camera == null || value == null) {
+      log.warn("skipping a record without camera id or value (key {})", camera);
+      return;
+    }
+    if (value instanceof VideoFrame frame) {
+      onFrame(camera, frame, record);
+    } else if (value instanceof AudioChunk chunk) {
+      onAudio(camera, chunk);
+    } else {
+      throw new IllegalArgumentException(
+          "expected a VideoFrame or an AudioChunk, got " + value.getClass().getName());
+    }
+  }
+
+  @Override
+  public void close() {
+    metrics.activeCameras(-activeCameras);
+    activeCameras = 0;
+  }
+
+  private void onFrame(String camera, VideoFrame frame, Record<String, Object> record) {
+    long now = now();
+    CameraState st = cameraState(camera, now);
+    long t = frame.tsUs();
+    st.clockUs = Math.max(st.clockUs, t);
+    DropReason reason = admit(st, t, now);
+    if (reason == null) {
+      frames.put(camera, new PendingFrame(frame, record.headers(), record.timestamp(), now));
+      st.lastFrameUs = t;
+      st.addUnemitted(t);
+    } else {
+      metrics.dropped(reason);
+      log.debug("camera {}: frame {} dropped ({})", camera, t, reason.tag());
+    }
+    settle(camera, st, now);
+  }
+
+  private void onAudio(String camera, AudioChunk chunk) {
+    long now = now();
+    CameraState st = cameraState(camera, now);
+    if (chunk.endUs() <= lateBeforeUs(st)) {
+      metrics.lateAudio();
+      log.debug("camera {}: late audio [{}, {}) dropped", camera, chunk.tsUs(), chunk.endUs());
+    } else {
+      for (TimedSamples piece : resamplers.toStoredRate(camera, chunk)) {
+        long start = piece.firstSampleUs();
+        long end = audio.put(camera, start, piece.data());
+        st.audioEndUs = Math.max(st.audioEndUs, end);
+        st.maxChunkUs = Math.max(st.maxChunkUs, end - start);
+      }
+      st.clockUs = Math.max(st.clockUs, chunk.endUs());
+    }
+    settle(camera, st, now);
+  }
+
+  /** After a record: release what became ready, trim audio, save, run full batches. */
+  private void settle(String camera, CameraState st, long now) {
+    release(camera, st, now, false);
+    evictAudio(camera, st);
+    cameras.put(camera, st);
+    while (ready.size() >= batchSize() && runBatch() > 0) {
+      // each batch removes its entries from the queue
+    }
+  }
+
+  private CameraState cameraState(String camera, long now) {
+    CameraState st = cameras.get(camera);
+    if (st == null) {
+      st = CameraState.fresh(now);
+      resamplers.forget(camera);
+      activeCameras++;
+      metrics.activeCameras(1);
+      log.info("camera {}: new", camera);
+    }
+    st.lastSeenWallUs = now;
+    return st;
+  }
+
+  private DropReason admit(CameraState st, long t, long now) {
+    if (st.lastFrameUs != CameraState.NONE) {
+      if (t <= st.lastFrameUs) {
+        return DropReason.OUT_OF_ORDER;
+      }
+      if (t - st.lastFrameUs < config.minFrameIntervalUs()) {
+        return DropReason.RATE_CAP;
+      }
+    }
+    return stale(t, now) ? DropReason.STALE : null;
+  }
+
+  /** REALTIME: whether the frame at t can no longer be served in time. */
+  private boolean stale(long t, long now) {
+    return config.mode() == SyncMode.REALTIME && now - t - lookaheadUs > config.staleBudgetUs();
+  }
+
+  /** Audio ending at or before this belongs to no window that can still be paired, µs. */
+  private long lateBeforeUs(CameraState st) {
+    long late = CameraState.NONE;
+    if (st.releasedUpToUs != CameraState.NONE) {
+      late = st.releasedUpToUs - windowUs + lookaheadUs;
+    }
+    if (st.clockUs != CameraState.NONE) {
+      late = Math.max(late, st.clockUs - config.audioRetentionUs());
+    }
+    return late;
+  }
+
+  /**
+   * Moves the camera's waiting frames, oldest first, to the ready queue while they are ready: their
+   * window is covered, the grace has passed on the camera's clock, or {@code force}. Stale frames
+   * on the way are dropped.
+   */
+  private void release(String camera, CameraState st, long now, boolean force) {
+    for (long t = st.firstWaiting(); t != CameraState.NONE; t = st.firstWaiting()) {
+      if (stale(t, now)) {
+        drop(camera, st, t, DropReason.STALE);
+        continue;
+      }
+      boolean isReady =
+          force
+              || st.clockUs - t >= lookaheadUs + graceUs
+              || (st.audioEndUs != CameraState.NONE
+                  && st.audioEndUs >= t + lookaheadUs
+                  && audio.complete(camera, t, windowUs, lookaheadUs, st.maxChunkUs));
+      if (!isReady) {
+        return;
+      }
+      ready.add(new ReadyQueue.Ref(camera, t, now));
+      st.releasedUpToUs = t;
+    }
+  }
+
+  private void drop(String camera, CameraState st, long t, DropReason reason) {
+    frames.delete(camera, t);
+    st.removeUnemitted(t);
+    st.releasedUpToUs = Math.max(st.releasedUpToUs, t);
+    metrics.dropped(reason);
+    log.debug("camera {}: frame {} dropped ({})", camera, t, reason.tag());
+  }
+
+  /** Keeps the retention behind the clock, and whatever the oldest unemitted frame needs. */
+  private void evictAudio(String camera, CameraState st) {
+    if (st.clockUs == CameraState.NONE) {
+      return;
+    }
+    long floor = st.clockUs - config.audioRetentionUs();
+    if (st.hasUnemitted()) {
+      floor = Math.min(floor, st.oldestUnemitted() - windowUs + lookaheadUs);
+    }
+    audio.evict(camera, floor);
+  }
+
+  /**
+   * Runs one batch of the oldest ready frames.
+   *
+   * @return how many queue entries it consumed
+   */
+  private int runBatch() {
+    long batchStartUs = now();
+    List<KeyValue<Long, ReadyQueue.Ref>> refs = ready.oldest(batchSize());
+    List<AvPair> pairs = new ArrayList<>(refs.size());
+    List<PendingFrame> sources = new ArrayList<>(refs.size());
+    List<Long> seqs = new ArrayList<>(refs.size());
+    for (KeyValue<Long, ReadyQueue.Ref> kv : refs) {
+      ReadyQueue.Ref ref = kv.value;
+      PendingFrame f = frames.get(ref.camera(), ref.frameTsUs());
+      CameraState st = cameras.get(ref.camera());
+      if (f == null || st == null) {
+        // Cannot happen while the stores are consistent; do not let one entry block the queue.
+        log.warn("camera {}: ready frame {} has no stored frame", ref.camera(), ref.frameTsUs());
+        ready.remove(kv.key);
+        continue;
+      }
+      AudioChunkStore.Window w =
+          audio.window(ref.camera(), ref.frameTsUs(), windowUs, lookaheadUs, st.maxChunkUs);
+      pairs.add(
+          new AvPair(
+              ref.camera(),
+              f.frame(),
+              w.samples(),
+              w.startUs(),
+              w.endUs(),
+              w.partial(),
+              f.arrivedAtUs(),
+              ref.readyAtUs()));
+      sources.add(f);
+      seqs.add(kv.key);
+    }
+    if (pairs.isEmpty()) {
+      return refs.size();
+    }
+    List<HeatmapEvent> events = localizer.localize(List.copyOf(pairs), batchStartUs);
+    if (events == null || events.size() != pairs.size()) {
+      throw new IllegalStateException(
+          "localizer returned "
+              + (events == null ? "null" : events.size() + " events")
+              + " for "
+              + pairs.size()
+              + " pairs");
+    }
+    for (int i = 0; i < pairs.size(); i++) {
+      AvPair pair = pairs.get(i);
+      PendingFrame f = sources.get(i);
+      context.forward(
+          new Record<>(
+              pair.camera(),
+              events.get(i),
+              f.recordTimestampMs(),
+              outputHeaders(f.headers(), events.get(i).model())));
+      frames.delete(pair.camera(), pair.frameTsUs());
+      ready.remove(seqs.get(i));
+      CameraState st = cameras.get(pair.camera());
+      st.removeUnemitted(pair.frameTsUs());
+      cameras.put(pair.camera(), st);
+      metrics.paired(pair.partial());
+    }
+    return refs.size();
+  }
+
+  /** Read per batch: the runtime may swap models or change its batch limit while running. */
+  private int batchSize() {
+    return Math.max(1, Math.min(config.maxBatch(), localizer.maxBatch()));
+  }
+
+  /**
+   * The frame's headers plus {@code model}. It names the model that produced the event ({@code
+   * event.model()}, the localizer's {@code modelId()} when it ran), so a hot swap between batches
+   * cannot mislabel a heatmap.
+   */
+  private static Headers outputHeaders(Headers frameHeaders, String model) {
+    Headers h = new RecordHeaders(frameHeaders.toArray());
+    h.remove(AvlocHeaders.MODEL);
+    h.add(AvlocHeaders.MODEL, model.getBytes(StandardCharsets.UTF_8));
+    return h;
+  }
+
+  private void drainReady() {
+    while (ready.size() > 0 && runBatch() > 0) {
+      // each batch removes its entries from the queue
+    }
+  }
+
+  /** Batch punctuator: REALTIME drops waiting frames past their deadline; then batches. */
+  private void onBatchTick() {
+    if (config.mode() == SyncMode.REALTIME) {
+      long now = now();
+      List<String> late = new ArrayList<>();
+      try (KeyValueIterator<String, CameraState> it = cameras.all()) {
+        while (it.hasNext()) {
+          KeyValue<String, CameraState> kv = it.next();
+          long t = kv.value.firstWaiting();
+          if (t != CameraState.NONE && stale(t, now)) {
+            late.add(kv.key);
+          }
+        }
+      }
+      for (String camera : late) {
+        CameraState st = cameras.get(camera);
+        release(camera, st, now, false);
+        cameras.put(camera, st);
+      }
+    }
+    drainReady();
+  }
+
+  /** Expiry punctuator: flushes and forgets cameras idle for cameraIdleTimeout. */
+  private void expireIdleCameras() {
+    long now = now();
+    List<String> idle = new ArrayList<>();
+    try (KeyValueIterator<String, CameraState> it = cameras.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, CameraState> kv = it.next();
+        long lastSeen = Math.max(kv.value.lastSeenWallUs, startedAtUs);
+        if (now - lastSeen >= config.cameraIdleTimeoutUs()) {
+          idle.add(kv.key);
+        }
+      }
+    }
+    if (idle.isEmpty()) {
+      return;
+    }
+    for (String camera : idle) {
+      CameraState st = cameras.get(camera);
+      release(camera, st, now, true);
+      cameras.put(camera, st);
+    }
+    drainReady();
+    for (String camera : idle) {
+      int leftover = frames.deleteCamera(camera);
+      if (leftover > 0) {
+        log.warn("camera {}: {} frames left at expiry", camera, leftover);
+      }
+      audio.deleteCamera(camera);
+      cameras.delete(camera);
+      resamplers.forget(camera);
+      activeCameras--;
+      metrics.activeCameras(-1);
+      metrics.expired();
+      log.info("camera {}: expired after {} µs idle", camera, config.cameraIdleTimeoutUs());
+    }
+  }
+
+  private long now() {
+    return wallClockUs != null ? wallClockUs.getAsLong() : context.currentSystemTimeMs() * 1000L;
+  }
+}

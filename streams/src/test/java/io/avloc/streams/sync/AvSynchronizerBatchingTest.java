@@ -1,0 +1,163 @@
+package io.avloc.streams.sync;
+
+import static io.avloc.streams.sync.SyncTestBed.MS;
+import static io.avloc.streams.sync.SyncTestBed.S;
+import static io.avloc.streams.sync.SyncTestBed.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.avloc.streams.AvPair;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+
+/** When batches run, what they hold, and what is left behind after them. */
+class AvSynchronizerBatchingTest {
+
+  /** Makes one frame of {@code camera} ready: its whole window of audio, then the frame. */
+  private static void readyFrame(SyncTestBed bed, String camera, long baseUs) {
+    bed.audio(camera, baseUs, baseUs + 3_500 * MS, t -> 0.1);
+    bed.frame(camera, baseUs + 3 * S);
+  }
+
+  @Test
+  void maxBatchReadyPairsRunABatchAtOnce() {
+    try (SyncTestBed bed = new SyncTestBed(AvSyncConfig.defaults().withMaxBatch(3))) {
+      readyFrame(bed, "a", T0);
+      readyFrame(bed, "b", T0);
+      assertThat(bed.localizer.batches).isEmpty();
+
+      readyFrame(bed, "c", T0);
+
+      assertThat(bed.localizer.batches).hasSize(1);
+      assertThat(bed.localizer.batches.get(0))
+          .extracting(AvPair::camera)
+          .containsExactly("a", "b", "c");
+      assertThat(bed.heatmaps()).extracting(r -> r.key()).containsExactly("a", "b", "c");
+    }
+  }
+
+  @Test
+  void localizersMaxBatchCapsTheBatch() {
+    try (SyncTestBed bed =
+        new SyncTestBed(AvSyncConfig.defaults(), new RecordingLocalizer(2), T0, null)) {
+      readyFrame(bed, "a", T0);
+      readyFrame(bed, "b", T0);
+      readyFrame(bed, "c", T0);
+
+      assertThat(bed.localizer.batches).hasSize(1);
+      assertThat(bed.localizer.batches.get(0)).hasSize(2);
+
+      bed.advanceWallClock(Duration.ofMillis(25));
+      assertThat(bed.localizer.batches).hasSize(2);
+      assertThat(bed.localizer.batches.get(1)).extracting(AvPair::camera).containsExactly("c");
+    }
+  }
+
+  @Test
+  void punctuatorRunsAPartialBatchAfterMaxDelay() {
+    try (SyncTestBed bed = new SyncTestBed(AvSyncConfig.defaults())) {
+      readyFrame(bed, "a", T0);
+      readyFrame(bed, "b", T0);
+      bed.advanceWallClock(Duration.ofMillis(24));
+      assertThat(bed.heatmaps()).isEmpty();
+
+      bed.advanceWallClock(Duration.ofMillis(1));
+
+      assertThat(bed.localizer.batches).hasSize(1);
+      assertThat(bed.localizer.batches.get(0)).extracting(AvPair::camera).containsExactly("a", "b");
+      assertThat(bed.localizer.batchStarts).containsExactly(T0 + 25 * MS);
+      assertThat(bed.heatmaps()).hasSize(2);
+    }
+  }
+
+  @Test
+  void maxDelayIsConfigurable() {
+    try (SyncTestBed bed =
+        new SyncTestBed(AvSyncConfig.defaults().withMaxDelay(Duration.ofMillis(100)))) {
+      readyFrame(bed, "a", T0);
+      bed.advanceWallClock(Duration.ofMillis(99));
+      assertThat(bed.heatmaps()).isEmpty();
+
+      bed.advanceWallClock(Duration.ofMillis(1));
+      assertThat(bed.heatmaps()).hasSize(1);
+    }
+  }
+
+  @Test
+  void batchesMixCamerasInTheOrderTheirFramesBecameReady() {
+    long tb = T0 - Duration.ofHours(5).toNanos() / 1_000;
+    try (SyncTestBed bed = new SyncTestBed(AvSyncConfig.defaults().withMode(SyncMode.CATCH_UP))) {
+      readyFrame(bed, "b", tb);
+      readyFrame(bed, "a", T0);
+      bed.audio("b", tb + 3_500 * MS, tb + 3_700 * MS, t -> 0.1);
+      bed.frame("b", tb + 3_200 * MS);
+
+      bed.advanceWallClock(Duration.ofMillis(25));
+
+      assertThat(bed.localizer.batches).hasSize(1);
+      assertThat(bed.localizer.batches.get(0))
+          .extracting(AvPair::camera, AvPair::frameTsUs)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("b", tb + 3 * S),
+              org.assertj.core.groups.Tuple.tuple("a", T0 + 3 * S),
+              org.assertj.core.groups.Tuple.tuple("b", tb + 3_200 * MS));
+    }
+  }
+
+  @Test
+  void pairsCarryTheirArrivalAndReadinessWallClock() {
+    try (SyncTestBed bed = new SyncTestBed(AvSyncConfig.defaults())) {
+      bed.audio("a", T0, T0 + 3_300 * MS, t -> 0.1);
+      bed.frame("a", T0 + 3 * S);
+      bed.advanceWallClock(Duration.ofMillis(10));
+      bed.audio("a", T0 + 3_300 * MS, T0 + 3_500 * MS, t -> 0.1);
+      bed.advanceWallClock(Duration.ofMillis(15));
+
+      AvPair pair = bed.localizer.pairs().get(0);
+      assertThat(pair.arrivedAtUs()).isEqualTo(T0);
+      assertThat(pair.readyAtUs()).isEqualTo(T0 + 10 * MS);
+      assertThat(bed.localizer.batchStarts).containsExactly(T0 + 25 * MS);
+    }
+  }
+
+  @Test
+  void emittedFramesAndQueueEntriesAreDeletedAndOldAudioIsTrimmed() {
+    try (SyncTestBed bed = new SyncTestBed(AvSyncConfig.defaults())) {
+      bed.audio("a", T0, T0 + 10 * S, t -> 0.1);
+      bed.frame("a", T0 + 8 * S);
+      bed.advanceWallClock(Duration.ofMillis(25));
+      assertThat(bed.heatmaps()).hasSize(1);
+
+      KeyValueStore<?, ?> frames = bed.driver.getKeyValueStore(SyncStores.FRAMES);
+      KeyValueStore<?, ?> ready = bed.driver.getKeyValueStore(SyncStores.READY);
+      assertThat(count(frames)).isZero();
+      assertThat(count(ready)).isZero();
+      // The clock is at 10 s; window + lookahead + grace = 4.5 s of audio stays: 5.5 s to 10 s.
+      KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> audio =
+          bed.driver.getKeyValueStore(SyncStores.AUDIO);
+      List<Long> kept = keys(audio);
+      assertThat(kept.get(0)).isEqualTo(T0 + 5_500 * MS);
+      assertThat(kept).hasSize(45);
+    }
+  }
+
+  private static long count(KeyValueStore<?, ?> store) {
+    long n = 0;
+    try (var it = store.all()) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static List<Long> keys(KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store) {
+    List<Long> out = new java.util.ArrayList<>();
+    try (var it = store.all()) {
+      it.forEachRemaining(kv -> out.add(CameraTimeKey.tsUs(kv.key)));
+    }
+    return out;
+  }
+}
