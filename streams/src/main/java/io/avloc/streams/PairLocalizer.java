@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Runs the network on a micro-batch of pairs. The seam between the topology and the inference
- * runtime: embedded mode runs the model in-process; tests use a fake.
+ * runtime: embedded mode runs the model in-process; tests use a fake. One instance serves every
+ * stream thread, so implementations must be thread-safe.
  */
 public interface PairLocalizer extends AutoCloseable {
 

@@ -21,12 +21,14 @@ import java.util.function.LongSupplier;
 /**
  * Embedded mode: runs micro-batches in the stream thread on a {@link LocalizationModel} (ONNX
  * Runtime, CPU). Preprocessing is the same code the trainer uses (core), so serving sees exactly
- * the inputs the model was trained on. One instance per stream thread: it owns one model session.
+ * the inputs the model was trained on. Thread-safe: each calling stream thread gets its own model
+ * session.
  */
 public final class EmbeddedLocalizer implements PairLocalizer {
 
   private final LocalizationModel model;
-  private final LocalizationModel.Session session;
+  // DJL predictors are single-threaded; every stream thread gets its own.
+  private final ThreadLocal<LocalizationModel.Session> sessions;
   private final ImagePreprocessor images;
   private final Spectrogram spectrogram;
   private final HeatmapPostProcessor post;
@@ -43,7 +45,7 @@ public final class EmbeddedLocalizer implements PairLocalizer {
     if (maxBatch <= 0) {
       throw new IllegalArgumentException("maxBatch must be positive: " + maxBatch);
     }
-    this.session = model.newSession();
+    this.sessions = ThreadLocal.withInitial(model::newSession);
     this.images = new ImagePreprocessor(model.imageSize());
     this.spectrogram = new Spectrogram(AvPair.SAMPLE_RATE);
     this.post = new HeatmapPostProcessor(HeatmapPostProcessor.Options.DEFAULTS);
@@ -94,7 +96,7 @@ public final class EmbeddedLocalizer implements PairLocalizer {
       spectrogram.computeInto(p.audio(), spec);
       System.arraycopy(spec, 0, specBatch, i * spec.length, spec.length);
     }
-    LocalizationModel.Outputs out = session.run(imageBatch, specBatch, n, frames);
+    LocalizationModel.Outputs out = sessions.get().run(imageBatch, specBatch, n, frames);
     long inferenceNanos = System.nanoTime() - t0;
     inferenceTimer.record(inferenceNanos, TimeUnit.NANOSECONDS);
     batchSizes.record(n);
@@ -140,8 +142,7 @@ public final class EmbeddedLocalizer implements PairLocalizer {
     return modelId;
   }
 
+  /** Sessions are closed with the model, which owns them. */
   @Override
-  public void close() {
-    session.close();
-  }
+  public void close() {}
 }

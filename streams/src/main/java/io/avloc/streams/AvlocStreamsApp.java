@@ -1,0 +1,180 @@
+package io.avloc.streams;
+
+import io.avloc.core.artifact.ModelArtifact;
+import io.avloc.modelserver.LocalizationModel;
+import io.avloc.streams.inference.EmbeddedLocalizer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The streams application: checks the topics, loads the model, builds the topology and runs it with
+ * {@code exactly_once_v2}. {@link #start} returns once the application is RUNNING.
+ */
+public final class AvlocStreamsApp implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AvlocStreamsApp.class);
+
+  private final StreamsSettings settings;
+  private final LocalizationModel model;
+  private final PairLocalizer localizer;
+  private final KafkaStreams streams;
+  private final KafkaStreamsMetrics streamsMetrics;
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  private AvlocStreamsApp(
+      StreamsSettings settings,
+      LocalizationModel model,
+      PairLocalizer localizer,
+      KafkaStreams streams,
+      KafkaStreamsMetrics streamsMetrics) {
+    this.settings = settings;
+    this.model = model;
+    this.localizer = localizer;
+    this.streams = streams;
+    this.streamsMetrics = streamsMetrics;
+  }
+
+  /** Kafka Streams properties for {@code settings}; avloc's defaults, then pass-through keys. */
+  public static Properties streamsProperties(StreamsSettings s) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.get("avloc.application.id"));
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.get("avloc.bootstrap"));
+    p.put(StreamsConfig.STATE_DIR_CONFIG, s.get("avloc.state.dir"));
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, MediaTimestampExtractor.class);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    // A frame record is up to avloc.limits.frame.bytes; let fetches carry a few of them.
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 16 << 20);
+    p.putAll(s.kafkaOverrides());
+    return p;
+  }
+
+  /**
+   * Starts the application and waits until it is RUNNING.
+   *
+   * @param modelDir the model artifact; verified before anything starts
+   */
+  public static AvlocStreamsApp start(
+      StreamsSettings settings, Path modelDir, MeterRegistry registry, Duration startTimeout) {
+    ModelArtifact artifact = ModelArtifact.load(modelDir);
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get("avloc.bootstrap")))) {
+      TopicSetup.ensure(
+          admin,
+          settings.get("avloc.topic.frames"),
+          settings.get("avloc.topic.audio"),
+          List.of(settings.get("avloc.topic.heatmaps"), settings.get("avloc.topic.deadletter")),
+          settings.getBoolean("avloc.topic.create"),
+          settings.getInt("avloc.topic.partitions"),
+          (short) 1);
+    }
+    LocalizationModel model = LocalizationModel.load(artifact);
+    PairLocalizer localizer =
+        new EmbeddedLocalizer(
+            model,
+            settings.getInt("avloc.batch.max"),
+            registry,
+            () -> System.currentTimeMillis() * 1000);
+    KafkaStreams streams =
+        new KafkaStreams(
+            AvlocTopology.build(settings, localizer, registry), streamsProperties(settings));
+    KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
+    metrics.bindTo(registry);
+    AvlocStreamsApp app = new AvlocStreamsApp(settings, model, localizer, streams, metrics);
+    CountDownLatch running = new CountDownLatch(1);
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("stream thread failed: {}", e.toString(), e);
+          app.failure.compareAndSet(null, e);
+          return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
+              .StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    streams.setStateListener(
+        (next, prev) -> {
+          if (next == KafkaStreams.State.RUNNING) {
+            running.countDown();
+          }
+          if (next == KafkaStreams.State.NOT_RUNNING || next == KafkaStreams.State.ERROR) {
+            running.countDown();
+            app.stopped.countDown();
+          }
+        });
+    streams.start();
+    try {
+      if (!running.await(startTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        app.close();
+        throw new IllegalStateException(
+            "the streams application did not reach RUNNING within "
+                + startTimeout.toSeconds()
+                + " s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      app.close();
+      throw new IllegalStateException("interrupted while starting", e);
+    }
+    if (streams.state() != KafkaStreams.State.RUNNING) {
+      Throwable f = app.failure.get();
+      app.close();
+      throw new IllegalStateException(
+          "the streams application failed to start" + (f == null ? "" : ": " + f.getMessage()), f);
+    }
+    LOG.info(
+        "avloc streams running: {} + {} → {} (model {}, {} mode)",
+        settings.get("avloc.topic.frames"),
+        settings.get("avloc.topic.audio"),
+        settings.get("avloc.topic.heatmaps"),
+        model.manifest().id(),
+        settings.get("avloc.sync.mode"));
+    return app;
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public String modelId() {
+    return localizer.modelId();
+  }
+
+  /** The error that stopped the application, if any. */
+  public Throwable failure() {
+    return failure.get();
+  }
+
+  /** Blocks until the application stops (after {@link #close()} or a fatal error). */
+  public boolean awaitStop(Duration timeout) throws InterruptedException {
+    return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+    streamsMetrics.close();
+    localizer.close();
+    model.close();
+    stopped.countDown();
+  }
+
+  public StreamsSettings settings() {
+    return settings;
+  }
+}

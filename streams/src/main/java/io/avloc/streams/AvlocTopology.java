@@ -1,0 +1,122 @@
+package io.avloc.streams;
+
+import io.avloc.core.media.AudioChunk;
+import io.avloc.core.media.MediaLimits;
+import io.avloc.core.media.MediaValidator;
+import io.avloc.core.media.VideoFrame;
+import io.avloc.core.serde.HeatmapEventSerde;
+import io.avloc.streams.ingest.MediaIngest;
+import io.avloc.streams.sync.AvSyncConfig;
+import io.avloc.streams.sync.AvSynchronizer;
+import io.avloc.streams.sync.SyncMode;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Locale;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * The avloc topology, one factory used by the application and by its tests:
+ *
+ * <pre>
+ * avloc.frames ─► validate-frames ─┬─────────────► avloc-sync ─► avloc.heatmaps
+ * avloc.audio  ─► validate-audio  ─┤ (invalid)        (stores, micro-batches, inference)
+ *                                  └─► avloc.deadletter
+ * </pre>
+ *
+ * Sources read raw bytes so a record that is not even decodable is dead-lettered, never fatal.
+ */
+public final class AvlocTopology {
+
+  public static final String FRAMES_SOURCE = "frames";
+  public static final String AUDIO_SOURCE = "audio";
+  public static final String VALIDATE_FRAMES = "validate-frames";
+  public static final String VALIDATE_AUDIO = "validate-audio";
+  public static final String DEADLETTER_SINK = "deadletter";
+  public static final String HEATMAP_SINK = "heatmaps";
+
+  private AvlocTopology() {}
+
+  /** The topology for {@code settings}, running inference through {@code localizer}. */
+  public static Topology build(
+      StreamsSettings settings, PairLocalizer localizer, MeterRegistry registry) {
+    String frames = settings.get("avloc.topic.frames");
+    String audio = settings.get("avloc.topic.audio");
+    MediaValidator validator =
+        new MediaValidator(
+            new MediaLimits(
+                settings.getInt("avloc.limits.frame.bytes"),
+                settings.getInt("avloc.limits.audio.bytes"),
+                true));
+    Topology t = new Topology();
+    t.addSource(FRAMES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), frames);
+    t.addSource(AUDIO_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), audio);
+    t.addProcessor(
+        VALIDATE_FRAMES,
+        () ->
+            new MediaIngest<VideoFrame>(
+                validator,
+                MediaValidator::frame,
+                frames,
+                AvSynchronizer.NAME,
+                DEADLETTER_SINK,
+                registry),
+        FRAMES_SOURCE);
+    t.addProcessor(
+        VALIDATE_AUDIO,
+        () ->
+            new MediaIngest<AudioChunk>(
+                validator,
+                MediaValidator::audio,
+                audio,
+                AvSynchronizer.NAME,
+                DEADLETTER_SINK,
+                registry),
+        AUDIO_SOURCE);
+    t.addProcessor(
+        AvSynchronizer.NAME,
+        AvSynchronizer.supplier(syncConfig(settings), localizer, registry),
+        VALIDATE_FRAMES,
+        VALIDATE_AUDIO);
+    t.addSink(
+        DEADLETTER_SINK,
+        settings.get("avloc.topic.deadletter"),
+        new ByteArraySerializer(),
+        new ByteArraySerializer(),
+        VALIDATE_FRAMES,
+        VALIDATE_AUDIO);
+    t.addSink(
+        HEATMAP_SINK,
+        settings.get("avloc.topic.heatmaps"),
+        new StringSerializer(),
+        new HeatmapEventSerde().serializer(),
+        AvSynchronizer.NAME);
+    return t;
+  }
+
+  /** The synchronizer's configuration from {@code avloc.sync.*} and {@code avloc.batch.*}. */
+  public static AvSyncConfig syncConfig(StreamsSettings s) {
+    String mode = s.get("avloc.sync.mode").toLowerCase(Locale.ROOT).replace('-', '_');
+    SyncMode m =
+        switch (mode) {
+          case "realtime", "real_time" -> SyncMode.REALTIME;
+          case "catch_up", "catchup" -> SyncMode.CATCH_UP;
+          default ->
+              throw new IllegalArgumentException(
+                  "avloc.sync.mode must be realtime or catch-up, got '"
+                      + s.get("avloc.sync.mode")
+                      + "'");
+        };
+    return AvSyncConfig.defaults()
+        .withWindow(s.getMillis("avloc.sync.window.ms"))
+        .withLookahead(s.getMillis("avloc.sync.lookahead.ms"))
+        .withGrace(s.getMillis("avloc.sync.grace.ms"))
+        .withMaxRateHz(s.getDouble("avloc.sync.rate.hz"))
+        .withMode(m)
+        .withStaleBudget(s.getMillis("avloc.sync.stale.budget.ms"))
+        .withMaxBatch(s.getInt("avloc.batch.max"))
+        .withMaxDelay(s.getMillis("avloc.batch.delay.ms"))
+        .withCameraIdleTimeout(s.getMillis("avloc.sync.camera.idle.ms"));
+  }
+}
