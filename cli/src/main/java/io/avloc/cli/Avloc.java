@@ -12,7 +12,12 @@ import picocli.CommandLine.ParameterException;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Real-time audio-visual sound-source localization on Kafka Streams and DJL.",
-    subcommands = {BrokerCommand.class, ModelCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      BrokerCommand.class,
+      ModelCommand.class,
+      FeedCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footer = {"", "Run 'avloc <command> --help' for a command's options."})
 public final class Avloc implements Runnable {
 
