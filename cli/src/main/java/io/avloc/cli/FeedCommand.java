@@ -377,7 +377,6 @@ final class FeedCommand implements Callable<Integer> {
   }
 
   private List<CameraFeed> openFeeds(FeedSettings settings, SyntheticSettings scene) {
-    long startUs = nowUs();
     if (source.synthetic) {
       SyntheticAssets set =
           assets == null ? SyntheticAssets.bundled() : SyntheticAssets.fromDirectory(assets);
@@ -389,9 +388,13 @@ final class FeedCommand implements Callable<Integer> {
               .feed(settings)
               .scene(scene)
               .assets(set)
-              .startUs(startUs)
               .build());
     }
+    if (source.slideshow == null) {
+      VideoCamera.loadNatives();
+    }
+    // media time zero: now, once the slow one-off loading is done
+    long startUs = nowUs();
     List<CameraFeed> feeds = new ArrayList<>();
     try {
       for (int i = 1; i <= cameras; i++) {

@@ -31,7 +31,8 @@ public record FeedSettings(int fps, int chunkMs, Duration duration, boolean loop
 
   public FeedSettings {
     if (fps < 0 || fps > MAX_FPS) {
-      throw new IllegalArgumentException("fps must be between 1 and " + MAX_FPS + ": " + fps);
+      throw new IllegalArgumentException(
+          "fps must be between 1 and " + MAX_FPS + " (or 0 for the source's rate): " + fps);
     }
     if (chunkMs < MIN_CHUNK_MS || chunkMs > MAX_CHUNK_MS) {
       throw new IllegalArgumentException(

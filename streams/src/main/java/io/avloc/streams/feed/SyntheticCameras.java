@@ -127,16 +127,17 @@ public final class SyntheticCameras {
   /** The cameras, not started: for tests and for custom publishing. */
   public List<SyntheticCamera> build() {
     SyntheticAssets a = assets != null ? assets : SyntheticAssets.bundled();
+    List<SyntheticScene> scenes = new ArrayList<>();
+    for (int i = 1; i <= cameras; i++) {
+      scenes.add(new SyntheticScene(a, scene, seed, i));
+    }
+    // media time zero is now, after the (slow) loading, so real-time pacing starts without a burst
     long start = startUs != null ? startUs : nowUs();
     List<SyntheticCamera> out = new ArrayList<>();
     for (int i = 1; i <= cameras; i++) {
       out.add(
           new SyntheticCamera(
-              prefix + "-" + i,
-              start,
-              new SyntheticScene(a, scene, seed, i),
-              feed,
-              scene.jpegQuality()));
+              prefix + "-" + i, start, scenes.get(i - 1), feed, scene.jpegQuality()));
     }
     return out;
   }

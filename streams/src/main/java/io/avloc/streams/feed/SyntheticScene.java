@@ -110,6 +110,7 @@ public final class SyntheticScene {
    * @param soundClass the class that is heard
    * @param sounding index of the sounding object in {@link #objectClasses()}, or -1 when the sound
    *     is off-screen
+   * @param clip what is heard
    */
   public record Segment(long index, String soundClass, int sounding, Clip clip) {
     public boolean offscreen() {
@@ -117,8 +118,11 @@ public final class SyntheticScene {
     }
   }
 
-  /** A clip played in a loop: {@code gain × samples}, then {@code gap} samples of silence. */
-  record Clip(float[] samples, float gain, int gap, int phase) {}
+  /**
+   * A recorded clip played in a loop: {@code gain × samples}, then {@code gap} samples of silence,
+   * starting {@code phase} samples into that period at the segment's start.
+   */
+  public record Clip(float[] samples, float gain, int gap, int phase) {}
 
   /** Segment number {@code index}. */
   public Segment segment(long index) {

@@ -139,7 +139,23 @@ public final class VideoCamera implements CameraFeed {
     return checked(new VideoCamera(cameraId, startUs, url, true, g, settings));
   }
 
+  /**
+   * Loads the FFmpeg native libraries now (they load on first use otherwise, which takes a moment):
+   * call it before taking the start time of real-time feeds.
+   *
+   * @throws FeedException if the natives do not load on this platform
+   */
+  public static void loadNatives() {
+    try {
+      FFmpegFrameGrabber.tryLoad();
+    } catch (FrameGrabber.Exception | RuntimeException | LinkageError e) {
+      throw new FeedException(
+          "cannot load FFmpeg (JavaCV) for this platform: " + FeedPublisher.message(e), e);
+    }
+  }
+
   private static FFmpegFrameGrabber grabber(String source) {
+    loadNatives();
     avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     FFmpegFrameGrabber g = new FFmpegFrameGrabber(source);
     g.setSampleRate(RATE);

@@ -144,6 +144,19 @@ class VideoCameraTest {
     }
   }
 
+  /** RTSP shares the grabber code path; without a server only its failure can be tested here. */
+  @Test
+  void anRtspStreamThatCannotBeReachedGivesAClearError() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String url = "rtsp://127.0.0.1:" + port + "/cam";
+    assertThatThrownBy(() -> VideoCamera.openRtsp("r", 0, url, FeedSettings.defaults()))
+        .isInstanceOf(FeedException.class)
+        .hasMessageStartingWith("cannot open RTSP stream " + url);
+  }
+
   @Test
   void unreadableInputGivesAClearError() throws Exception {
     assertThatThrownBy(
