@@ -14,8 +14,9 @@ import picocli.CommandLine.ParameterException;
     description = "Real-time audio-visual sound-source localization on Kafka Streams and DJL.",
     subcommands = {
       BrokerCommand.class,
-      ModelCommand.class,
+      FeedCommand.class,
       WatchCommand.class,
+      ModelCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Run 'avloc <command> --help' for a command's options."})

@@ -1,0 +1,19 @@
+/**
+ * Camera feeds: sources of timestamped frames and audio chunks ({@link
+ * io.avloc.streams.feed.CameraFeed}) and the {@link io.avloc.streams.feed.FeedPublisher} that sends
+ * them to {@code avloc.frames} and {@code avloc.audio} with the contract's headers (DESIGN §3),
+ * behind the {@code avloc feed} command.
+ *
+ * <ul>
+ *   <li>{@link io.avloc.streams.feed.SyntheticCamera}: a {@link
+ *       io.avloc.streams.feed.SyntheticScene} of moving cut-outs over a photo, one of them (or an
+ *       off-screen source) sounding, with {@link io.avloc.streams.feed.GroundTruthHeaders} on every
+ *       frame; {@link io.avloc.streams.feed.SyntheticCameras} runs them in-process;
+ *   <li>{@link io.avloc.streams.feed.SlideshowCamera}: a folder of images and an audio file;
+ *   <li>{@link io.avloc.streams.feed.VideoCamera}: a video file or an RTSP stream through FFmpeg.
+ * </ul>
+ *
+ * Audio is always published as 16 kHz mono s16le; timestamps are the feed's start time plus media
+ * time, strictly increasing per camera, with contiguous audio chunks.
+ */
+package io.avloc.streams.feed;
