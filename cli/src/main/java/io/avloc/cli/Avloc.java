@@ -13,7 +13,9 @@ import picocli.CommandLine.ParameterException;
     versionProvider = VersionProvider.class,
     description = "Real-time audio-visual sound-source localization on Kafka Streams and DJL.",
     subcommands = {
+      DemoCommand.class,
       BrokerCommand.class,
+      StreamsCommand.class,
       FeedCommand.class,
       WatchCommand.class,
       ModelCommand.class,

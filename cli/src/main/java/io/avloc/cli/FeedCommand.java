@@ -33,12 +33,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 /** {@code avloc feed}: publishes camera frames and audio to Kafka with correct timestamps. */
 @Command(
@@ -452,34 +450,5 @@ final class FeedCommand implements Callable<Integer> {
   private static long nowUs() {
     Instant now = Instant.now();
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
-  }
-
-  /** {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or a plain number of seconds. */
-  static final class DurationConverter implements ITypeConverter<Duration> {
-    private static final Pattern FORMAT =
-        Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min|h)?", Pattern.CASE_INSENSITIVE);
-
-    @Override
-    public Duration convert(String value) {
-      Matcher m = FORMAT.matcher(value.trim());
-      if (!m.matches()) {
-        throw new TypeConversionException(
-            "'" + value + "' is not a duration; use e.g. 500ms, 30s, 2m or 1h");
-      }
-      double n = Double.parseDouble(m.group(1));
-      String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
-      double ms =
-          switch (unit) {
-            case "ms" -> n;
-            case "s" -> n * 1e3;
-            case "m", "min" -> n * 60e3;
-            default -> n * 3600e3;
-          };
-      if (ms < 1 || ms > 1e13) {
-        throw new TypeConversionException(
-            "'" + value + "' is out of range; use a duration from 1ms to a few years");
-      }
-      return Duration.ofMillis(Math.round(ms));
-    }
   }
 }

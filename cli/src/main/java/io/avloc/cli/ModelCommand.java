@@ -1,13 +1,9 @@
 package io.avloc.cli;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.artifact.ModelExporter;
 import io.avloc.core.artifact.ModelManifest;
-import io.avloc.core.model.AvLocalizer;
 import io.avloc.core.model.ImageNetWeights;
 import io.avloc.core.model.Preset;
 import io.avloc.core.serde.Json;
@@ -112,38 +108,44 @@ final class ModelCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "--imagenet file not found: " + imagenet);
       }
       String modelName = name == null ? p.name().toLowerCase() + "-random" : name;
-      Engine torch = Engine.getEngine("PyTorch");
-      torch.setRandomSeed((int) seed);
-      try (NDManager manager = torch.newBaseManager()) {
-        AvLocalizer net = new AvLocalizer(p.config());
-        net.initialize(manager, DataType.FLOAT32, p.config().inputShapes(1));
-        List<String> deviations = new ArrayList<>();
-        if (imagenet != null) {
-          ImageNetWeights.load(net.visualTrunk(), imagenet);
-        } else {
-          deviations.add("visual trunk randomly initialised (no ImageNet weights supplied)");
-        }
-        ModelExporter.Description d =
-            new ModelExporter.Description(
-                modelName,
-                version,
-                "random",
-                Map.of(
-                    "data",
-                    "none (untrained)",
-                    "seed",
-                    seed,
-                    "imagenet",
-                    imagenet == null ? "none" : imagenet.toAbsolutePath().toString()),
-                Map.of(),
-                deviations,
-                fixedBatches);
-        ModelArtifact artifact = ModelExporter.export(net, d, out);
-        PrintWriter w = spec.commandLine().getOut();
-        w.printf("wrote %s to %s%n", artifact.manifest().id(), out.toAbsolutePath());
-        Inspect.summary(artifact, w);
-        w.flush();
+      List<String> deviations = new ArrayList<>();
+      if (imagenet == null) {
+        deviations.add("visual trunk randomly initialised (no ImageNet weights supplied)");
       }
+      ModelExporter.Description d =
+          new ModelExporter.Description(
+              modelName,
+              version,
+              "random",
+              Map.of(
+                  "data",
+                  "none (untrained)",
+                  "seed",
+                  seed,
+                  "imagenet",
+                  imagenet == null ? "none" : imagenet.toAbsolutePath().toString()),
+              Map.of(),
+              deviations,
+              fixedBatches);
+      ModelArtifact artifact =
+          ModelExporter.exportUntrained(
+              p,
+              d,
+              seed,
+              out,
+              net -> {
+                if (imagenet != null) {
+                  try {
+                    ImageNetWeights.load(net.visualTrunk(), imagenet);
+                  } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                }
+              });
+      PrintWriter w = spec.commandLine().getOut();
+      w.printf("wrote %s to %s%n", artifact.manifest().id(), out.toAbsolutePath());
+      Inspect.summary(artifact, w);
+      w.flush();
       return 0;
     }
   }

@@ -6,15 +6,11 @@ import io.avloc.streams.watch.WatchConfig.ConsoleMode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -186,38 +182,6 @@ final class WatchCommand implements Callable<Integer> {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException e) {
       // the JVM is shutting down: the hook is running or has run
-    }
-  }
-
-  /**
-   * {@code 250ms}, {@code 30s}, {@code 1.5m}, {@code 2h}, a bare number of seconds, or ISO-8601.
-   */
-  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-    private static final Pattern SIMPLE =
-        Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
-
-    @Override
-    public Duration convert(String value) {
-      String v = value.trim();
-      Matcher m = SIMPLE.matcher(v);
-      if (m.matches()) {
-        double n = Double.parseDouble(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
-        double ms =
-            switch (unit) {
-              case "ms" -> n;
-              case "m" -> n * 60_000;
-              case "h" -> n * 3_600_000;
-              default -> n * 1000;
-            };
-        return Duration.ofMillis(Math.round(ms));
-      }
-      try {
-        return Duration.parse(v);
-      } catch (DateTimeParseException e) {
-        throw new CommandLine.TypeConversionException(
-            "'" + value + "' is not a duration; use e.g. 30s, 5m, 1h or 250ms");
-      }
     }
   }
 }

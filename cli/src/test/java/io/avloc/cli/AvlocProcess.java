@@ -36,7 +36,7 @@ final class AvlocProcess implements AutoCloseable {
     }
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx512m");
+    cmd.add("-Xmx1g");
     cmd.add("-jar");
     cmd.add(jar);
     cmd.addAll(List.of(args));
@@ -79,6 +79,12 @@ final class AvlocProcess implements AutoCloseable {
       Thread.sleep(50);
     }
     throw new AssertionError("expected output did not appear; " + transcript());
+  }
+
+  /** Kills the process with SIGKILL: no shutdown hooks, no flush, no commit. */
+  void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
   }
 
   /** Sends SIGTERM and waits for the exit code. */

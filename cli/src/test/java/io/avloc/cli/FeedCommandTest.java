@@ -132,7 +132,7 @@ class FeedCommandTest {
 
   @Test
   void durationsReadMillisecondsSecondsMinutesAndHours() {
-    FeedCommand.DurationConverter c = new FeedCommand.DurationConverter();
+    DurationConverter c = new DurationConverter();
     assertThat(c.convert("500ms")).isEqualTo(Duration.ofMillis(500));
     assertThat(c.convert("30s")).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.convert("30")).isEqualTo(Duration.ofSeconds(30));

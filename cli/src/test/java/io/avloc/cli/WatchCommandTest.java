@@ -82,7 +82,7 @@ class WatchCommandTest {
 
   @Test
   void durationsReadAsPeopleWriteThem() {
-    WatchCommand.DurationConverter c = new WatchCommand.DurationConverter();
+    DurationConverter c = new DurationConverter();
     assertThat(c.convert("250ms")).isEqualTo(Duration.ofMillis(250));
     assertThat(c.convert("30s")).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.convert("30")).isEqualTo(Duration.ofSeconds(30));

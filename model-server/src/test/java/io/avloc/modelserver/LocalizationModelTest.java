@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.artifact.ModelExporter;
-import io.avloc.core.model.AvLocalizer;
 import io.avloc.core.model.Preset;
 import java.nio.file.Path;
 import java.util.Random;
@@ -26,14 +23,8 @@ class LocalizationModelTest {
   @BeforeAll
   static void exportAndLoad() throws Exception {
     Engine.getEngine("OnnxRuntime");
-    Engine torch = Engine.getEngine("PyTorch");
-    torch.setRandomSeed(3);
-    try (NDManager m = torch.newBaseManager()) {
-      AvLocalizer net = new AvLocalizer(Preset.LITE.config());
-      net.initialize(m, DataType.FLOAT32, Preset.LITE.config().inputShapes(1));
-      ModelExporter.export(
-          net, ModelExporter.Description.untrained("lite-test", "1", 3), dir.resolve("m"));
-    }
+    ModelExporter.exportUntrained(
+        Preset.LITE, ModelExporter.Description.untrained("lite-test", "1", 3), 3, dir.resolve("m"));
     model = LocalizationModel.load(ModelArtifact.load(dir.resolve("m")));
   }
 

@@ -59,6 +59,8 @@ public final class AvlocStreamsApp implements AutoCloseable {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, MediaTimestampExtractor.class);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    // Kafka 5 turns this on by default; opting in now keeps behaviour stable across upgrades.
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     // A frame record is up to avloc.limits.frame.bytes; let fetches carry a few of them.
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 16 << 20);

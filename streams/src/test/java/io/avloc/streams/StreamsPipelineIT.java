@@ -6,6 +6,7 @@ import io.avloc.broker.KafkaBroker;
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.serde.HeatmapEventSerde;
 import io.avloc.testkit.KafkaBrokerExtension;
+import io.avloc.testkit.MediaRecords;
 import io.avloc.testkit.TestTopics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -66,13 +67,14 @@ class StreamsPipelineIT {
         // cap keeps every other frame, and each has its lookahead audio.
         for (int c = 0; c < 40; c++) {
           producer.send(
-              TestMedia.audio(
-                  audio, camera, T0 + c * 100_000L, TestMedia.tone(100, 440, c * 1600L)));
+              MediaRecords.audio(
+                  audio, camera, T0 + c * 100_000L, MediaRecords.tone(100, 440, c * 1600L)));
         }
         for (int k = 0; k < 35; k++) {
           ProducerRecord<byte[], byte[]> f =
-              TestMedia.frame(frames, camera, T0 + k * 100_000L, TestMedia.jpeg(160, 120, k * 4));
-          TestMedia.header(f, "gt-class", "ball-" + camera);
+              MediaRecords.frame(
+                  frames, camera, T0 + k * 100_000L, MediaRecords.jpeg(160, 120, k * 4));
+          MediaRecords.header(f, "gt-class", "ball-" + camera);
           producer.send(f);
           if (k % 2 == 0) {
             expected++;
@@ -81,24 +83,25 @@ class StreamsPipelineIT {
       }
       // One record for each kind of contract violation, interleaved with the good ones.
       List<ProducerRecord<byte[], byte[]>> bad = new ArrayList<>();
-      bad.add(TestMedia.frame(frames, "cam-a", T0 + 5, new byte[] {1, 2, 3}));
+      bad.add(MediaRecords.frame(frames, "cam-a", T0 + 5, new byte[] {1, 2, 3}));
       ProducerRecord<byte[], byte[]> badTs =
-          TestMedia.frame(frames, "cam-a", T0, TestMedia.jpeg(8, 8, 0));
-      TestMedia.header(badTs, "ts-us", "yesterday");
+          MediaRecords.frame(frames, "cam-a", T0, MediaRecords.jpeg(8, 8, 0));
+      MediaRecords.header(badTs, "ts-us", "yesterday");
       bad.add(badTs);
       ProducerRecord<byte[], byte[]> badFormat =
-          TestMedia.frame(frames, "cam-b", T0, TestMedia.jpeg(8, 8, 0));
-      TestMedia.header(badFormat, "format", "webp");
+          MediaRecords.frame(frames, "cam-b", T0, MediaRecords.jpeg(8, 8, 0));
+      MediaRecords.header(badFormat, "format", "webp");
       bad.add(badFormat);
-      bad.add(new ProducerRecord<>(frames, null, TestMedia.jpeg(8, 8, 0)));
-      bad.add(TestMedia.audio(audio, "cam-a", T0, new byte[3]));
-      ProducerRecord<byte[], byte[]> badRate = TestMedia.audio(audio, "cam-b", T0, new byte[4]);
-      TestMedia.header(badRate, "sample-rate", "4000");
+      bad.add(new ProducerRecord<>(frames, null, MediaRecords.jpeg(8, 8, 0)));
+      bad.add(MediaRecords.audio(audio, "cam-a", T0, new byte[3]));
+      ProducerRecord<byte[], byte[]> badRate = MediaRecords.audio(audio, "cam-b", T0, new byte[4]);
+      MediaRecords.header(badRate, "sample-rate", "4000");
       bad.add(badRate);
-      ProducerRecord<byte[], byte[]> badChannels = TestMedia.audio(audio, "cam-b", T0, new byte[4]);
-      TestMedia.header(badChannels, "channels", "0");
+      ProducerRecord<byte[], byte[]> badChannels =
+          MediaRecords.audio(audio, "cam-b", T0, new byte[4]);
+      MediaRecords.header(badChannels, "channels", "0");
       bad.add(badChannels);
-      ProducerRecord<byte[], byte[]> noTs = TestMedia.audio(audio, "cam-a", T0, new byte[4]);
+      ProducerRecord<byte[], byte[]> noTs = MediaRecords.audio(audio, "cam-a", T0, new byte[4]);
       noTs.headers().remove("ts-us");
       bad.add(noTs);
       for (ProducerRecord<byte[], byte[]> r : bad) {
@@ -107,7 +110,7 @@ class StreamsPipelineIT {
       // Close the windows of the last frames: audio beyond their lookahead.
       for (String camera : List.of("cam-a", "cam-b")) {
         producer.send(
-            TestMedia.audio(audio, camera, T0 + 4_000_000L, TestMedia.tone(100, 440, 64000)));
+            MediaRecords.audio(audio, camera, T0 + 4_000_000L, MediaRecords.tone(100, 440, 64000)));
       }
       producer.flush();
 

@@ -1,9 +1,13 @@
 package io.avloc.core.artifact;
 
 import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import io.avloc.core.model.AvLocalizer;
 import io.avloc.core.model.AvLocalizerConfig;
+import io.avloc.core.model.Preset;
 import io.avloc.core.onnx.OnnxExporter;
 import io.avloc.core.onnx.OnnxSignature;
 import java.io.IOException;
@@ -127,6 +131,36 @@ public final class ModelExporter {
     } finally {
       deleteTree(staging);
     }
+  }
+
+  /**
+   * Initialises a network of {@code preset} as in the papers (seeded) on the PyTorch engine, which
+   * must be on the classpath, and exports it: the model the pipeline runs before a trained one
+   * exists. {@code configure} may load weights (e.g. ImageNet) before the export.
+   */
+  public static ModelArtifact exportUntrained(
+      Preset preset,
+      Description description,
+      long seed,
+      Path dir,
+      java.util.function.Consumer<AvLocalizer> configure)
+      throws IOException {
+    Engine torch = Engine.getEngine("PyTorch");
+    torch.setRandomSeed((int) seed);
+    try (NDManager manager = torch.newBaseManager()) {
+      AvLocalizer net = new AvLocalizer(preset.config());
+      net.initialize(manager, DataType.FLOAT32, preset.config().inputShapes(1));
+      configure.accept(net);
+      return export(net, description, dir);
+    }
+  }
+
+  /**
+   * {@link #exportUntrained(Preset, Description, long, Path, java.util.function.Consumer)} as is.
+   */
+  public static ModelArtifact exportUntrained(
+      Preset preset, Description description, long seed, Path dir) throws IOException {
+    return exportUntrained(preset, description, seed, dir, net -> {});
   }
 
   /** File name of the fixed-shape graph for a batch size. */

@@ -2,6 +2,7 @@ package io.avloc.streams.watch;
 
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.metrics.NormalizedBox;
+import io.avloc.streams.feed.GroundTruthHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,9 @@ import org.apache.kafka.common.header.Headers;
 /**
  * Ground truth that synthetic cameras attach to their frames and the pipeline copies onto the
  * heatmap record: what sounds ({@code gt-class}), where ({@code gt-boxes}) and whether it is in the
- * picture at all ({@code gt-onscreen}).
+ * picture at all ({@code gt-onscreen}). The header names are defined once, in {@link
+ * GroundTruthHeaders}; this reader is lenient (malformed boxes are skipped) because a viewer should
+ * show what it can.
  *
  * @param gtClass the sounding object's class, or {@code null} when not given
  * @param boxes where the source is, normalized {@code x1,y1,x2,y2} with corners in order; empty
@@ -23,16 +26,16 @@ import org.apache.kafka.common.header.Headers;
 public record GroundTruthLabel(String gtClass, List<NormalizedBox> boxes, Visibility visibility) {
 
   /** Header: the class of the sounding object, e.g. {@code dog}. */
-  public static final String CLASS = "gt-class";
+  public static final String CLASS = GroundTruthHeaders.CLASS;
 
   /**
    * Header: the source's boxes, normalized {@code x1,y1,x2,y2}, several separated by {@code ;},
    * empty when the source is off-screen.
    */
-  public static final String BOXES = "gt-boxes";
+  public static final String BOXES = GroundTruthHeaders.BOXES;
 
   /** Header: {@code true} when the source is in the picture, {@code false} when off-screen. */
-  public static final String ONSCREEN = "gt-onscreen";
+  public static final String ONSCREEN = GroundTruthHeaders.ONSCREEN;
 
   /** A record without ground truth. */
   public static final GroundTruthLabel NONE = new GroundTruthLabel(null, List.of(), null);

@@ -1,0 +1,323 @@
+package io.avloc.cli;
+
+import io.avloc.broker.KafkaBroker;
+import io.avloc.core.artifact.ModelArtifact;
+import io.avloc.core.artifact.ModelExporter;
+import io.avloc.core.model.Preset;
+import io.avloc.streams.AvlocStreamsApp;
+import io.avloc.streams.StreamsSettings;
+import io.avloc.streams.feed.FeedPublisher;
+import io.avloc.streams.feed.SyntheticCameras;
+import io.avloc.streams.sync.SyncMetrics;
+import io.avloc.streams.watch.CameraSnapshot;
+import io.avloc.streams.watch.HeatmapWatcher;
+import io.avloc.streams.watch.WatchConfig;
+import io.avloc.streams.watch.WatchStats;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code avloc demo}: everything in one command on an embedded default — a real Kafka broker, the
+ * bundled model, synthetic cameras with ground truth, the streams application and the viewer — with
+ * live throughput, end-to-end latency and localization accuracy.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the whole pipeline in one process: a real Kafka broker (KRaft, loopback), the",
+      "bundled model (or a freshly initialised one), synthetic cameras with ground truth, the",
+      "streams application and the heatmap viewer. Prints throughput, end-to-end latency and",
+      "live localization accuracy; stops on Ctrl-C or after --duration."
+    })
+final class DemoCommand implements Callable<Integer> {
+
+  /** The model the demo and serving use when none is given. */
+  static final Path BUNDLED_MODEL = Path.of("models", "default");
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--cameras",
+      defaultValue = "4",
+      description = "synthetic cameras (default: ${DEFAULT-VALUE})")
+  int cameras;
+
+  @Option(
+      names = "--duration",
+      converter = DurationConverter.class,
+      description = "stop after this long, e.g. 60s or 5m (default: until Ctrl-C)")
+  Duration duration;
+
+  @Option(names = "--http", paramLabel = "PORT", description = "serve the live viewer on this port")
+  Integer http;
+
+  @Option(
+      names = "--model",
+      paramLabel = "DIR",
+      description = "model artifact (default: models/default)")
+  Path model;
+
+  @Option(
+      names = "--mode",
+      defaultValue = "realtime",
+      description = "realtime or catch-up (default: ${DEFAULT-VALUE})")
+  String mode;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "scene seed (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(
+      names = "--report-every",
+      converter = DurationConverter.class,
+      defaultValue = "2s",
+      description = "status line interval (default: ${DEFAULT-VALUE})")
+  Duration reportEvery;
+
+  @Override
+  public Integer call() throws Exception {
+    if (cameras < 1 || cameras > 64) {
+      throw new ParameterException(spec.commandLine(), "--cameras must be between 1 and 64");
+    }
+    if (http != null && (http < 0 || http > 65535)) {
+      throw new ParameterException(spec.commandLine(), "--http must be a port number");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    Path work = Files.createTempDirectory("avloc-demo-");
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch done = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.countDown();
+              try {
+                done.await(60, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "avloc-demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    KafkaBroker broker = null;
+    AvlocStreamsApp app = null;
+    HeatmapWatcher watcher = null;
+    FeedPublisher feed = null;
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    long started = System.nanoTime();
+    try {
+      broker = KafkaBroker.builder().freePorts().dataDir(work.resolve("broker")).build().start();
+      out.printf("demo: Kafka broker (KRaft) at %s%n", broker.bootstrapServers());
+      Path modelDir = resolveModel(work, out);
+      Map<String, String> s = new LinkedHashMap<>();
+      s.put("avloc.bootstrap", broker.bootstrapServers());
+      s.put("avloc.application.id", "avloc-demo");
+      s.put("avloc.state.dir", work.resolve("state").toString());
+      s.put("avloc.sync.mode", mode);
+      StreamsSettings settings;
+      try {
+        settings = StreamsSettings.of(s);
+        io.avloc.streams.AvlocTopology.syncConfig(settings);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      app = AvlocStreamsApp.start(settings, modelDir, registry, Duration.ofSeconds(120));
+      out.printf("demo: streams application running, model %s, %s mode%n", app.modelId(), mode);
+      WatchConfig.Builder wc = WatchConfig.builder(broker.bootstrapServers());
+      if (http != null) {
+        wc.http(http);
+      }
+      watcher = HeatmapWatcher.start(wc.build());
+      watcher.awaitReady(Duration.ofSeconds(30));
+      watcher.httpUrl().ifPresent(u -> out.printf("demo: live viewer at %s%n", u));
+      feed =
+          SyntheticCameras.builder()
+              .cameras(cameras)
+              .seed(seed)
+              .realTime(true)
+              .start(FeedPublisher.producerConfig(broker.bootstrapServers(), Map.of()));
+      out.printf(
+          "demo: %d synthetic cameras (25 fps, 100 ms audio chunks, ground truth in headers);"
+              + " inference capped at 5 Hz per camera%n",
+          cameras);
+      out.printf(
+          "demo: %s%n",
+          duration == null ? "Ctrl-C to stop" : "running for " + duration.toSeconds() + " s");
+      out.flush();
+      long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+      while (System.nanoTime() < deadline) {
+        long wait = Math.min(reportEvery.toNanos(), deadline - System.nanoTime());
+        if (stop.await(Math.max(wait, 1), TimeUnit.NANOSECONDS)) {
+          break;
+        }
+        if (app.failure() != null) {
+          throw new IllegalStateException(
+              "the streams application failed: " + app.failure().getMessage(), app.failure());
+        }
+        out.println(
+            status(watcher.snapshot(), registry, feed, (System.nanoTime() - started) / 1e9));
+        out.flush();
+      }
+      out.println("demo: stopping");
+      feed.close();
+      feed = null;
+      // Let the last pairs through before taking the final numbers.
+      Thread.sleep(1500);
+      out.println(summary(watcher.snapshot(), registry, (System.nanoTime() - started) / 1e9));
+      out.flush();
+      return 0;
+    } finally {
+      closeQuietly(feed);
+      closeQuietly(watcher);
+      closeQuietly(app);
+      closeQuietly(broker);
+      deleteTree(work);
+      done.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook is waiting for `done`
+      }
+    }
+  }
+
+  private Path resolveModel(Path work, PrintWriter out) throws IOException {
+    if (model != null) {
+      ModelArtifact.load(model);
+      return model;
+    }
+    if (Files.exists(BUNDLED_MODEL.resolve(ModelArtifact.MANIFEST))) {
+      out.printf("demo: bundled model %s%n", BUNDLED_MODEL);
+      return BUNDLED_MODEL;
+    }
+    out.println(
+        "demo: no trained model is bundled yet (models/default); using a freshly initialised lite"
+            + " model, so the heatmaps show the pipeline working but not real localization");
+    Path dir = work.resolve("model");
+    ModelExporter.exportUntrained(
+        Preset.LITE, ModelExporter.Description.untrained("lite-random", "0", 1), 1, dir);
+    return dir;
+  }
+
+  static String status(
+      WatchStats s, SimpleMeterRegistry registry, FeedPublisher feed, double seconds) {
+    double rate = 0;
+    double p50 = Double.NaN;
+    double p99 = Double.NaN;
+    long evaluated = 0;
+    long hits = 0;
+    for (CameraSnapshot c : s.cameras()) {
+      rate += c.eventsPerSecond();
+      if (c.latencyMs().p50() != null) {
+        p50 = Double.isNaN(p50) ? c.latencyMs().p50() : Math.max(p50, c.latencyMs().p50());
+        p99 = Double.isNaN(p99) ? c.latencyMs().p99() : Math.max(p99, c.latencyMs().p99());
+      }
+      evaluated += c.accuracy().evaluated();
+      hits += c.accuracy().hits();
+    }
+    return String.format(
+        "t=%5.0fs  in: %5d frames %6d chunks  out: %5.1f heatmaps/s (%d total)  e2e p50 %s p99 %s"
+            + " (worst camera)  pointing %s  dropped %s",
+        seconds,
+        feed.framesSent(),
+        feed.chunksSent(),
+        rate,
+        s.totalEvents(),
+        ms(p50),
+        ms(p99),
+        evaluated == 0 ? "-" : String.format("%.1f%% (%d)", 100.0 * hits / evaluated, evaluated),
+        drops(registry));
+  }
+
+  static String summary(WatchStats s, SimpleMeterRegistry registry, double seconds) {
+    long evaluated = 0;
+    long hits = 0;
+    long offscreen = 0;
+    for (CameraSnapshot c : s.cameras()) {
+      evaluated += c.accuracy().evaluated();
+      hits += c.accuracy().hits();
+      offscreen += c.accuracy().offscreen();
+    }
+    StringBuilder b = new StringBuilder();
+    b.append(
+        String.format(
+            "demo: %d heatmaps from %d cameras in %.0f s; pointing accuracy %s over %d on-screen"
+                + " events (%d off-screen); dropped %s%n",
+            s.totalEvents(),
+            s.cameras().size(),
+            seconds,
+            evaluated == 0 ? "-" : String.format("%.1f%%", 100.0 * hits / evaluated),
+            evaluated,
+            offscreen,
+            drops(registry)));
+    s.cameras().stream()
+        .sorted(Comparator.comparing(CameraSnapshot::camera))
+        .forEach(
+            c ->
+                b.append(
+                    String.format(
+                        "  %-8s %5d events  e2e p50 %s p99 %s  pointing %s%n",
+                        c.camera(),
+                        c.events(),
+                        ms(c.latencyMs().p50()),
+                        ms(c.latencyMs().p99()),
+                        c.accuracy().pointingAccuracy() == null
+                            ? "-"
+                            : String.format("%.1f%%", 100 * c.accuracy().pointingAccuracy()))));
+    return b.toString().stripTrailing();
+  }
+
+  private static String drops(SimpleMeterRegistry registry) {
+    Map<String, Long> byReason = new TreeMap<>();
+    for (Counter c : registry.find(SyncMetrics.FRAMES_DROPPED).counters()) {
+      long n = (long) c.count();
+      if (n > 0) {
+        byReason.merge(c.getId().getTag("reason"), n, Long::sum);
+      }
+    }
+    return byReason.isEmpty() ? "none" : byReason.toString();
+  }
+
+  private static String ms(Double v) {
+    return v == null || v.isNaN() ? "-" : String.format("%.0fms", v);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      System.err.println("demo: while stopping: " + e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.avloc.cli;
+
+import io.avloc.streams.AvlocStreamsApp;
+import io.avloc.streams.StreamsSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code avloc streams}: the Kafka Streams application (embedded inference). */
+@Command(
+    name = "streams",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the streams application: validates avloc.frames and avloc.audio, pairs each frame",
+      "with its audio, runs the model in micro-batches (ONNX Runtime, CPU) and publishes",
+      "heatmap events to avloc.heatmaps, exactly once. Bad records go to avloc.deadletter.",
+      "Settings: defaults < --config FILE < AVLOC_* environment < flags; see docs/streams.md."
+    })
+final class StreamsCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: 127.0.0.1:9092)")
+  String bootstrap;
+
+  @Option(
+      names = "--model",
+      paramLabel = "DIR",
+      description = "model artifact (default: models/default)")
+  Path model;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "properties file of settings")
+  Path config;
+
+  @Option(
+      names = "--mode",
+      description = "realtime (drop frames that cannot be served in time) or catch-up")
+  String mode;
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "any setting, e.g. --set avloc.batch.max=16 --set num.stream.threads=2")
+  Map<String, String> set = new LinkedHashMap<>();
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> flags = new LinkedHashMap<>(set);
+    if (bootstrap != null) {
+      flags.put("avloc.bootstrap", bootstrap);
+    }
+    if (model != null) {
+      flags.put("avloc.model", model.toString());
+    }
+    if (mode != null) {
+      flags.put("avloc.sync.mode", mode);
+    }
+    StreamsSettings settings;
+    try {
+      settings = StreamsSettings.load(config, System.getenv(), flags);
+      io.avloc.streams.AvlocTopology.syncConfig(settings);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    AvlocStreamsApp app =
+        AvlocStreamsApp.start(
+            settings,
+            Path.of(settings.get("avloc.model")),
+            new SimpleMeterRegistry(),
+            Duration.ofSeconds(120));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.err.println("avloc streams: stopping");
+                  app.close();
+                },
+                "avloc-streams-shutdown"));
+    spec.commandLine()
+        .getOut()
+        .printf("avloc streams running (model %s); Ctrl-C to stop%n", app.modelId());
+    spec.commandLine().getOut().flush();
+    app.awaitStop(Duration.ofDays(36500));
+    Throwable f = app.failure();
+    if (f != null) {
+      throw new IllegalStateException("the streams application stopped: " + f.getMessage(), f);
+    }
+    return 0;
+  }
+}

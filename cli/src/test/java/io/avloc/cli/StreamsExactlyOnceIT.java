@@ -1,0 +1,169 @@
+package io.avloc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.avloc.broker.KafkaBroker;
+import io.avloc.core.artifact.ModelExporter;
+import io.avloc.core.event.HeatmapEvent;
+import io.avloc.core.model.Preset;
+import io.avloc.core.serde.HeatmapEventSerde;
+import io.avloc.testkit.KafkaBrokerExtension;
+import io.avloc.testkit.MediaRecords;
+import io.avloc.testkit.TestTopics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly-once from the input topics to the heatmaps across a {@code kill -9} of the {@code avloc
+ * streams} process: every eligible frame yields exactly one committed heatmap.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class StreamsExactlyOnceIT {
+
+  private static final long T0 = 1_700_000_000_000_000L;
+  private static final List<String> CAMERAS = List.of("cam-a", "cam-b");
+  private static final int FRAMES = 240; // 10 fps for 24 s per camera
+
+  @TempDir Path tmp;
+
+  @Test
+  void noHeatmapIsLostOrDuplicatedWhenTheStreamsProcessIsKilledMidRun(KafkaBroker broker)
+      throws Exception {
+    String prefix = TestTopics.unique("eos");
+    String frames = prefix + ".frames";
+    String audio = prefix + ".audio";
+    String heatmaps = prefix + ".heatmaps";
+    TestTopics.create(broker, 2, frames, audio, heatmaps, prefix + ".deadletter");
+    Path model = tmp.resolve("model");
+    ModelExporter.exportUntrained(
+        Preset.LITE, ModelExporter.Description.untrained("eos", "1", 1), 1, model);
+
+    // The whole input is there before the application starts: a backlog it works through.
+    Set<String> expected = new HashSet<>();
+    try (KafkaProducer<byte[], byte[]> p =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG,
+                10),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      for (String camera : CAMERAS) {
+        for (int c = 0; c < 270; c++) {
+          p.send(
+              MediaRecords.audio(
+                  audio, camera, T0 + c * 100_000L, MediaRecords.tone(100, 330, c * 1600L)));
+        }
+        for (int k = 0; k < FRAMES; k++) {
+          long ts = T0 + k * 100_000L;
+          p.send(MediaRecords.frame(frames, camera, ts, MediaRecords.jpeg(160, 120, k * 3)));
+          if (k % 2 == 0) { // the 5 Hz rate cap keeps every other frame of a 10 fps camera
+            expected.add(camera + "@" + ts);
+          }
+        }
+      }
+      p.flush();
+    }
+
+    String[] args = {
+      "streams",
+      "--bootstrap",
+      broker.bootstrapServers(),
+      "--model",
+      model.toString(),
+      "--mode",
+      "catch-up",
+      "--set",
+      "avloc.application.id=" + prefix + "-app",
+      "--set",
+      "avloc.state.dir=" + tmp.resolve("state"),
+      "--set",
+      "avloc.topic.frames=" + frames,
+      "--set",
+      "avloc.topic.audio=" + audio,
+      "--set",
+      "avloc.topic.heatmaps=" + heatmaps,
+      "--set",
+      "avloc.topic.deadletter=" + prefix + ".deadletter",
+      "--set",
+      "avloc.topic.create=false",
+      // Let the restarted instance take over quickly from the killed one.
+      "--set",
+      "consumer.session.timeout.ms=6000",
+      "--set",
+      "consumer.heartbeat.interval.ms=1500"
+    };
+
+    List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> reader = reader(broker, heatmaps)) {
+      try (AvlocProcess first = AvlocProcess.start(args)) {
+        first.awaitStdout(l -> l.startsWith("avloc streams running"), Duration.ofSeconds(120));
+        pollUntil(reader, seen, 40, Duration.ofSeconds(120));
+        first.kill9();
+      }
+      int beforeKill = seen.size();
+      assertThat(beforeKill).as("killed mid-run").isBetween(40, expected.size() - 1);
+
+      try (AvlocProcess second = AvlocProcess.start(args)) {
+        second.awaitStdout(l -> l.startsWith("avloc streams running"), Duration.ofSeconds(120));
+        pollUntil(reader, seen, expected.size(), Duration.ofSeconds(180));
+        // Anything more would be a duplicate: keep reading a little longer.
+        pollUntil(reader, seen, Integer.MAX_VALUE, Duration.ofSeconds(5));
+        second.terminate(Duration.ofSeconds(60));
+      }
+    }
+
+    List<String> keys = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : seen) {
+      HeatmapEvent e = HeatmapEventSerde.fromJson(r.value());
+      keys.add(e.camera() + "@" + e.frameTsUs());
+    }
+    assertThat(keys).as("no duplicates").doesNotHaveDuplicates();
+    assertThat(new HashSet<>(keys)).as("none lost, none invented").isEqualTo(expected);
+  }
+
+  private static KafkaConsumer<byte[], byte[]> reader(KafkaBroker broker, String topic) {
+    KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                TestTopics.unique("eos-reader"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
+    c.subscribe(List.of(topic));
+    return c;
+  }
+
+  private static void pollUntil(
+      KafkaConsumer<byte[], byte[]> c,
+      List<ConsumerRecord<byte[], byte[]>> seen,
+      int count,
+      Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (seen.size() < count && System.nanoTime() < deadline) {
+      c.poll(Duration.ofMillis(200)).forEach(seen::add);
+    }
+  }
+}
