@@ -12,8 +12,6 @@ import io.avloc.testkit.TestTopics;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,22 +31,17 @@ import org.bytedeco.javacv.Java2DFrameConverter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code avloc feed} against a real broker, run in-process. */
 @ExtendWith(KafkaBrokerExtension.class)
 class FeedCommandIT {
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final CliRun cli = new CliRun();
 
   @TempDir Path tmp;
 
   private int run(String... args) {
-    CommandLine cmd = Avloc.commandLine();
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    return cmd.execute(args);
+    return cli.run(args);
   }
 
   @Test
@@ -74,9 +67,9 @@ class FeedCommandIT {
             frames,
             "--audio-topic",
             audio);
-    assertThat(code).as(err.toString()).isZero();
-    assertThat(err.toString()).contains("2 synthetic cameras (yard-1, yard-2)");
-    assertThat(out.toString())
+    assertThat(code).as(cli.err()).isZero();
+    assertThat(cli.err()).contains("2 synthetic cameras (yard-1, yard-2)");
+    assertThat(cli.out())
         .contains("feed done: 2 cameras")
         .contains("100 frames")
         .contains("40 audio chunks")
@@ -117,7 +110,7 @@ class FeedCommandIT {
             frames,
             "--audio-topic",
             audio);
-    assertThat(code).as(err.toString()).isZero();
+    assertThat(code).as(cli.err()).isZero();
     MediaValidator validator = new MediaValidator();
     List<ConsumerRecord<String, byte[]>> fr = readAll(broker, frames, 25);
     assertThat(fr).hasSize(25);
@@ -142,10 +135,10 @@ class FeedCommandIT {
     Path junk = java.nio.file.Files.writeString(tmp.resolve("junk.mkv"), "not a video");
     int code = run("feed", "--video", junk.toString(), "--bootstrap", broker.bootstrapServers());
     assertThat(code).isEqualTo(1);
-    assertThat(err.toString().strip())
+    assertThat(cli.err().strip())
         .startsWith("avloc feed: cannot open video file")
         .contains("junk.mkv");
-    assertThat(err.toString().strip().lines()).hasSize(1);
+    assertThat(cli.err().strip().lines()).hasSize(1);
   }
 
   /** One second of MPEG-4 video (25 fps, grey ramp) with a 440 Hz AAC tone. */

@@ -4,32 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.avloc.broker.KafkaBroker;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code avloc feed} argument handling; none of these reach a broker. */
 class FeedCommandTest {
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final CliRun cli = new CliRun();
 
   @TempDir Path tmp;
 
   private int run(String... args) {
-    CommandLine cmd = Avloc.commandLine();
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    return cmd.execute(args);
+    return cli.run(args);
   }
 
   private void assertOneLineUsageError(String... contains) {
-    String e = err.toString().strip();
+    String e = cli.err().strip();
     assertThat(e.lines()).as(e).hasSize(1);
     assertThat(e).startsWith("avloc feed: ").contains("see 'avloc feed --help'");
     for (String c : contains) {
@@ -40,7 +33,7 @@ class FeedCommandTest {
   @Test
   void helpDescribesTheSourcesAndOptions() {
     assertThat(run("feed", "--help")).isZero();
-    assertThat(out.toString())
+    assertThat(cli.out())
         .contains("--synthetic")
         .contains("--images")
         .contains("--audio")
@@ -87,16 +80,16 @@ class FeedCommandTest {
   void badNumbersAreUsageErrors() {
     assertThat(run("feed", "--synthetic", "--fps", "0")).isEqualTo(2);
     assertOneLineUsageError("--fps must be between 1 and 240, got 0");
-    err.getBuffer().setLength(0);
+    cli.clear();
     assertThat(run("feed", "--synthetic", "--chunk-ms", "5")).isEqualTo(2);
     assertOneLineUsageError("--chunk-ms");
-    err.getBuffer().setLength(0);
+    cli.clear();
     assertThat(run("feed", "--synthetic", "--cameras", "0")).isEqualTo(2);
     assertOneLineUsageError("--cameras");
-    err.getBuffer().setLength(0);
+    cli.clear();
     assertThat(run("feed", "--synthetic", "--size", "huge")).isEqualTo(2);
     assertOneLineUsageError("--size");
-    err.getBuffer().setLength(0);
+    cli.clear();
     assertThat(run("feed", "--synthetic", "--duration", "3 parsecs")).isEqualTo(2);
     assertOneLineUsageError("--duration", "3 parsecs");
   }
@@ -106,7 +99,7 @@ class FeedCommandTest {
     Path video = Files.writeString(tmp.resolve("v.mp4"), "x");
     assertThat(run("feed", "--video", video.toString(), "--seed", "3")).isEqualTo(2);
     assertOneLineUsageError("--seed applies to --synthetic only");
-    err.getBuffer().setLength(0);
+    cli.clear();
     assertThat(run("feed", "--synthetic", "--loop")).isEqualTo(2);
     assertOneLineUsageError("--loop applies to --images and --video only");
   }
@@ -123,7 +116,7 @@ class FeedCommandTest {
                 "--connect-timeout",
                 "1s"))
         .isEqualTo(1);
-    assertThat(err.toString().strip())
+    assertThat(cli.err().strip())
         .isEqualTo(
             "avloc feed: no Kafka broker answered at 127.0.0.1:"
                 + port

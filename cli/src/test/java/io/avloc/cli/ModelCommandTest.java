@@ -3,26 +3,19 @@ package io.avloc.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.avloc.core.artifact.ModelArtifact;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ModelCommandTest {
 
   @TempDir Path tmp;
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final CliRun cli = new CliRun();
 
   private int run(String... args) {
-    CommandLine cmd = Avloc.commandLine();
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    return cmd.execute(args);
+    return cli.run(args);
   }
 
   @Test
@@ -30,14 +23,14 @@ class ModelCommandTest {
     Path dir = tmp.resolve("lite");
 
     assertThat(run("model", "init", "--preset", "lite", "--out", dir.toString(), "--seed", "3"))
-        .as(err.toString())
+        .as(cli.err())
         .isZero();
-    assertThat(out.toString()).contains("wrote lite-random@0");
+    assertThat(cli.out()).contains("wrote lite-random@0");
     assertThat(ModelArtifact.load(dir).manifest().preset()).isEqualTo("lite");
 
-    out.getBuffer().setLength(0);
+    cli.clear();
     assertThat(run("model", "inspect", dir.toString())).isZero();
-    assertThat(out.toString())
+    assertThat(cli.out())
         .contains("verified (4 files")
         .contains("model      lite-random@0 (method random, preset lite")
         .contains("input      image        [N,3,160,160]")
@@ -50,13 +43,13 @@ class ModelCommandTest {
     Path dir = tmp.resolve("m");
     assertThat(run("model", "init", "--out", dir.toString(), "--fixed-batches", "1")).isZero();
     assertThat(run("model", "init", "--out", dir.toString())).isEqualTo(2);
-    assertThat(err.toString()).contains("already holds a model; pass --force");
+    assertThat(cli.err()).contains("already holds a model; pass --force");
   }
 
   @Test
   void anUnknownPresetIsAUsageError() {
     assertThat(run("model", "init", "--preset", "huge", "--out", tmp.toString())).isEqualTo(2);
-    assertThat(err.toString()).contains("--preset must be paper or lite, got 'huge'");
+    assertThat(cli.err()).contains("--preset must be paper or lite, got 'huge'");
   }
 
   @Test
@@ -66,6 +59,6 @@ class ModelCommandTest {
     Files.write(dir.resolve("model.params"), new byte[] {1, 2, 3});
 
     assertThat(run("model", "inspect", dir.toString())).isEqualTo(1);
-    assertThat(err.toString()).contains("checksum mismatch for").contains("model.params");
+    assertThat(cli.err()).contains("checksum mismatch for").contains("model.params");
   }
 }

@@ -3,8 +3,6 @@ package io.avloc.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -13,20 +11,16 @@ import picocli.CommandLine;
 
 class WatchCommandTest {
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final CliRun cli = new CliRun();
 
   private int run(String... args) {
-    CommandLine cmd = Avloc.commandLine();
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    return cmd.execute(args);
+    return cli.run(args);
   }
 
   @Test
   void helpDescribesTheOptions() {
     assertThat(run("watch", "--help")).isZero();
-    assertThat(out.toString())
+    assertThat(cli.out())
         .contains("--bootstrap")
         .contains("127.0.0.1:9092")
         .contains("--topic")
@@ -44,27 +38,27 @@ class WatchCommandTest {
   @Test
   void theTopLevelHelpListsWatch() {
     assertThat(run("--help")).isZero();
-    assertThat(out.toString()).contains("watch");
+    assertThat(cli.out()).contains("watch");
   }
 
   @Test
   void anUnknownFlagIsAOneLineUsageError() {
     assertThat(run("watch", "--frobnicate")).isEqualTo(2);
-    assertThat(err.toString().strip())
+    assertThat(cli.err().strip())
         .isEqualTo("avloc watch: Unknown option: '--frobnicate' (see 'avloc watch --help')");
   }
 
   @Test
   void aBadDurationIsAOneLineUsageError() {
     assertThat(run("watch", "--duration", "soon")).isEqualTo(2);
-    assertThat(err.toString().strip().lines()).hasSize(1);
-    assertThat(err.toString()).contains("'soon' is not a duration").contains("--duration");
+    assertThat(cli.err().strip().lines()).hasSize(1);
+    assertThat(cli.err()).contains("'soon' is not a duration").contains("--duration");
   }
 
   @Test
   void anOutOfRangePortIsAUsageError() {
     assertThat(run("watch", "--http", "70000")).isEqualTo(2);
-    assertThat(err.toString()).contains("--http port must be in 0..65535, got 70000");
+    assertThat(cli.err()).contains("--http port must be in 0..65535, got 70000");
   }
 
   @Test
@@ -73,8 +67,8 @@ class WatchCommandTest {
       int port = taken.getLocalPort();
       assertThat(run("watch", "--bootstrap", "127.0.0.1:1", "--http", Integer.toString(port)))
           .isEqualTo(1);
-      assertThat(err.toString().strip().lines()).hasSize(1);
-      assertThat(err.toString())
+      assertThat(cli.err().strip().lines()).hasSize(1);
+      assertThat(cli.err())
           .startsWith("avloc watch: cannot serve the web page on 127.0.0.1:" + port)
           .contains("already in use");
     }
