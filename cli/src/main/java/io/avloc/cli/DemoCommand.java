@@ -4,6 +4,7 @@ import io.avloc.broker.KafkaBroker;
 import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.artifact.ModelExporter;
 import io.avloc.core.model.Preset;
+import io.avloc.modelserver.ops.OpsServer;
 import io.avloc.streams.AvlocStreamsApp;
 import io.avloc.streams.StreamsSettings;
 import io.avloc.streams.feed.FeedPublisher;
@@ -14,7 +15,8 @@ import io.avloc.streams.watch.HeatmapWatcher;
 import io.avloc.streams.watch.WatchConfig;
 import io.avloc.streams.watch.WatchStats;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -123,7 +125,8 @@ final class DemoCommand implements Callable<Integer> {
     AvlocStreamsApp app = null;
     HeatmapWatcher watcher = null;
     FeedPublisher feed = null;
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    PrometheusMeterRegistry registry = OpsServer.newRegistry("avloc-demo");
+    OpsServer ops = null;
     long started = System.nanoTime();
     try {
       broker = KafkaBroker.builder().freePorts().dataDir(work.resolve("broker")).build().start();
@@ -142,7 +145,10 @@ final class DemoCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
       app = AvlocStreamsApp.start(settings, modelDir, registry, Duration.ofSeconds(120));
-      out.printf("demo: streams application running, model %s, %s mode%n", app.modelId(), mode);
+      ops = OpsServer.start(registry, "127.0.0.1", 0, () -> true);
+      out.printf(
+          "demo: streams application running, model %s, %s mode; metrics at %s/metrics%n",
+          app.modelId(), mode, ops.url());
       WatchConfig.Builder wc = WatchConfig.builder(broker.bootstrapServers());
       if (http != null) {
         wc.http(http);
@@ -190,6 +196,7 @@ final class DemoCommand implements Callable<Integer> {
       closeQuietly(feed);
       closeQuietly(watcher);
       closeQuietly(app);
+      closeQuietly(ops);
       closeQuietly(broker);
       deleteTree(work);
       done.countDown();
@@ -219,8 +226,7 @@ final class DemoCommand implements Callable<Integer> {
     return dir;
   }
 
-  static String status(
-      WatchStats s, SimpleMeterRegistry registry, FeedPublisher feed, double seconds) {
+  static String status(WatchStats s, MeterRegistry registry, FeedPublisher feed, double seconds) {
     double rate = 0;
     double p50 = Double.NaN;
     double p99 = Double.NaN;
@@ -249,7 +255,7 @@ final class DemoCommand implements Callable<Integer> {
         drops(registry));
   }
 
-  static String summary(WatchStats s, SimpleMeterRegistry registry, double seconds) {
+  static String summary(WatchStats s, MeterRegistry registry, double seconds) {
     long evaluated = 0;
     long hits = 0;
     long offscreen = 0;
@@ -287,7 +293,7 @@ final class DemoCommand implements Callable<Integer> {
     return b.toString().stripTrailing();
   }
 
-  private static String drops(SimpleMeterRegistry registry) {
+  private static String drops(MeterRegistry registry) {
     Map<String, Long> byReason = new TreeMap<>();
     for (Counter c : registry.find(SyncMetrics.FRAMES_DROPPED).counters()) {
       long n = (long) c.count();

@@ -1,13 +1,16 @@
 package io.avloc.cli;
 
+import io.avloc.modelserver.ops.OpsServer;
 import io.avloc.streams.AvlocStreamsApp;
 import io.avloc.streams.StreamsSettings;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -70,23 +73,47 @@ final class StreamsCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    AvlocStreamsApp app =
-        AvlocStreamsApp.start(
-            settings,
-            Path.of(settings.get("avloc.model")),
-            new SimpleMeterRegistry(),
-            Duration.ofSeconds(120));
+    PrometheusMeterRegistry registry = OpsServer.newRegistry("avloc-streams");
+    int metricsPort = settings.getInt("avloc.metrics.port");
+    AtomicReference<AvlocStreamsApp> running = new AtomicReference<>();
+    OpsServer ops =
+        metricsPort < 0
+            ? null
+            : OpsServer.start(
+                registry,
+                "0.0.0.0",
+                metricsPort,
+                () ->
+                    running.get() != null
+                        && running.get().streams().state() == KafkaStreams.State.RUNNING);
+    AvlocStreamsApp app;
+    try {
+      app =
+          AvlocStreamsApp.start(
+              settings, Path.of(settings.get("avloc.model")), registry, Duration.ofSeconds(120));
+    } catch (RuntimeException e) {
+      if (ops != null) {
+        ops.close();
+      }
+      throw e;
+    }
+    running.set(app);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   System.err.println("avloc streams: stopping");
                   app.close();
+                  if (ops != null) {
+                    ops.close();
+                  }
                 },
                 "avloc-streams-shutdown"));
     spec.commandLine()
         .getOut()
-        .printf("avloc streams running (model %s); Ctrl-C to stop%n", app.modelId());
+        .printf(
+            "avloc streams running (model %s)%s; Ctrl-C to stop%n",
+            app.modelId(), ops == null ? "" : ", metrics at " + ops.url() + "/metrics");
     spec.commandLine().getOut().flush();
     app.awaitStop(Duration.ofDays(36500));
     Throwable f = app.failure();

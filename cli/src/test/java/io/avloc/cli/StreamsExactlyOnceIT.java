@@ -103,6 +103,8 @@ class StreamsExactlyOnceIT {
       "avloc.topic.deadletter=" + prefix + ".deadletter",
       "--set",
       "avloc.topic.create=false",
+      "--set",
+      "avloc.metrics.port=0",
       // Let the restarted instance take over quickly from the killed one.
       "--set",
       "consumer.session.timeout.ms=6000",
@@ -121,8 +123,10 @@ class StreamsExactlyOnceIT {
       assertThat(beforeKill).as("killed mid-run").isBetween(40, expected.size() - 1);
 
       try (AvlocProcess second = AvlocProcess.start(args)) {
-        second.awaitStdout(l -> l.startsWith("avloc streams running"), Duration.ofSeconds(120));
+        String running =
+            second.awaitStdout(l -> l.startsWith("avloc streams running"), Duration.ofSeconds(120));
         pollUntil(reader, seen, expected.size(), Duration.ofSeconds(180));
+        assertOpsEndpoint(running);
         // Anything more would be a duplicate: keep reading a little longer.
         pollUntil(reader, seen, Integer.MAX_VALUE, Duration.ofSeconds(5));
         second.terminate(Duration.ofSeconds(60));
@@ -136,6 +140,31 @@ class StreamsExactlyOnceIT {
     }
     assertThat(keys).as("no duplicates").doesNotHaveDuplicates();
     assertThat(new HashSet<>(keys)).as("none lost, none invented").isEqualTo(expected);
+  }
+
+  /** The running command serves /ready and Prometheus metrics of the pipeline and of Streams. */
+  private static void assertOpsEndpoint(String runningLine) throws Exception {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("metrics at http://.+:(\\d+)/metrics").matcher(runningLine);
+    assertThat(m.find()).as(runningLine).isTrue();
+    String base = "http://127.0.0.1:" + m.group(1);
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpResponse<String> ready =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/ready")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).isEqualTo(200);
+    String metrics =
+        http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .contains("avloc_inference_latency_seconds_bucket")
+        .contains("avloc_pairs_total")
+        .contains("kafka_stream_thread")
+        .contains("jvm_memory_used_bytes");
   }
 
   private static KafkaConsumer<byte[], byte[]> reader(KafkaBroker broker, String topic) {

@@ -50,7 +50,8 @@ public final class StreamsSettings {
     d.put("avloc.batch.delay.ms", "25");
     d.put("avloc.limits.frame.bytes", Integer.toString(8 << 20));
     d.put("avloc.limits.audio.bytes", Integer.toString(1 << 20));
-    d.put("avloc.metrics.port", "0");
+    // Prometheus' conventional exporter port; 0 = any free port, -1 = no endpoint.
+    d.put("avloc.metrics.port", "9464");
     return Map.copyOf(d);
   }
 

@@ -1,0 +1,137 @@
+package io.avloc.modelserver.ops;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The operations endpoint of a long-running avloc command, on the JDK's HTTP server (no web
+ * framework): {@code /metrics} (Prometheus text format), {@code /health} (the process is up) and
+ * {@code /ready} (200 once the service can do its work, 503 before).
+ */
+public final class OpsServer implements AutoCloseable {
+
+  private final PrometheusMeterRegistry registry;
+  private final HttpServer server;
+  private final JvmGcMetrics gc;
+
+  private OpsServer(PrometheusMeterRegistry registry, HttpServer server, JvmGcMetrics gc) {
+    this.registry = registry;
+    this.server = server;
+    this.gc = gc;
+  }
+
+  /** A Prometheus registry with the JVM and process binders every avloc service exposes. */
+  public static PrometheusMeterRegistry newRegistry(String service) {
+    PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    r.config().commonTags("service", service);
+    new ClassLoaderMetrics().bindTo(r);
+    new JvmMemoryMetrics().bindTo(r);
+    new JvmThreadMetrics().bindTo(r);
+    new ProcessorMetrics().bindTo(r);
+    new UptimeMetrics().bindTo(r);
+    new FileDescriptorMetrics().bindTo(r);
+    return r;
+  }
+
+  /**
+   * Serves {@code registry} on {@code host:port} ({@code port} 0 picks a free port).
+   *
+   * @param ready whether {@code /ready} answers 200
+   * @throws IllegalStateException naming the port when it is busy
+   */
+  public static OpsServer start(
+      PrometheusMeterRegistry registry, String host, int port, BooleanSupplier ready) {
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(host, port), 16);
+    } catch (BindException e) {
+      throw new IllegalStateException(
+          "cannot serve metrics on "
+              + host
+              + ":"
+              + port
+              + ": the port is in use; set another with avloc.metrics.port (0 = any free port,"
+              + " -1 = off)",
+          e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    server.createContext(
+        "/metrics",
+        ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+    server.createContext("/health", ex -> respond(ex, 200, "text/plain", "ok\n"));
+    server.createContext(
+        "/ready",
+        ex -> {
+          boolean ok = ready.getAsBoolean();
+          respond(ex, ok ? 200 : 503, "text/plain", ok ? "ready\n" : "not ready\n");
+        });
+    server.setExecutor(
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "avloc-ops-http");
+              t.setDaemon(true);
+              return t;
+            }));
+    server.start();
+    return new OpsServer(registry, server, gc);
+  }
+
+  private static void respond(HttpExchange ex, int status, String type, String body)
+      throws IOException {
+    try (ex) {
+      if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
+        ex.sendResponseHeaders(405, -1);
+        return;
+      }
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", type);
+      ex.sendResponseHeaders(status, bytes.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** {@code http://host:port}; a wildcard bind is shown as the loopback address. */
+  public String url() {
+    InetSocketAddress a = server.getAddress();
+    String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getHostString();
+    return "http://" + host + ":" + port();
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    gc.close();
+  }
+}
