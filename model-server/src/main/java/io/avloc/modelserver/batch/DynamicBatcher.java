@@ -403,7 +403,7 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
     shutdown();
     boolean interrupted = false;
     for (Thread t : workers) {
-      while (t.isAlive()) {
+      while (t.isAlive() && t != Thread.currentThread()) { // a completion callback may close
         try {
           t.join();
         } catch (InterruptedException e) {
