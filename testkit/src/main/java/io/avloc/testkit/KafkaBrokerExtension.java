@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -71,7 +72,11 @@ public final class KafkaBrokerExtension implements ParameterResolver {
     @Override
     public void close() {
       broker.close();
-      TempDirs.deleteQuietly(dir);
+      try {
+        Utils.delete(dir.toFile());
+      } catch (IOException e) {
+        // best effort: the OS cleans its temp folder eventually
+      }
     }
   }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Writes an {@link AvLocalizer} as a model artifact: {@code model.params} (DJL parameters, for the
@@ -129,7 +130,7 @@ public final class ModelExporter {
               null);
       return ModelArtifact.write(dir, manifest, files);
     } finally {
-      deleteTree(staging);
+      Utils.delete(staging.toFile());
     }
   }
 
@@ -226,17 +227,6 @@ public final class ModelExporter {
               .findFirst()
               .orElseThrow(() -> new IOException("DJL wrote no .params file in " + djlDir));
       return Files.move(params, staging.resolve(ModelArtifact.PARAMS));
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }
