@@ -3,6 +3,7 @@ package io.avloc.core.artifact;
 import io.avloc.core.audio.AudioPreprocessor;
 import io.avloc.core.audio.AudioWindows;
 import io.avloc.core.audio.Spectrogram;
+import io.avloc.core.image.ImageNormalizer;
 import java.util.List;
 import java.util.Objects;
 
@@ -89,14 +90,24 @@ public record Preprocessing(Audio audio, Image image) {
       List<Double> std,
       String layout) {
 
+    /** The constants of {@link ImageNormalizer#IMAGENET} and the test-time resize. */
     public static Image standard(int size) {
       return new Image(
           size,
           "exact",
           "bicubic-pil",
-          List.of(0.485, 0.456, 0.406),
-          List.of(0.229, 0.224, 0.225),
+          decimals(ImageNormalizer.IMAGENET_MEAN),
+          decimals(ImageNormalizer.IMAGENET_STD),
           "CHW-RGB");
+    }
+
+    /** Float constants as the decimals they were written as (0.485f → 0.485, not 0.48500001…). */
+    private static List<Double> decimals(float[] values) {
+      List<Double> out = new java.util.ArrayList<>(values.length);
+      for (float v : values) {
+        out.add(Double.parseDouble(Float.toString(v)));
+      }
+      return List.copyOf(out);
     }
   }
 }
