@@ -1,12 +1,11 @@
 package io.avloc.core.media;
 
+import io.avloc.core.image.ImageDecodeException;
+import io.avloc.core.image.ImageDecoder;
+import io.avloc.core.image.RgbImage;
 import io.avloc.core.media.InvalidMediaException.Reason;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import javax.imageio.ImageIO;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -72,12 +71,14 @@ public final class MediaValidator {
     return new VideoFrame(ts, format, value);
   }
 
-  /** Decodes image bytes to an RGB-capable image or rejects them as undecodable. */
-  public static BufferedImage decode(byte[] value) {
-    BufferedImage img;
+  /**
+   * Decodes image bytes or rejects them as undecodable. This is the decoder inference uses ({@link
+   * ImageDecoder}), so a frame that passes validation cannot fail to decode later.
+   */
+  public static RgbImage decode(byte[] value) {
     try {
-      img = ImageIO.read(new ByteArrayInputStream(value));
-    } catch (IOException | RuntimeException e) {
+      return ImageDecoder.decode(value);
+    } catch (ImageDecodeException e) {
       throw new InvalidMediaException(
           Reason.UNDECODABLE_IMAGE,
           "frame payload ("
@@ -86,12 +87,6 @@ public final class MediaValidator {
               + e.getMessage()
               + "; the file is corrupt or truncated");
     }
-    if (img == null || img.getWidth() <= 0 || img.getHeight() <= 0) {
-      throw new InvalidMediaException(
-          Reason.UNDECODABLE_IMAGE,
-          "frame payload (" + value.length + " bytes) does not decode as a JPEG or PNG image");
-    }
-    return img;
   }
 
   /** Validates an {@code avloc.audio} record. */

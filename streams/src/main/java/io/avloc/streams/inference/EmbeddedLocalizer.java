@@ -86,7 +86,7 @@ public final class EmbeddedLocalizer implements PairLocalizer {
       try {
         images.preprocess(ImageDecoder.decode(p.frame().data()), imageBatch, i * 3 * s * s);
       } catch (ImageDecodeException e) {
-        // Validation decoded the frame already; reaching this means the decoders disagree.
+        // Validation decoded the frame with this same decoder; only a changed frame gets here.
         throw new IllegalStateException(
             "frame of camera " + p.camera() + " at " + p.frameTsUs() + " µs: " + e.getMessage(), e);
       }

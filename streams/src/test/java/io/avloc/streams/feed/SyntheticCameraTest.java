@@ -2,12 +2,12 @@ package io.avloc.streams.feed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.avloc.core.image.RgbImage;
 import io.avloc.core.media.AudioChunk;
 import io.avloc.core.media.ImageFormat;
 import io.avloc.core.media.MediaValidator;
 import io.avloc.core.media.VideoFrame;
 import io.avloc.core.serde.MediaSerdes;
-import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,9 +125,9 @@ class SyntheticCameraTest {
         f.extraHeaders().forEach((k, v) -> h.add(k, v.getBytes()));
         VideoFrame back = validator.frame(h, f.frame().data());
         assertThat(back).isEqualTo(f.frame());
-        BufferedImage img = MediaValidator.decode(f.frame().data());
-        assertThat(img.getWidth()).isEqualTo(320);
-        assertThat(img.getHeight()).isEqualTo(240);
+        RgbImage img = MediaValidator.decode(f.frame().data());
+        assertThat(img.width()).isEqualTo(320);
+        assertThat(img.height()).isEqualTo(240);
         GroundTruthHeaders.Truth truth = GroundTruthHeaders.read(h);
         assertThat(truth).isNotNull();
         assertThat(truth.soundClass()).isNotEmpty();

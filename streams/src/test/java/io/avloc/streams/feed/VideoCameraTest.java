@@ -6,11 +6,11 @@ import static io.avloc.streams.feed.SyntheticCameraTest.frames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.avloc.core.image.RgbImage;
 import io.avloc.core.media.AudioChunk;
 import io.avloc.core.media.ImageFormat;
 import io.avloc.core.media.MediaValidator;
 import io.avloc.core.media.VideoFrame;
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,9 +47,9 @@ class VideoCameraTest {
       VideoFrame f = frames.get(k);
       assertThat(f.format()).isEqualTo(ImageFormat.JPEG);
       assertThat(f.tsUs()).isEqualTo(START + k * 40_000L);
-      BufferedImage img = MediaValidator.decode(f.data());
-      assertThat(img.getWidth()).isEqualTo(160);
-      int level = img.getRGB(80, 60) & 0xff;
+      RgbImage img = MediaValidator.decode(f.data());
+      assertThat(img.width()).isEqualTo(160);
+      int level = img.sample(80, 60, 2);
       assertThat(level)
           .as("frame %d is the %d-th picture", k, k)
           .isBetween(20 + 4 * k - 6, 20 + 4 * k + 6);
