@@ -50,15 +50,7 @@ public final class ConsensusIou {
    * @param groundTruth finite values ≥ 0 (0/1 for VGG-SS, 0/0.5/1 for Flickr)
    */
   public static double withThreshold(double[] prediction, double[] groundTruth, double threshold) {
-    Objects.requireNonNull(prediction, "prediction");
-    Objects.requireNonNull(groundTruth, "groundTruth");
-    if (prediction.length != groundTruth.length) {
-      throw new IllegalArgumentException(
-          "prediction and ground truth differ in size: "
-              + prediction.length
-              + " vs "
-              + groundTruth.length);
-    }
+    requireSameSize(prediction, groundTruth);
     requireFinite(prediction, "prediction");
     requireGroundTruth(groundTruth);
     double hit = 0;
@@ -79,6 +71,19 @@ public final class ConsensusIou {
     // union is 0 only for an empty ground truth with no positive pixel, which the median threshold
     // never produces; with an explicit threshold it means "nothing to find, nothing claimed".
     return union == 0 ? 0 : hit / union;
+  }
+
+  /** Both maps present and of one size. */
+  static void requireSameSize(double[] prediction, double[] groundTruth) {
+    Objects.requireNonNull(prediction, "prediction");
+    Objects.requireNonNull(groundTruth, "groundTruth");
+    if (prediction.length != groundTruth.length) {
+      throw new IllegalArgumentException(
+          "prediction and ground truth differ in size: "
+              + prediction.length
+              + " vs "
+              + groundTruth.length);
+    }
   }
 
   static void requireFinite(double[] map, String what) {

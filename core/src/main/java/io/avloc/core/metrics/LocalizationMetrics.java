@@ -74,15 +74,7 @@ public final class LocalizationMetrics {
    * single annotator (G = 0.5) counts as inside.
    */
   public static boolean pointingHit(double[] prediction, double[] groundTruth) {
-    Objects.requireNonNull(prediction, "prediction");
-    Objects.requireNonNull(groundTruth, "groundTruth");
-    if (prediction.length != groundTruth.length) {
-      throw new IllegalArgumentException(
-          "prediction and ground truth differ in size: "
-              + prediction.length
-              + " vs "
-              + groundTruth.length);
-    }
+    ConsensusIou.requireSameSize(prediction, groundTruth);
     ConsensusIou.requireGroundTruth(groundTruth);
     return groundTruth[PeakFinder.argmax(prediction)] > 0;
   }
