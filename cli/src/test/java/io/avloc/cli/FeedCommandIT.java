@@ -15,14 +15,10 @@ import java.awt.image.BufferedImage;
 import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.bytedeco.ffmpeg.global.avcodec;
@@ -42,6 +38,19 @@ class FeedCommandIT {
 
   private int run(String... args) {
     return cli.run(args);
+  }
+
+  /** Reads the topic from the start until {@code expected} records arrived or 60 s passed. */
+  static List<ConsumerRecord<String, byte[]>> readAll(
+      KafkaBroker broker, String topic, int expected) {
+    return TestTopics.readAll(
+        broker,
+        topic,
+        new StringDeserializer(),
+        new ByteArrayDeserializer(),
+        expected,
+        Duration.ofSeconds(60),
+        Duration.ofMillis(500));
   }
 
   @Test
@@ -166,28 +175,5 @@ class FeedCommandIT {
       }
       r.stop();
     }
-  }
-
-  private static List<ConsumerRecord<String, byte[]>> readAll(
-      KafkaBroker broker, String topic, int expected) {
-    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c =
-        new KafkaConsumer<>(
-            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> parts =
-          c.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (out.size() < expected && System.nanoTime() < deadline) {
-        c.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-      c.poll(Duration.ofMillis(500)).forEach(out::add);
-    }
-    return out;
   }
 }

@@ -17,9 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -172,32 +170,14 @@ class StreamsPipelineIT {
 
   static List<ConsumerRecord<byte[], byte[]>> consume(
       KafkaBroker broker, String topic, int atLeast, Duration timeout) {
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                TestTopics.unique("reader"),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      c.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (System.nanoTime() < deadline && out.size() < atLeast) {
-        c.poll(Duration.ofMillis(250)).forEach(out::add);
-      }
-      // Anything beyond the expected count would be a duplicate: keep reading briefly.
-      long extra = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-      while (System.nanoTime() < extra) {
-        c.poll(Duration.ofMillis(250)).forEach(out::add);
-      }
-    }
-    return out;
+    return TestTopics.readAll(
+        broker,
+        topic,
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer(),
+        atLeast,
+        timeout,
+        Duration.ofSeconds(2));
   }
 
   static String header(ConsumerRecord<byte[], byte[]> r, String key) {

@@ -1,6 +1,8 @@
 package io.avloc.testkit;
 
 import io.avloc.broker.KafkaBroker;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +13,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /** Topic helpers for tests that share one broker. */
 public final class TestTopics {
@@ -19,6 +26,47 @@ public final class TestTopics {
   /** A topic name no other test uses: {@code prefix-<random>}. */
   public static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /**
+   * Reads {@code topic} from the beginning of every partition (read-committed, no consumer group)
+   * until {@code expected} records arrived or {@code timeout} passed, then for {@code extra}
+   * longer, so that records beyond the expected count (duplicates) show up too.
+   */
+  public static <K, V> List<ConsumerRecord<K, V>> readAll(
+      KafkaBroker broker,
+      String topic,
+      Deserializer<K> keys,
+      Deserializer<V> values,
+      int expected,
+      Duration timeout,
+      Duration extra) {
+    List<ConsumerRecord<K, V>> out = new ArrayList<>();
+    try (KafkaConsumer<K, V> c =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            keys,
+            values)) {
+      List<TopicPartition> parts =
+          c.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (out.size() < expected && System.nanoTime() < deadline) {
+        c.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+      long more = System.nanoTime() + extra.toNanos();
+      do {
+        c.poll(Duration.ofMillis(100)).forEach(out::add);
+      } while (System.nanoTime() < more);
+    }
+    return out;
   }
 
   /** Creates the topics with the given partition count and waits for them. */

@@ -14,10 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -29,6 +26,19 @@ import org.junit.jupiter.api.io.TempDir;
 class FeedPublisherIT {
 
   @TempDir Path tmp;
+
+  /** Reads the topic from the start until {@code expected} records arrived or 60 s passed. */
+  static List<ConsumerRecord<String, byte[]>> readAll(
+      KafkaBroker broker, String topic, int expected) {
+    return TestTopics.readAll(
+        broker,
+        topic,
+        new StringDeserializer(),
+        new ByteArrayDeserializer(),
+        expected,
+        Duration.ofSeconds(60),
+        Duration.ofMillis(500));
+  }
 
   @Test
   void twoSyntheticCamerasPublishThreeSecondsAsFastAsPossible(KafkaBroker broker) throws Exception {
@@ -132,34 +142,5 @@ class FeedPublisherIT {
       AudioChunk c = validator.audio(r.headers(), r.value());
       assertThat(c.sampleRate()).isEqualTo(16_000);
     }
-  }
-
-  /** Reads the topic from the start until {@code expected} records arrived or 60 s passed. */
-  static List<ConsumerRecord<String, byte[]>> readAll(
-      KafkaBroker broker, String topic, int expected) {
-    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> parts =
-          c.partitionsFor(topic).stream()
-              .map(pi -> new TopicPartition(topic, pi.partition()))
-              .toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (out.size() < expected && System.nanoTime() < deadline) {
-        c.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-      // anything beyond the expected count would show up here
-      c.poll(Duration.ofMillis(500)).forEach(out::add);
-    }
-    return out;
   }
 }
