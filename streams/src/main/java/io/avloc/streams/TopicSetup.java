@@ -1,7 +1,6 @@
 package io.avloc.streams;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,11 +61,7 @@ public final class TopicSetup {
         }
       }
       Map<String, TopicDescription> d =
-          new LinkedHashMap<>(
-              admin
-                  .describeTopics(List.of(frames, audio))
-                  .allTopicNames()
-                  .get(30, TimeUnit.SECONDS));
+          admin.describeTopics(List.of(frames, audio)).allTopicNames().get(30, TimeUnit.SECONDS);
       int fp = d.get(frames).partitions().size();
       int ap = d.get(audio).partitions().size();
       if (fp != ap) {
