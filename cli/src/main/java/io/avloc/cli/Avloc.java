@@ -19,6 +19,7 @@ import picocli.CommandLine.ParameterException;
       FeedCommand.class,
       WatchCommand.class,
       ModelCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Run 'avloc <command> --help' for a command's options."})

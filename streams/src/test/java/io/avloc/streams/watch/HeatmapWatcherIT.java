@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.avloc.broker.KafkaBroker;
 import io.avloc.core.event.HeatmapEvent;
+import io.avloc.core.heatmap.HeatmapOverlay;
 import io.avloc.core.image.ImageDecoder;
 import io.avloc.core.serde.HeatmapEventSerde;
 import io.avloc.core.serde.Json;
@@ -183,8 +184,8 @@ class HeatmapWatcherIT {
       BufferedImage overlay = ImageIO.read(new ByteArrayInputStream(png.body()));
       assertThat(overlay.getWidth()).isEqualTo(FW);
       assertThat(overlay.getHeight()).isEqualTo(FH);
-      assertThat(rgb(overlay, 192, 216)).isEqualTo(OverlayRenderer.PEAK_RGB); // peak 0.6, 0.9
-      assertThat(rgb(overlay, 160, 180)).isEqualTo(OverlayRenderer.TRUTH_RGB); // GT box edge
+      assertThat(rgb(overlay, 192, 216)).isEqualTo(HeatmapOverlay.PEAK_RGB); // peak 0.6, 0.9
+      assertThat(rgb(overlay, 160, 180)).isEqualTo(HeatmapOverlay.TRUTH_RGB); // GT box edge
       HeatmapEvent last = w.latestEvent("cam-a").orElseThrow();
       GroundTruthLabel gt = GroundTruthLabel.fromHeaders(truth(box, true));
       OverlayRenderer renderer = new OverlayRenderer();
@@ -196,7 +197,7 @@ class HeatmapWatcherIT {
       // a camera without frames still gets an overlay, on a canvas
       BufferedImage canvas =
           ImageIO.read(new ByteArrayInputStream(get(w, "/camera/cam-b/overlay.png").body()));
-      assertThat(canvas.getWidth()).isEqualTo(OverlayRenderer.CANVAS_WIDTH);
+      assertThat(canvas.getWidth()).isEqualTo(HeatmapOverlay.CANVAS_WIDTH);
       assertThat(get(w, "/camera/nobody/overlay.png").statusCode()).isEqualTo(404);
       HttpResponse<byte[]> frame = get(w, "/camera/cam-a/frame");
       assertThat(frame.statusCode()).isEqualTo(200);

@@ -3,6 +3,7 @@ package io.avloc.streams.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.avloc.core.event.HeatmapEvent;
+import io.avloc.core.heatmap.HeatmapOverlay;
 import io.avloc.core.image.ImageDecoder;
 import io.avloc.core.image.RgbImage;
 import java.awt.image.BufferedImage;
@@ -36,15 +37,15 @@ class OverlayRendererTest {
     assertThat(img.getHeight()).isEqualTo(H);
     int cx = 80; // floor(0.25 * 320)
     int cy = 144; // floor(0.6 * 240)
-    int r = OverlayRenderer.markerRadius(W, H);
-    assertThat(rgb(img, cx, cy)).isEqualTo(OverlayRenderer.PEAK_RGB);
-    assertThat(rgb(img, cx + r - 1, cy)).isEqualTo(OverlayRenderer.PEAK_RGB);
-    assertThat(rgb(img, cx + r + 1, cy)).isEqualTo(OverlayRenderer.PEAK_RING_RGB);
-    assertThat(rgb(img, cx, cy - r - 1)).isEqualTo(OverlayRenderer.PEAK_RING_RGB);
+    int r = HeatmapOverlay.markerRadius(W, H);
+    assertThat(rgb(img, cx, cy)).isEqualTo(HeatmapOverlay.PEAK_RGB);
+    assertThat(rgb(img, cx + r - 1, cy)).isEqualTo(HeatmapOverlay.PEAK_RGB);
+    assertThat(rgb(img, cx + r + 1, cy)).isEqualTo(HeatmapOverlay.PEAK_RING_RGB);
+    assertThat(rgb(img, cx, cy - r - 1)).isEqualTo(HeatmapOverlay.PEAK_RING_RGB);
     // well away from the marker: neither white nor black
     assertThat(rgb(img, cx + 3 * r, cy))
-        .isNotEqualTo(OverlayRenderer.PEAK_RGB)
-        .isNotEqualTo(OverlayRenderer.PEAK_RING_RGB);
+        .isNotEqualTo(HeatmapOverlay.PEAK_RGB)
+        .isNotEqualTo(HeatmapOverlay.PEAK_RING_RGB);
   }
 
   @Test
@@ -61,8 +62,8 @@ class OverlayRendererTest {
     GroundTruthLabel gt =
         GroundTruthLabel.fromHeaders(TestEvents.truthHeaders("dog", "0.125,0.25,0.375,0.5", true));
     BufferedImage img = renderer.render(grayFrame(), e, gt);
-    int amber = OverlayRenderer.BOX_RGB;
-    int green = OverlayRenderer.TRUTH_RGB;
+    int amber = HeatmapOverlay.BOX_RGB;
+    int green = HeatmapOverlay.TRUTH_RGB;
     // event box: x 160..239, y 60..179
     assertThat(rgb(img, 160, 120)).isEqualTo(amber); // left edge
     assertThat(rgb(img, 239, 120)).isEqualTo(amber); // right edge
@@ -84,18 +85,18 @@ class OverlayRendererTest {
     HeatmapEvent e = TestEvents.event("cam", 1, 0.9, 0.9, 0.5, false);
     BufferedImage img = new OverlayRenderer(1.0).render(grayFrame(), e, GroundTruthLabel.NONE);
     // The centre of the hot cell (x 240..319, y 160..239) is pure jet(1): dark red.
-    assertThat(rgb(img, 280, 200)).isEqualTo(OverlayRenderer.jet(1.0));
+    assertThat(rgb(img, 280, 200)).isEqualTo(HeatmapOverlay.jet(1.0));
     // A cold cell centre (column 0, row 1) is jet(0): dark blue.
-    assertThat(rgb(img, 40, 120)).isEqualTo(OverlayRenderer.jet(0.0));
-    assertThat(OverlayRenderer.jet(1.0) >> 16).isGreaterThan(100);
-    assertThat(OverlayRenderer.jet(0.0) & 0xff).isGreaterThan(100);
+    assertThat(rgb(img, 40, 120)).isEqualTo(HeatmapOverlay.jet(0.0));
+    assertThat(HeatmapOverlay.jet(1.0) >> 16).isGreaterThan(100);
+    assertThat(HeatmapOverlay.jet(0.0) & 0xff).isGreaterThan(100);
   }
 
   @Test
   void theMapIsBlendedOverTheFrame() {
     HeatmapEvent e = TestEvents.event("cam", 1, 0.9, 0.9, 0.5, false);
     BufferedImage img = new OverlayRenderer(0.5).render(grayFrame(), e, GroundTruthLabel.NONE);
-    int cold = OverlayRenderer.jet(0.0);
+    int cold = HeatmapOverlay.jet(0.0);
     int expectedBlue = (int) Math.round(100 * 0.5 + (cold & 0xff) * 0.5);
     assertThat(rgb(img, 40, 120) & 0xff).isEqualTo(expectedBlue);
   }
@@ -104,9 +105,9 @@ class OverlayRendererTest {
   void withoutAFrameTheMapIsDrawnOnACanvasOfTheGridsShape() {
     HeatmapEvent e = TestEvents.event("cam", 1, 0.5, 0.5, 0.5, false);
     BufferedImage img = renderer.render(null, e, GroundTruthLabel.NONE);
-    assertThat(img.getWidth()).isEqualTo(OverlayRenderer.CANVAS_WIDTH);
+    assertThat(img.getWidth()).isEqualTo(HeatmapOverlay.CANVAS_WIDTH);
     assertThat(img.getHeight()).isEqualTo(480); // 640 * 3 / 4
-    assertThat(rgb(img, 320, 240)).isEqualTo(OverlayRenderer.PEAK_RGB);
+    assertThat(rgb(img, 320, 240)).isEqualTo(HeatmapOverlay.PEAK_RGB);
   }
 
   @Test
@@ -114,7 +115,7 @@ class OverlayRendererTest {
     RgbImage big = new RgbImage(2560, 1440, new byte[2560 * 1440 * 3]);
     BufferedImage img =
         renderer.render(big, TestEvents.event("cam", 1, 0.5, 0.5, 0, false), GroundTruthLabel.NONE);
-    assertThat(img.getWidth()).isEqualTo(OverlayRenderer.MAX_WIDTH);
+    assertThat(img.getWidth()).isEqualTo(HeatmapOverlay.MAX_WIDTH);
     assertThat(img.getHeight()).isEqualTo(720);
   }
 
@@ -139,6 +140,6 @@ class OverlayRendererTest {
         renderer.renderPng(
             new byte[] {1, 2, 3}, TestEvents.event("cam", 1, 0.5, 0.5, 0, false), null);
     BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(png));
-    assertThat(decoded.getWidth()).isEqualTo(OverlayRenderer.CANVAS_WIDTH);
+    assertThat(decoded.getWidth()).isEqualTo(HeatmapOverlay.CANVAS_WIDTH);
   }
 }

@@ -1,0 +1,419 @@
+package io.avloc.cli;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.avloc.core.artifact.InvalidArtifactException;
+import io.avloc.core.artifact.ModelArtifact;
+import io.avloc.core.artifact.ModelManifest;
+import io.avloc.core.artifact.Preprocessing;
+import io.avloc.core.heatmap.ObjectGuidedLocalization;
+import io.avloc.core.heatmap.Upsampling;
+import io.avloc.core.metrics.FlickrAnnotations;
+import io.avloc.core.metrics.PixelBox;
+import io.avloc.core.metrics.VggssAnnotation;
+import io.avloc.core.metrics.VggssAnnotations;
+import io.avloc.core.serde.Json;
+import io.avloc.training.data.Annotation;
+import io.avloc.training.data.Sample;
+import io.avloc.training.eval.EvalReport;
+import io.avloc.training.eval.Evaluation;
+import io.avloc.training.eval.MapKind;
+import io.avloc.training.eval.ObjectBackbone;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code avloc eval}: scores a model artifact on an annotated test set (METHODS §5, §6). */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Scores a model on an annotated test set with the field's protocol: cIoU (AP50), AUC,",
+      "mean cIoU, pointing accuracy and the oracle ceiling over clips with a visible source,",
+      "and the on/off-screen AP of the audio-visual score over all clips.",
+      "Runs the artifact on ONNX Runtime, as the pipeline does."
+    })
+final class EvalCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "DIR",
+      description = "model artifact folder (manifest.json, model.onnx, model.params)")
+  Path model;
+
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "DIR",
+      description =
+          "test set: VGG-SS (vggss.json, frames/<file>.jpg|png, audio/<file>.wav) or"
+              + " Flickr-SoundNet (Annotations/<id>.xml, frames/, audio/)")
+  Path data;
+
+  @Option(
+      names = "--format",
+      defaultValue = "auto",
+      description = "test-set layout: vggss, flickr or auto (default: ${DEFAULT-VALUE})")
+  String format;
+
+  @Option(
+      names = "--map",
+      defaultValue = "av",
+      description =
+          "map to score: av (audio-visual), obj (ImageNet objects only) or av+obj (EZ-VSL's OGL)"
+              + " (default: ${DEFAULT-VALUE})")
+  String map;
+
+  @Option(
+      names = "--upsample",
+      defaultValue = "bilinear",
+      description =
+          "map upsampling to 224x224: bilinear (align_corners=True, as test.py) or bicubic (as"
+              + " train.py's per-epoch validation) (default: ${DEFAULT-VALUE})")
+  String upsample;
+
+  @Option(
+      names = "--alpha",
+      defaultValue = "" + ObjectGuidedLocalization.DEFAULT_ALPHA,
+      description = "weight of the AV map in av+obj (default: ${DEFAULT-VALUE})")
+  double alpha;
+
+  @Option(
+      names = "--imagenet",
+      paramLabel = "FILE",
+      description =
+          "torchvision ResNet-18 ImageNet weights (.npz) for obj and av+obj"
+              + " (tools/export_torchvision_resnet18.py)")
+  Path imagenet;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "" + Evaluation.Options.DEFAULT_BATCH,
+      paramLabel = "N",
+      description = "clips per forward pass (default: ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "write the report as JSON")
+  Path json;
+
+  @Option(
+      names = "--overlays",
+      paramLabel = "DIR",
+      description = "write <id>.png: the map over the frame with the ground-truth boxes and peak")
+  Path overlays;
+
+  @Option(
+      names = "--maps",
+      paramLabel = "DIR",
+      description = "write <id>.f32: each scored 224x224 map, raw little-endian float32")
+  Path maps;
+
+  @Override
+  public Integer call() throws Exception {
+    MapKind kind;
+    try {
+      kind = MapKind.of(map);
+    } catch (IllegalArgumentException e) {
+      throw usage("--map: " + e.getMessage());
+    }
+    Upsampling upsampling;
+    try {
+      upsampling = Evaluation.upsampling(upsample);
+    } catch (IllegalArgumentException e) {
+      throw usage("--upsample: " + e.getMessage());
+    }
+    if (!List.of("auto", "vggss", "flickr").contains(format)) {
+      throw usage(
+          "--format must be vggss, flickr or auto (evaluation needs ground truth), got '"
+              + format
+              + "'");
+    }
+    if (!(alpha >= 0 && alpha <= 1)) {
+      throw usage("--alpha must be in [0,1], got " + alpha);
+    }
+    if (batch < 1) {
+      throw usage("--batch must be at least 1, got " + batch);
+    }
+    if (kind.needsObjectMap() && imagenet == null) {
+      throw usage(
+          "--map "
+              + kind
+              + " needs the frozen ImageNet ResNet-18 of OGL: pass --imagenet FILE with"
+              + " torchvision resnet18 weights as .npz; "
+              + ObjectBackbone.HOW_TO_EXPORT);
+    }
+    if (imagenet != null && !Files.isRegularFile(imagenet)) {
+      throw usage("--imagenet file not found: " + imagenet + "; " + ObjectBackbone.HOW_TO_EXPORT);
+    }
+    if (!Files.isDirectory(model)) {
+      throw usage(
+          "--model folder not found: " + model + "; pass the folder that holds manifest.json");
+    }
+    if (!Files.isDirectory(data)) {
+      throw usage("--data folder not found: " + data);
+    }
+
+    TestSet testSet = readTestSet(data, format);
+    ModelArtifact artifact = ModelArtifact.load(model);
+    ModelManifest manifest = artifact.manifest();
+    int imageSize = manifest.preprocessing().image().size();
+    if (!manifest.preprocessing().equals(Preprocessing.standard(imageSize))) {
+      throw new InvalidArtifactException(
+          model.resolve(ModelArtifact.MANIFEST)
+              + " records preprocessing constants that differ from this avloc's; re-export the"
+              + " model with this version");
+    }
+    Evaluation.Options options =
+        Evaluation.Options.defaults(imageSize)
+            .withMap(kind)
+            .withUpsampling(upsampling)
+            .withAlpha(alpha)
+            .withBatchSize(batch)
+            .withOverlays(overlays)
+            .withMaps(maps);
+
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    out.printf(
+        Locale.ROOT,
+        "model      %s (method %s, preset %s, image %dx%d)%n",
+        manifest.id(),
+        manifest.method(),
+        manifest.preset(),
+        imageSize,
+        imageSize);
+    out.printf(
+        Locale.ROOT,
+        "data       %s (%s): %d clips%s%n",
+        data,
+        testSet.layout(),
+        testSet.samples().size(),
+        testSet.notOnDisk() == 0
+            ? ""
+            : ", " + testSet.notOnDisk() + " more annotated but not on disk (skipped)");
+    out.flush();
+
+    EvalReport report;
+    try (OnnxMapPredictor predictor = new OnnxMapPredictor(artifact);
+        ObjectBackbone objects = kind.needsObjectMap() ? ObjectBackbone.load(imagenet) : null;
+        PrintStream progress =
+            new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8)) {
+      report = new Evaluation(predictor, objects, options).run(testSet.samples(), progress);
+    }
+    print(report, out);
+    if (json != null) {
+      Path parent = json.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
+      out.printf(Locale.ROOT, "report     %s%n", json);
+    }
+    if (overlays != null) {
+      out.printf(Locale.ROOT, "overlays   %s%n", overlays);
+    }
+    if (maps != null) {
+      out.printf(Locale.ROOT, "maps       %s%n", maps);
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static void print(EvalReport r, PrintWriter out) {
+    out.printf(
+        Locale.ROOT,
+        "map        %s%s, upsampled %s to 224x224%n",
+        r.map(),
+        r.alpha() == null ? "" : String.format(Locale.ROOT, " (alpha %.2f)", r.alpha()),
+        r.upsample().equals("bilinear") ? "bilinear (align_corners=True)" : "bicubic");
+    out.printf(
+        Locale.ROOT,
+        "N          %d clips with a visible source, %d without%n",
+        r.n(),
+        r.offscreen());
+    out.printf(
+        Locale.ROOT, "cIoU       %6.2f  (AP50: share of clips with cIoU >= 0.5)%n", 100 * r.ciou());
+    out.printf(Locale.ROOT, "AUC        %6.2f%n", 100 * r.auc());
+    out.printf(Locale.ROOT, "mean cIoU  %6.2f%n", 100 * r.meanCiou());
+    out.printf(
+        Locale.ROOT, "pointing   %6.2f  (peak inside the ground truth)%n", 100 * r.pointing());
+    out.printf(
+        Locale.ROOT,
+        "oracle     %6.2f  (AP50 with the ground truth itself as the map; mean cIoU %.2f)%n",
+        100 * r.oracleCiou(),
+        100 * r.oracleMeanCiou());
+    if (r.onscreenAp() == null) {
+      out.printf(Locale.ROOT, "on/off-screen AP  n/a (no clip without a visible source)%n");
+    } else {
+      out.printf(
+          Locale.ROOT,
+          "on/off-screen AP %6.2f  (audio-visual score; %d on-screen vs %d without a visible"
+              + " source)%n",
+          100 * r.onscreenAp(),
+          r.n(),
+          r.offscreen());
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  // TODO(lead): switch to Datasets.open once merged; the readers below are a stop-gap that reads
+  // the EZ-VSL test layouts only.
+
+  /** The clips of a test set, and how many annotated clips have neither frame nor audio. */
+  record TestSet(String layout, List<Sample> samples, int notOnDisk) {}
+
+  static TestSet readTestSet(Path root, String format) {
+    String layout = format.equals("auto") ? detectLayout(root) : format;
+    List<Sample> samples = new ArrayList<>();
+    int notOnDisk = 0;
+    int listed;
+    if (layout.equals("vggss")) {
+      Path json = root.resolve("vggss.json");
+      if (!Files.isRegularFile(json)) {
+        throw new IllegalArgumentException(
+            root + " has no vggss.json; a VGG-SS test set holds vggss.json, frames/ and audio/");
+      }
+      Map<String, VggssAnnotation> annotations =
+          VggssAnnotations.byFile(VggssAnnotations.read(json));
+      listed = annotations.size();
+      for (VggssAnnotation a : annotations.values()) {
+        Sample s = clip(root, a.file(), a.soundClass(), new Annotation.Vggss(a.boxes()));
+        if (s == null) {
+          notOnDisk++;
+        } else {
+          samples.add(s);
+        }
+      }
+    } else {
+      Path dir = root.resolve("Annotations");
+      if (!Files.isDirectory(dir)) {
+        throw new IllegalArgumentException(
+            root
+                + " has no Annotations/ folder; a Flickr-SoundNet test set holds"
+                + " Annotations/<id>.xml, frames/ and audio/");
+      }
+      Map<String, List<PixelBox>> annotations = FlickrAnnotations.readDirectory(dir);
+      listed = annotations.size();
+      for (Map.Entry<String, List<PixelBox>> a : annotations.entrySet()) {
+        Sample s = clip(root, a.getKey(), null, new Annotation.Flickr(a.getValue()));
+        if (s == null) {
+          notOnDisk++;
+        } else {
+          samples.add(s);
+        }
+      }
+    }
+    if (samples.isEmpty()) {
+      throw new IllegalArgumentException(
+          "none of the "
+              + listed
+              + " annotated clips of "
+              + root
+              + " has its frame in frames/ and its audio in audio/");
+    }
+    samples.sort(Comparator.comparing(Sample::id));
+    return new TestSet(layout, samples, notOnDisk);
+  }
+
+  private static String detectLayout(Path root) {
+    if (Files.isRegularFile(root.resolve("vggss.json"))) {
+      return "vggss";
+    }
+    if (Files.isDirectory(root.resolve("Annotations"))) {
+      return "flickr";
+    }
+    throw new IllegalArgumentException(
+        "cannot tell the layout of "
+            + root
+            + ": it has neither vggss.json (VGG-SS) nor Annotations/ (Flickr-SoundNet); pass"
+            + " --format");
+  }
+
+  /**
+   * A clip with its frame ({@code frames/<id>.jpg} or {@code .png}) and audio ({@code
+   * audio/<id>.wav}); {@code null} when both are absent (not downloaded: the reference evaluates
+   * the annotated clips present on disk); an error when only one is there.
+   */
+  private static Sample clip(Path root, String id, String soundClass, Annotation annotation) {
+    Path frame = null;
+    for (String ext : List.of(".jpg", ".png")) {
+      Path f = root.resolve("frames").resolve(id + ext);
+      if (Files.isRegularFile(f)) {
+        frame = f;
+        break;
+      }
+    }
+    Path audio = root.resolve("audio").resolve(id + ".wav");
+    boolean hasAudio = Files.isRegularFile(audio);
+    if (frame == null && !hasAudio) {
+      return null;
+    }
+    if (frame == null) {
+      throw new IllegalArgumentException(
+          "clip "
+              + id
+              + " has audio "
+              + audio
+              + " but no frame "
+              + root.resolve("frames").resolve(id + ".jpg")
+              + " (or .png)");
+    }
+    if (!hasAudio) {
+      throw new IllegalArgumentException(
+          "clip " + id + " has frame " + frame + " but no audio " + audio);
+    }
+    return new Sample(id, frame, audio, soundClass, annotation);
+  }
+
+  /** Bytes written to a {@link PrintStream} go to picocli's error writer, so tests see them. */
+  private static final class WriterStream extends OutputStream {
+    private final PrintWriter writer;
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+
+    WriterStream(PrintWriter writer) {
+      this.writer = writer;
+    }
+
+    @Override
+    public void write(int b) {
+      pending.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      pending.write(b, off, len);
+    }
+
+    @Override
+    public void flush() {
+      writer.write(pending.toString(StandardCharsets.UTF_8));
+      pending.reset();
+      writer.flush();
+    }
+
+    @Override
+    public void close() {
+      flush();
+    }
+  }
+}
