@@ -10,8 +10,10 @@ import io.avloc.streams.AvlocTopology;
 import io.avloc.streams.StreamsSettings;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -450,7 +452,15 @@ class DockerComposeTest {
   // ---- the Dockerfile ---------------------------------------------------------------------------
 
   @Test
-  void dockerfileCopiesOnlyFilesThatExist() {
+  void dockerfileCopiesOnlyFilesThatExistInTheBuildContext() throws IOException {
+    List<PathMatcher> ignored = new ArrayList<>();
+    for (String line : Files.readAllLines(DOCKER.resolve("Dockerfile.dockerignore"))) {
+      if (!line.isBlank() && !line.startsWith("#")) {
+        String glob = line.strip().replaceAll("/$", "");
+        ignored.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
+      }
+    }
+    assertThat(ignored).isNotEmpty();
     for (Stage stage : dockerfile.stages.values()) {
       for (String copy : stage.all("COPY")) {
         List<String> words = new ArrayList<>(List.of(copy.split("\\s+")));
@@ -463,6 +473,12 @@ class DockerComposeTest {
             continue; // optional by design: a wildcard may match nothing
           }
           assertThat(REPO.resolve(source)).as(stage.name + ": COPY " + copy).exists();
+          for (Path p = Path.of(source); p != null; p = p.getParent()) {
+            Path inContext = p;
+            assertThat(ignored)
+                .as(stage.name + ": COPY " + copy + " is in the build context")
+                .noneMatch(m -> m.matches(inContext));
+          }
         }
       }
     }
