@@ -85,13 +85,13 @@ public final class BatchLoader implements Iterator<TrainingBatch>, AutoCloseable
   /**
    * Starts loading the batches of {@code epoch} at once.
    *
-   * @param samples the clips (not copied; do not change it while the loader runs)
+   * @param samples the clips
    * @param cache the cache for this config's image size and mode, shared across epochs
    * @throws IllegalArgumentException if there are no samples, {@code dropLast} leaves no batch, or
    *     the cache was made for another image size or mode
    */
   public BatchLoader(List<Sample> samples, LoaderConfig config, int epoch, SampleCache cache) {
-    this.samples = Objects.requireNonNull(samples, "samples");
+    this.samples = List.copyOf(samples);
     this.config = Objects.requireNonNull(config, "config");
     this.cache = Objects.requireNonNull(cache, "cache");
     this.epoch = epoch;
