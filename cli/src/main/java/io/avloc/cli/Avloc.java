@@ -20,6 +20,7 @@ import picocli.CommandLine.ParameterException;
       WatchCommand.class,
       ModelCommand.class,
       EvalCommand.class,
+      TrainCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Run 'avloc <command> --help' for a command's options."})

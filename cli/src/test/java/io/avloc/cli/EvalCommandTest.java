@@ -407,7 +407,7 @@ class EvalCommandTest {
   }
 
   /** A noise frame and a one-second sine, seeded. */
-  private static void writeClip(Path root, String id, String ext, int w, int h, int rate, long seed)
+  static void writeClip(Path root, String id, String ext, int w, int h, int rate, long seed)
       throws IOException {
     Files.createDirectories(root.resolve("frames"));
     Files.createDirectories(root.resolve("audio"));

@@ -1,0 +1,144 @@
+package io.avloc.training.train;
+
+import io.avloc.core.model.Preset;
+import io.avloc.training.loss.FnacLoss;
+import io.avloc.training.loss.MarginNceLoss;
+import io.avloc.training.loss.TrainingMethod;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything {@code avloc train} is told. Defaults follow METHODS §4 where they fit a CPU (batch 64
+ * instead of 128/256 for the lite preset; constant learning rate 1e-4; weight decay 0 for
+ * EZ-VSL/MarginNCE and 1e-4 for FNAC).
+ *
+ * @param method ezvsl, marginnce or fnac
+ * @param data training data folder
+ * @param dataFormat layout of {@code data} (auto, vggss, flickr, folder, video)
+ * @param preset network sizes
+ * @param out the run folder: checkpoints, logs, curves and, at the end, the model artifact
+ * @param epochs epochs to train in total
+ * @param batch batch size (the contrastive losses use the other B−1 clips as negatives)
+ * @param learningRate Adam's constant learning rate
+ * @param weightDecay L2-coupled weight decay; {@code null} for the method's default
+ * @param margin MarginNCE's margin m (negative = easier positives)
+ * @param fnacWeight weight of each FNAC regularizer (FNS-a, TNE, FNS-v)
+ * @param warmup FNAC epochs with the contrastive term only
+ * @param seed seeds initialization, shuffling, augmentation and dropout
+ * @param val validation folder (annotated), or {@code null}
+ * @param valFormat layout of {@code val}
+ * @param resume continue the run in {@code out}
+ * @param workers data-loading threads
+ * @param imagenet ImageNet ResNet-18 weights (.npz) for the visual trunk, or {@code null}
+ * @param name model name (default {@code <method>-<preset>})
+ * @param version model version (default the start time)
+ * @param command the command line, recorded in the manifest
+ */
+public record TrainOptions(
+    TrainingMethod method,
+    Path data,
+    String dataFormat,
+    Preset preset,
+    Path out,
+    int epochs,
+    int batch,
+    float learningRate,
+    Float weightDecay,
+    float margin,
+    float fnacWeight,
+    int warmup,
+    long seed,
+    Path val,
+    String valFormat,
+    boolean resume,
+    int workers,
+    Path imagenet,
+    String name,
+    String version,
+    String command) {
+
+  public static final float DEFAULT_LR = 1e-4f;
+  public static final float FNAC_WEIGHT_DECAY = 1e-4f;
+
+  public TrainOptions {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(preset, "preset");
+    Objects.requireNonNull(out, "out");
+    require(epochs >= 1, "--epochs must be at least 1, got " + epochs);
+    require(batch >= 2, "--batch must be at least 2 (the losses need negatives), got " + batch);
+    require(learningRate > 0 && learningRate < 1, "--lr must be in (0, 1), got " + learningRate);
+    require(weightDecay == null || weightDecay >= 0, "--weight-decay must be ≥ 0");
+    require(warmup >= 0, "--warmup must be ≥ 0, got " + warmup);
+    require(fnacWeight >= 0, "--fnac-weight must be ≥ 0, got " + fnacWeight);
+    require(workers >= 1, "--workers must be at least 1, got " + workers);
+    dataFormat = dataFormat == null ? "auto" : dataFormat;
+    valFormat = valFormat == null ? "auto" : valFormat;
+  }
+
+  /** Defaults for everything but the method, data, preset and output. */
+  public static TrainOptions defaults(TrainingMethod method, Path data, Preset preset, Path out) {
+    return new TrainOptions(
+        method,
+        data,
+        "auto",
+        preset,
+        out,
+        20,
+        64,
+        DEFAULT_LR,
+        null,
+        MarginNceLoss.DEFAULT_MARGIN,
+        FnacLoss.DEFAULT_WEIGHT,
+        FnacLoss.DEFAULT_WARMUP,
+        42,
+        null,
+        "auto",
+        false,
+        2,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /** The weight decay in effect. */
+  public float effectiveWeightDecay() {
+    if (weightDecay != null) {
+      return weightDecay;
+    }
+    return method == TrainingMethod.FNAC ? FNAC_WEIGHT_DECAY : 0f;
+  }
+
+  /** The options that must not change when a run is resumed. */
+  Map<String, Object> fingerprint() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("method", method.id());
+    m.put("preset", preset.config().name());
+    m.put("batch", batch);
+    m.put("lr", decimal(learningRate));
+    m.put("weight_decay", decimal(effectiveWeightDecay()));
+    m.put("seed", seed);
+    if (method == TrainingMethod.MARGINNCE) {
+      m.put("margin", decimal(margin));
+    }
+    if (method == TrainingMethod.FNAC) {
+      m.put("fnac_weight", decimal(fnacWeight));
+      m.put("warmup", warmup);
+    }
+    return m;
+  }
+
+  /** The float as the user wrote it (1e-4, not 9.99999974737875E-5). */
+  private static double decimal(float f) {
+    return Double.parseDouble(Float.toString(f));
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

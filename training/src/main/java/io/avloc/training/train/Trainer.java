@@ -1,0 +1,539 @@
+package io.avloc.training.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.avloc.core.artifact.ModelArtifact;
+import io.avloc.core.artifact.ModelExporter;
+import io.avloc.core.model.AvLocalizer;
+import io.avloc.core.model.AvLocalizerConfig;
+import io.avloc.core.model.ImageNetWeights;
+import io.avloc.core.serde.Json;
+import io.avloc.training.ProgressBar;
+import io.avloc.training.data.AvDataset;
+import io.avloc.training.data.BatchLoader;
+import io.avloc.training.data.Datasets;
+import io.avloc.training.data.LoaderConfig;
+import io.avloc.training.data.Sample;
+import io.avloc.training.data.SampleCache;
+import io.avloc.training.data.TrainingBatch;
+import io.avloc.training.loss.AvContrastiveLoss;
+import io.avloc.training.loss.EzVslLoss;
+import io.avloc.training.loss.FnacLoss;
+import io.avloc.training.loss.MarginNceLoss;
+import io.avloc.training.loss.TrainingMethod;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training loop of {@code avloc train} (METHODS §3–§4) on DJL's PyTorch engine.
+ *
+ * <p>Per step: a {@link TrainingBatch} from the {@link BatchLoader} (decoding and augmentation run
+ * on worker threads, ahead of the step), the forward pass in training mode, the method's loss,
+ * backward, and an {@link AdamOptimizer} update. Per epoch: validation on {@code --val} (cIoU, AUC,
+ * pointing, with the bicubic upsampling of the reference's per-epoch selection), a line of {@code
+ * train-log.jsonl}, {@code curves.png}, and the {@code checkpoints/last} checkpoint; the best
+ * epoch's network is kept in {@code checkpoints/best}. At the end the best network is exported as
+ * the model artifact in the run folder, with the command, data, seed, hyper-parameters and
+ * validation metrics in its manifest.
+ *
+ * <p>{@link #requestStop()} (Ctrl-C) ends the run after the current step with a checkpoint that
+ * {@code --resume} continues exactly: the batch order and augmentation depend only on (seed, epoch,
+ * position) and the dropout generator is reseeded for every step, so the finished steps of the
+ * interrupted epoch are skipped and the rest is what an uninterrupted run would have done.
+ */
+public final class Trainer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+  private static final float FNAC_VISUAL_DROPOUT = 0.9f;
+  private static final String LOG_FILE = "train-log.jsonl";
+  private static final String CURVES_FILE = "curves.png";
+
+  /** What a run produced. */
+  public record Result(
+      ModelArtifact artifact,
+      List<EpochRecord> history,
+      int bestEpoch,
+      boolean interrupted,
+      Path out) {}
+
+  private final TrainOptions options;
+  private final PrintStream console;
+  private final AtomicBoolean stopRequested = new AtomicBoolean();
+  private final Validator validator;
+  private int stopAfterSteps = -1;
+  private int stepsThisRun;
+
+  /**
+   * Scores the network on the validation clips. The trainer's own implementation lives in {@code
+   * io.avloc.training.eval}; the seam exists so tests can count calls.
+   */
+  @FunctionalInterface
+  public interface Validator {
+    /** Metrics such as {@code ciou} (AP50), {@code auc}, {@code pointing}; values in [0, 1]. */
+    Map<String, Double> validate(AvLocalizer net, NDManager manager, List<Sample> clips)
+        throws IOException;
+  }
+
+  public Trainer(TrainOptions options, PrintStream console, Validator validator) {
+    this.options = options;
+    this.console = console;
+    this.validator = validator;
+  }
+
+  /** Asks the run to stop after the current step, leaving a resumable checkpoint. */
+  public void requestStop() {
+    stopRequested.set(true);
+  }
+
+  /** Tests: stop (as on Ctrl-C) once this many steps have run in this call of {@link #run}. */
+  void stopAfterSteps(int steps) {
+    this.stopAfterSteps = steps;
+  }
+
+  /** Trains; returns when done, or after {@link #requestStop()} with {@code interrupted}. */
+  public Result run() throws IOException {
+    TrainOptions o = options;
+    List<Sample> clips = trainingClips();
+    List<Sample> valClips = validationClips();
+    Checkpoints checkpoints = new Checkpoints(o.out());
+    TrainingState state = startingState(checkpoints);
+    Files.createDirectories(o.out());
+
+    AvLocalizerConfig config =
+        o.method().visualDropout()
+            ? o.preset().config().withVisualDropout(FNAC_VISUAL_DROPOUT)
+            : o.preset().config();
+    AvContrastiveLoss loss = newLoss(o, config.tau());
+    Engine engine = Engine.getEngine("PyTorch");
+    engine.setRandomSeed((int) o.seed());
+    String startedAt =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now());
+
+    try (NDManager manager = engine.newBaseManager()) {
+      AvLocalizer net = new AvLocalizer(config);
+      net.initialize(manager, DataType.FLOAT32, config.inputShapes(o.batch()));
+      if (o.imagenet() != null) {
+        ImageNetWeights.load(net.visualTrunk(), o.imagenet());
+      }
+      AdamOptimizer adam = new AdamOptimizer(o.learningRate(), o.effectiveWeightDecay());
+      if (state.epoch() > 0 || state.step() > 0) {
+        checkpoints.restoreLast(net, adam, manager);
+        console.printf(
+            Locale.ROOT,
+            "resuming %s at epoch %d, step %d (Adam step %d)%n",
+            o.out(),
+            state.epoch() + 1,
+            state.step(),
+            adam.steps());
+      }
+      console.printf(
+          Locale.ROOT,
+          "training %s (%s preset, %,d trainable values) on %d clips from %s; batch %d, %d"
+              + " epochs, lr %g, weight decay %g%s%n",
+          o.method().id(),
+          config.name(),
+          AvLocalizer.trainableParameterCount(net.getParameters().values()),
+          clips.size(),
+          o.data(),
+          o.batch(),
+          o.epochs(),
+          o.learningRate(),
+          o.effectiveWeightDecay(),
+          valClips == null
+              ? "; no --val: the last epoch is kept"
+              : "; validating on " + valClips.size() + " clips");
+
+      List<EpochRecord> history = new ArrayList<>(state.history());
+      int bestEpoch = state.bestEpoch();
+      SampleCache cache = new SampleCache(config.imageSize(), true);
+      ParameterStore parameters = new ParameterStore(manager, false);
+      for (int epoch = state.epoch(); epoch < o.epochs(); epoch++) {
+        int skip = epoch == state.epoch() ? state.step() : 0;
+        Map<String, Double> sums =
+            new LinkedHashMap<>(epoch == state.epoch() ? state.partialLoss() : Map.of());
+        loss.setEpoch(epoch);
+        LoaderConfig loaderConfig =
+            new LoaderConfig(
+                o.batch(),
+                config.imageSize(),
+                true,
+                o.method().spectrogramMasks(),
+                true,
+                true,
+                o.seed(),
+                o.workers(),
+                4);
+        long epochStart = System.nanoTime();
+        long samples = 0;
+        int steps = skip;
+        boolean interrupted = false;
+        long waitNanos;
+        try (BatchLoader loader = new BatchLoader(clips, loaderConfig, epoch, cache)) {
+          ProgressBar bar =
+              new ProgressBar(
+                  console,
+                  String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, o.epochs()),
+                  (long) loader.batches() * o.batch(),
+                  "samples");
+          for (int i = 0; i < skip && loader.hasNext(); i++) {
+            loader.next();
+            bar.step(o.batch());
+          }
+          while (loader.hasNext()) {
+            TrainingBatch batch = loader.next();
+            engine.setRandomSeed(stepSeed(o.seed(), epoch, steps));
+            Map<String, Double> terms = step(net, parameters, manager, loss, adam, batch);
+            terms.forEach((k, v) -> sums.merge(k, v, Double::sum));
+            steps++;
+            samples += batch.size();
+            bar.status(String.format(Locale.ROOT, "loss %.4f", terms.get("loss")))
+                .step(batch.size());
+            if (++stepsThisRun == stopAfterSteps) {
+              requestStop();
+            }
+            if (stopRequested.get()) {
+              interrupted = true;
+              break;
+            }
+          }
+          bar.finish();
+          waitNanos = loader.waitNanos();
+        }
+        double seconds = (System.nanoTime() - epochStart) / 1e9;
+        if (interrupted) {
+          TrainingState partial =
+              new TrainingState(epoch, steps, bestEpoch, history, sums, o.fingerprint());
+          checkpoints.saveLast(net, adam, partial);
+          console.printf(
+              Locale.ROOT,
+              "stopped in epoch %d after %d steps; checkpoint saved in %s%nresume with: %s%n",
+              epoch + 1,
+              steps,
+              checkpoints.last(),
+              resumeCommand());
+          return new Result(null, history, bestEpoch, true, o.out());
+        }
+        Map<String, Double> means = new LinkedHashMap<>();
+        int finalSteps = steps;
+        sums.forEach((k, v) -> means.put(k, v / finalSteps));
+        Map<String, Double> validation = null;
+        Double validationSeconds = null;
+        if (valClips != null) {
+          long v0 = System.nanoTime();
+          validation = validator.validate(net, manager, valClips);
+          validationSeconds = (System.nanoTime() - v0) / 1e9;
+        }
+        EpochRecord record =
+            new EpochRecord(
+                epoch + 1,
+                means,
+                samples,
+                seconds,
+                samples / seconds,
+                Math.min(1, waitNanos / 1e9 / seconds),
+                validation,
+                validationSeconds);
+        history.add(record);
+        boolean best = bestEpoch == 0 || record.score() > history.get(bestEpoch - 1).score();
+        if (best) {
+          bestEpoch = epoch + 1;
+        }
+        checkpoints.saveLast(
+            net,
+            adam,
+            new TrainingState(epoch + 1, 0, bestEpoch, history, Map.of(), o.fingerprint()));
+        if (best) {
+          checkpoints.markLastBest();
+        }
+        appendLog(record);
+        TrainingCurves.write(history, title(), o.out().resolve(CURVES_FILE));
+        console.println(summary(record, best));
+      }
+
+      checkpoints.restoreBest(net, manager);
+      EpochRecord chosen = history.get(bestEpoch - 1);
+      ModelArtifact artifact =
+          ModelExporter.export(
+              net, description(o, config, clips, chosen, history, startedAt), o.out());
+      console.printf(
+          Locale.ROOT,
+          "wrote model %s (epoch %d of %d) to %s%n",
+          artifact.manifest().id(),
+          bestEpoch,
+          history.size(),
+          o.out());
+      return new Result(artifact, history, bestEpoch, false, o.out());
+    }
+  }
+
+  /** One optimization step; returns the loss terms (scalars). */
+  private static Map<String, Double> step(
+      AvLocalizer net,
+      ParameterStore parameters,
+      NDManager manager,
+      AvContrastiveLoss loss,
+      AdamOptimizer adam,
+      TrainingBatch batch) {
+    Map<String, Double> values = new LinkedHashMap<>();
+    try (NDManager scope = manager.newSubManager()) {
+      int n = batch.size();
+      int s = batch.imageSize();
+      NDArray images = scope.create(batch.images(), new Shape(n, 3, s, s));
+      NDArray spectrograms =
+          scope.create(
+              batch.spectrograms(), new Shape(n, 1, batch.frequencyBins(), batch.frames()));
+      try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+        NDList out = net.forward(parameters, new NDList(images, spectrograms), true);
+        Map<String, NDArray> terms = loss.terms(out);
+        NDArray total = terms.get("loss");
+        if (!Float.isFinite(total.getFloat())) {
+          throw new IllegalStateException(
+              "the loss is " + total.getFloat() + " at batch " + batch.ids() + "; lower --lr");
+        }
+        collector.backward(total);
+        terms.forEach((k, v) -> values.put(k, (double) v.getFloat()));
+      }
+      adam.step(net.getParameters());
+    }
+    return values;
+  }
+
+  private List<Sample> trainingClips() {
+    AvDataset data = Datasets.open(options.data(), options.dataFormat());
+    List<Sample> clips = data.samples();
+    if (clips.size() < options.batch()) {
+      throw new IllegalArgumentException(
+          "the training data in "
+              + options.data()
+              + " has "
+              + clips.size()
+              + " clips, fewer than one batch of "
+              + options.batch()
+              + "; add clips or lower --batch");
+    }
+    return clips;
+  }
+
+  private List<Sample> validationClips() {
+    if (options.val() == null) {
+      return null;
+    }
+    AvDataset data = Datasets.open(options.val(), options.valFormat());
+    List<Sample> clips = data.samples();
+    for (Sample s : clips) {
+      if (!s.annotated()) {
+        throw new IllegalArgumentException(
+            "validation clip "
+                + s.id()
+                + " in "
+                + options.val()
+                + " has no ground truth; --val needs an annotated set (vggss.json or"
+                + " Annotations/)");
+      }
+    }
+    return clips;
+  }
+
+  private TrainingState startingState(Checkpoints checkpoints) throws IOException {
+    if (!options.resume()) {
+      if (checkpoints.exists()) {
+        throw new IllegalArgumentException(
+            options.out()
+                + " already holds a training run ("
+                + checkpoints.last()
+                + "); pass --resume to continue it or choose another --out");
+      }
+      return new TrainingState(0, 0, 0, List.of(), Map.of(), options.fingerprint());
+    }
+    TrainingState state =
+        checkpoints
+            .state()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "--resume: no checkpoint in "
+                            + options.out()
+                            + "; start a new run without --resume"));
+    // Compared after a JSON round trip, as the saved options were (number types then agree).
+    Map<?, ?> now =
+        Json.MAPPER.readValue(Json.MAPPER.writeValueAsBytes(options.fingerprint()), Map.class);
+    if (!now.equals(state.options())) {
+      throw new IllegalArgumentException(
+          "--resume: the run in "
+              + options.out()
+              + " was started with "
+              + state.options()
+              + ", not "
+              + now
+              + "; resume with the same options");
+    }
+    if (state.epoch() >= options.epochs() && state.step() == 0) {
+      throw new IllegalArgumentException(
+          "--resume: the run in "
+              + options.out()
+              + " already finished "
+              + state.epoch()
+              + " epochs; raise --epochs to train further");
+    }
+    return state;
+  }
+
+  static AvContrastiveLoss newLoss(TrainOptions o, float tau) {
+    return switch (o.method()) {
+      case EZVSL -> new EzVslLoss(tau);
+      case MARGINNCE -> new MarginNceLoss(tau, o.margin());
+      case FNAC -> new FnacLoss(tau, o.fnacWeight(), o.fnacWeight(), o.fnacWeight(), o.warmup());
+    };
+  }
+
+  /** A per-step dropout seed, so a resumed epoch draws what the uninterrupted one would have. */
+  static int stepSeed(long seed, int epoch, int step) {
+    long h = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + step * 0x94D049BB133111EBL;
+    h ^= h >>> 31;
+    return (int) (h & 0x7fffffff);
+  }
+
+  private void appendLog(EpochRecord record) throws IOException {
+    try {
+      String line = Json.MAPPER.writeValueAsString(record) + "\n";
+      Files.writeString(
+          options.out().resolve(LOG_FILE),
+          line,
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (JsonProcessingException e) {
+      throw new IOException("cannot write the training log: " + e.getMessage(), e);
+    }
+  }
+
+  private String title() {
+    return String.format(
+        Locale.ROOT,
+        "%s, %s preset, batch %d, lr %g, seed %d — %s",
+        options.method().id(),
+        options.preset().config().name(),
+        options.batch(),
+        options.learningRate(),
+        options.seed(),
+        options.data().getFileName());
+  }
+
+  private static String summary(EpochRecord r, boolean best) {
+    StringBuilder sb =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "epoch %d: loss %.4f, %.1f samples/s, data wait %.1f%%",
+                r.epoch(),
+                r.loss().get("loss"),
+                r.samplesPerSecond(),
+                100 * r.dataWaitShare()));
+    if (r.validation() != null) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "; val cIoU(AP50) %.3f, AUC %.3f, pointing %.3f",
+              r.validation().getOrDefault("ciou", Double.NaN),
+              r.validation().getOrDefault("auc", Double.NaN),
+              r.validation().getOrDefault("pointing", Double.NaN)));
+    }
+    if (best) {
+      sb.append(" (best so far)");
+    }
+    return sb.toString();
+  }
+
+  private String resumeCommand() {
+    String c = options.command();
+    if (c == null) {
+      return "the same avloc train command with --resume";
+    }
+    return c.contains("--resume") ? c : c + " --resume";
+  }
+
+  private static ModelExporter.Description description(
+      TrainOptions o,
+      AvLocalizerConfig config,
+      List<Sample> clips,
+      EpochRecord chosen,
+      List<EpochRecord> history,
+      String startedAt) {
+    Map<String, Object> training = new LinkedHashMap<>();
+    training.put("data", o.data().toAbsolutePath().normalize().toString());
+    training.put("dataFormat", o.dataFormat());
+    training.put("clips", clips.size());
+    if (o.val() != null) {
+      training.put("validation", o.val().toAbsolutePath().normalize().toString());
+    }
+    training.put("command", o.command() == null ? "(API)" : o.command());
+    training.putAll(o.fingerprint());
+    training.put("epochs", history.size());
+    training.put("bestEpoch", chosen.epoch());
+    training.put("engine", "PyTorch (DJL)");
+    training.put("seconds", history.stream().mapToDouble(EpochRecord::seconds).sum());
+    training.put(
+        "samplesPerSecond",
+        history.stream().mapToDouble(EpochRecord::samplesPerSecond).average().orElse(0));
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    if (chosen.validation() != null) {
+      chosen.validation().forEach((k, v) -> metrics.put("val." + k, v));
+    }
+    metrics.put("train.loss", chosen.loss().get("loss"));
+    List<String> deviations = new ArrayList<>();
+    if (o.imagenet() == null) {
+      deviations.add(
+          "the visual trunk was trained from a random initialization (no ImageNet weights)");
+    }
+    if (config.name().equals("lite")) {
+      deviations.add("lite preset: 160 px images, quarter-width trunks, D = 128 (CPU-sized)");
+    }
+    if (o.method() == TrainingMethod.MARGINNCE) {
+      deviations.add(
+          "MarginNCE: the margin is subtracted from the positive cosine before dividing by tau, in"
+              + " both directions (assumed form; the reference code is not public)");
+    }
+    if (o.method() == TrainingMethod.FNAC) {
+      deviations.add(
+          "FNAC: the spectrogram masks are seeded (the reference draws them from unseeded Python"
+              + " random)");
+    }
+    deviations.add(
+        "model selection on the --val set after every epoch (AP50, bicubic upsampling), as the"
+            + " reference's train.py does on its test set");
+    String name = o.name() != null ? o.name() : o.method().id() + "-" + config.name();
+    String version = o.version() != null ? o.version() : startedAt;
+    return new ModelExporter.Description(
+        name,
+        version,
+        o.method().id(),
+        training,
+        metrics,
+        deviations,
+        ModelExporter.DEFAULT_FIXED_BATCHES);
+  }
+}
