@@ -7,13 +7,9 @@ import io.avloc.core.artifact.ModelManifest;
 import io.avloc.core.artifact.Preprocessing;
 import io.avloc.core.heatmap.ObjectGuidedLocalization;
 import io.avloc.core.heatmap.Upsampling;
-import io.avloc.core.metrics.FlickrAnnotations;
-import io.avloc.core.metrics.PixelBox;
-import io.avloc.core.metrics.VggssAnnotation;
-import io.avloc.core.metrics.VggssAnnotations;
 import io.avloc.core.serde.Json;
-import io.avloc.training.data.Annotation;
-import io.avloc.training.data.Sample;
+import io.avloc.training.data.Datasets;
+import io.avloc.training.data.LoadedDataset;
 import io.avloc.training.eval.EvalReport;
 import io.avloc.training.eval.Evaluation;
 import io.avloc.training.eval.MapKind;
@@ -25,11 +21,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -170,7 +163,7 @@ final class EvalCommand implements Callable<Integer> {
       throw usage("--data folder not found: " + data);
     }
 
-    TestSet testSet = readTestSet(data, format);
+    LoadedDataset testSet = Datasets.open(data, format);
     ModelArtifact artifact = ModelArtifact.load(model);
     ModelManifest manifest = artifact.manifest();
     int imageSize = manifest.preprocessing().image().size();
@@ -203,11 +196,9 @@ final class EvalCommand implements Callable<Integer> {
         Locale.ROOT,
         "data       %s (%s): %d clips%s%n",
         data,
-        testSet.layout(),
+        testSet.format(),
         testSet.samples().size(),
-        testSet.notOnDisk() == 0
-            ? ""
-            : ", " + testSet.notOnDisk() + " more annotated but not on disk (skipped)");
+        testSet.warnings().isEmpty() ? "" : "; " + String.join("; ", testSet.warnings()));
     out.flush();
 
     EvalReport report;
@@ -274,115 +265,6 @@ final class EvalCommand implements Callable<Integer> {
 
   private ParameterException usage(String message) {
     return new ParameterException(spec.commandLine(), message);
-  }
-
-  // TODO(lead): switch to Datasets.open once merged; the readers below are a stop-gap that reads
-  // the EZ-VSL test layouts only.
-
-  /** The clips of a test set, and how many annotated clips have neither frame nor audio. */
-  record TestSet(String layout, List<Sample> samples, int notOnDisk) {}
-
-  static TestSet readTestSet(Path root, String format) {
-    String layout = format.equals("auto") ? detectLayout(root) : format;
-    List<Sample> samples = new ArrayList<>();
-    int notOnDisk = 0;
-    int listed;
-    if (layout.equals("vggss")) {
-      Path json = root.resolve("vggss.json");
-      if (!Files.isRegularFile(json)) {
-        throw new IllegalArgumentException(
-            root + " has no vggss.json; a VGG-SS test set holds vggss.json, frames/ and audio/");
-      }
-      Map<String, VggssAnnotation> annotations =
-          VggssAnnotations.byFile(VggssAnnotations.read(json));
-      listed = annotations.size();
-      for (VggssAnnotation a : annotations.values()) {
-        Sample s = clip(root, a.file(), a.soundClass(), new Annotation.Vggss(a.boxes()));
-        if (s == null) {
-          notOnDisk++;
-        } else {
-          samples.add(s);
-        }
-      }
-    } else {
-      Path dir = root.resolve("Annotations");
-      if (!Files.isDirectory(dir)) {
-        throw new IllegalArgumentException(
-            root
-                + " has no Annotations/ folder; a Flickr-SoundNet test set holds"
-                + " Annotations/<id>.xml, frames/ and audio/");
-      }
-      Map<String, List<PixelBox>> annotations = FlickrAnnotations.readDirectory(dir);
-      listed = annotations.size();
-      for (Map.Entry<String, List<PixelBox>> a : annotations.entrySet()) {
-        Sample s = clip(root, a.getKey(), null, new Annotation.Flickr(a.getValue()));
-        if (s == null) {
-          notOnDisk++;
-        } else {
-          samples.add(s);
-        }
-      }
-    }
-    if (samples.isEmpty()) {
-      throw new IllegalArgumentException(
-          "none of the "
-              + listed
-              + " annotated clips of "
-              + root
-              + " has its frame in frames/ and its audio in audio/");
-    }
-    samples.sort(Comparator.comparing(Sample::id));
-    return new TestSet(layout, samples, notOnDisk);
-  }
-
-  private static String detectLayout(Path root) {
-    if (Files.isRegularFile(root.resolve("vggss.json"))) {
-      return "vggss";
-    }
-    if (Files.isDirectory(root.resolve("Annotations"))) {
-      return "flickr";
-    }
-    throw new IllegalArgumentException(
-        "cannot tell the layout of "
-            + root
-            + ": it has neither vggss.json (VGG-SS) nor Annotations/ (Flickr-SoundNet); pass"
-            + " --format");
-  }
-
-  /**
-   * A clip with its frame ({@code frames/<id>.jpg} or {@code .png}) and audio ({@code
-   * audio/<id>.wav}); {@code null} when both are absent (not downloaded: the reference evaluates
-   * the annotated clips present on disk); an error when only one is there.
-   */
-  private static Sample clip(Path root, String id, String soundClass, Annotation annotation) {
-    Path frame = null;
-    for (String ext : List.of(".jpg", ".png")) {
-      Path f = root.resolve("frames").resolve(id + ext);
-      if (Files.isRegularFile(f)) {
-        frame = f;
-        break;
-      }
-    }
-    Path audio = root.resolve("audio").resolve(id + ".wav");
-    boolean hasAudio = Files.isRegularFile(audio);
-    if (frame == null && !hasAudio) {
-      return null;
-    }
-    if (frame == null) {
-      throw new IllegalArgumentException(
-          "clip "
-              + id
-              + " has audio "
-              + audio
-              + " but no frame "
-              + root.resolve("frames").resolve(id + ".jpg")
-              + " (or .png)");
-    }
-    if (!hasAudio) {
-      throw new IllegalArgumentException(
-          "clip " + id + " has frame " + frame + " but no audio " + audio);
-    }
-    return new Sample(id, frame, audio, soundClass, annotation);
   }
 
   /** Bytes written to a {@link PrintStream} go to picocli's error writer, so tests see them. */
