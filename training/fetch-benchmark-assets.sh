@@ -10,7 +10,8 @@
 # nothing for packages already fetched and unpacked.
 set -euo pipefail
 
-cache="${1:-${AVLOC_ASSET_CACHE:-$HOME/.cache/avloc/benchmark-assets}}"
+default_cache="${AVLOC_ASSET_CACHE:-$HOME/.cache/avloc/benchmark-assets}"
+cache="${1:-$default_cache}"
 
 # The versions whose files the catalog (training/src/main/resources/io/avloc/training/synth/
 # catalog.tsv) was checked against.
@@ -38,6 +39,7 @@ done
 
 mkdir -p "$cache/debs" "$cache/root" "$cache/.unpacked"
 cache="$(cd "$cache" && pwd)"
+default_cache="$(cd "$default_cache" 2>/dev/null && pwd || echo "$default_cache")"
 
 for p in "${packages[@]}"; do
   name="${p%%=*}"
@@ -67,4 +69,8 @@ for p in "${packages[@]}"; do
 done
 
 echo "benchmark assets ready in $cache/root ($(du -sh "$cache/root" | cut -f1))"
-echo "generate with: avloc data synth --assets $cache/root --out DIR --clips N --split train"
+if [ "$cache" = "$default_cache" ]; then
+  echo "generate with: avloc data synth --out DIR --clips N --split train|test --seed S"
+else
+  echo "generate with: avloc data synth --assets $cache --out DIR --clips N --split train|test --seed S"
+fi

@@ -110,6 +110,7 @@ public final class SynthBenchmark {
     checkOutput(out);
     long start = System.nanoTime();
     AssetLibrary library = AssetLibrary.load(AssetLibrary.resolveRoot(assets), catalog, split);
+    double loadSeconds = (System.nanoTime() - start) / 1e9;
     ClipGenerator generator = new ClipGenerator(library, seed);
     try {
       clean(out);
@@ -122,7 +123,7 @@ public final class SynthBenchmark {
       marker.put("clips", clips);
       marker.put("catalog", catalog.source());
       Files.writeString(out.resolve(MARKER), json(marker) + "\n", StandardCharsets.UTF_8);
-      return write(generator, out, clips, split, seed, threads, progress, start);
+      return write(generator, out, clips, split, seed, threads, progress, start, loadSeconds);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the benchmark to " + out + ": " + e, e);
     }
@@ -208,7 +209,8 @@ public final class SynthBenchmark {
       long seed,
       int threads,
       LongConsumer progress,
-      long start)
+      long start,
+      double loadSeconds)
       throws IOException {
     AtomicInteger threadNo = new AtomicInteger();
     ExecutorService pool =
@@ -258,7 +260,7 @@ public final class SynthBenchmark {
       pool.shutdownNow();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new SynthSummary(out, split, seed, clips, byType, byClass, boxes, seconds);
+    return new SynthSummary(out, split, seed, clips, byType, byClass, boxes, loadSeconds, seconds);
   }
 
   private static Written makeAndWrite(ClipGenerator generator, Path out, int index)

@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * @param byClass clips in which each class or source is heard (two-source clips count for both),
  *     sorted by name; {@code noise} counts the noise-only clips
  * @param boxes the number of ground-truth boxes in {@code vggss.json}
- * @param seconds wall-clock time of the generation
+ * @param loadSeconds wall-clock time spent decoding the media before the first clip
+ * @param seconds wall-clock time of the whole run, loading included
  */
 public record SynthSummary(
     Path out,
@@ -28,6 +29,7 @@ public record SynthSummary(
     Map<String, Integer> byType,
     Map<String, Integer> byClass,
     int boxes,
+    double loadSeconds,
     double seconds) {
 
   public SynthSummary {
@@ -35,9 +37,10 @@ public record SynthSummary(
     byClass = Collections.unmodifiableMap(new TreeMap<>(byClass));
   }
 
-  /** Clips per second. */
+  /** Clips per second once the media were loaded. */
   public double rate() {
-    return seconds <= 0 ? 0 : clips / seconds;
+    double making = seconds - loadSeconds;
+    return making <= 0 ? 0 : clips / making;
   }
 
   /** A few lines for people: totals, clip types, classes. */
@@ -46,12 +49,14 @@ public record SynthSummary(
     s.append(
         String.format(
             Locale.ROOT,
-            "wrote %d %s clips (seed %d) to %s in %.1f s (%.1f clips/s), %d boxes%n",
+            "wrote %d %s clips (seed %d) to %s in %.1f s (media loaded in %.1f s, then %.1f"
+                + " clips/s), %d boxes%n",
             clips,
             split.label(),
             seed,
             out,
             seconds,
+            loadSeconds,
             rate(),
             boxes));
     s.append("clip types:");
