@@ -10,6 +10,10 @@ import io.avloc.core.metrics.NormalizedBox;
 import io.avloc.core.metrics.VggssAnnotation;
 import io.avloc.core.metrics.VggssAnnotations;
 import io.avloc.core.serde.Json;
+import io.avloc.training.data.Annotation;
+import io.avloc.training.data.Datasets;
+import io.avloc.training.data.LoadedDataset;
+import io.avloc.training.data.Sample;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -117,6 +121,24 @@ class SynthBenchmarkTest {
     }
     assertThat(summary.boxes()).isEqualTo(boxes);
     assertThat(summary.byType().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(40);
+  }
+
+  @Test
+  void theOutputOpensAsAVggssDatasetWithNothingLeftOut() {
+    Path out = tmp.resolve("bench");
+    generate(out, 20, Split.TEST, 4, 2);
+
+    LoadedDataset d = Datasets.open(out, "auto");
+    assertThat(d.format()).isEqualTo("vggss");
+    assertThat(d.warnings()).isEmpty();
+    assertThat(d.samples()).hasSize(20);
+    Map<String, List<NormalizedBox>> truth = new HashMap<>();
+    VggssAnnotations.read(out.resolve("vggss.json")).forEach(a -> truth.put(a.file(), a.boxes()));
+    for (Sample s : d.samples()) {
+      assertThat(s.annotation()).isEqualTo(new Annotation.Vggss(truth.get(s.id())));
+      assertThat(s.image()).isEqualTo(out.resolve("frames/" + s.id() + ".jpg"));
+      assertThat(s.audio()).isEqualTo(out.resolve("audio/" + s.id() + ".wav"));
+    }
   }
 
   @Test
