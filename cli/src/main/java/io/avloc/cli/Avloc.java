@@ -21,6 +21,7 @@ import picocli.CommandLine.ParameterException;
       ModelCommand.class,
       EvalCommand.class,
       TrainCommand.class,
+      DataCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Run 'avloc <command> --help' for a command's options."})

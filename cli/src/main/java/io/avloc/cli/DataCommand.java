@@ -1,0 +1,130 @@
+package io.avloc.cli;
+
+import io.avloc.training.ProgressBar;
+import io.avloc.training.synth.Catalog;
+import io.avloc.training.synth.Split;
+import io.avloc.training.synth.SynthBenchmark;
+import io.avloc.training.synth.SynthSummary;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code avloc data}: makes datasets. */
+@Command(
+    name = "data",
+    mixinStandardHelpOptions = true,
+    description = "Makes datasets for training and evaluation.",
+    subcommands = {DataCommand.Synth.class})
+final class DataCommand implements Runnable {
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code avloc data synth}: the realistic synthetic benchmark in the VGG-SS layout. */
+  @Command(
+      name = "synth",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description = {
+        "Generates the realistic synthetic audio-visual benchmark: real recorded sounds and real"
+            + " cut-outs from Debian packages composed on real photos, with silent distractors"
+            + " and off-screen, mismatched, two-source and noise-only clips"
+            + " (docs/benchmark-data.md).",
+        "Writes DIR/frames/<id>.jpg (256x256), DIR/audio/<id>.wav (3 s, 16 kHz mono 16-bit),"
+            + " DIR/vggss.json and DIR/manifest.jsonl (provenance and licence of every file).",
+        "Fetch the media first with training/fetch-benchmark-assets.sh (no root needed)."
+      })
+  static final class Synth implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder")
+    Path out;
+
+    @Option(names = "--clips", required = true, paramLabel = "N", description = "clips to make")
+    int clips;
+
+    @Option(
+        names = "--split",
+        defaultValue = "train",
+        paramLabel = "train|test",
+        description = "which media to use; the two share no file (default: ${DEFAULT-VALUE})")
+    String split;
+
+    @Option(
+        names = "--seed",
+        defaultValue = "1",
+        description =
+            "random seed; the same arguments give the same bytes (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(
+        names = "--assets",
+        paramLabel = "DIR",
+        description =
+            "asset cache of training/fetch-benchmark-assets.sh (default: $"
+                + SynthBenchmark.CACHE_ENV
+                + " or ~/.cache/avloc/benchmark-assets)")
+    Path assets;
+
+    @Option(
+        names = "--threads",
+        defaultValue = "2",
+        description = "clips made at once; does not change the output (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(
+        names = "--catalog",
+        paramLabel = "FILE",
+        description =
+            "a media catalog other than the bundled one (tab-separated: class kind split"
+                + " path package licence group)")
+    Path catalogFile;
+
+    @Override
+    public Integer call() {
+      if (clips < 1) {
+        throw new ParameterException(
+            spec.commandLine(), "--clips must be at least 1, got " + clips);
+      }
+      if (threads < 1) {
+        throw new ParameterException(
+            spec.commandLine(), "--threads must be at least 1, got " + threads);
+      }
+      Split s;
+      try {
+        s = Split.of(split);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
+      }
+      try {
+        SynthBenchmark.checkOutput(out);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--out: " + e.getMessage());
+      }
+      Catalog catalog;
+      try {
+        catalog = catalogFile == null ? Catalog.bundled() : Catalog.load(catalogFile);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--catalog: " + e.getMessage());
+      }
+      Path from = assets == null ? SynthBenchmark.defaultAssets() : assets;
+      ProgressBar bar = new ProgressBar(System.err, "synth " + s.label(), clips, "clips");
+      SynthSummary summary =
+          SynthBenchmark.generate(catalog, from, out, clips, s, seed, threads, bar::step);
+      bar.finish();
+      PrintWriter w = spec.commandLine().getOut();
+      w.print(summary.describe());
+      w.flush();
+      return 0;
+    }
+  }
+}
