@@ -63,8 +63,8 @@ import org.slf4j.LoggerFactory;
  * RegistryConfig#engines()} that works and warmed up, all on the registry's own thread. Only then
  * does the serving reference switch, atomically. A refused version is logged with its reason,
  * counted in {@code avloc.model.load.failures{reason}} and not tried again until its files change;
- * the previous version keeps serving. Removing the newest version's folder swaps back to the newest
- * remaining one.
+ * the previous version keeps serving. Removing the serving version's folder (or withdrawing its
+ * announcement) swaps back to the newest remaining one.
  *
  * <p><b>Leases</b>: callers run batches through a lease, {@code try (var lease =
  * registry.acquire()) { lease.run(...); }}. A swap never waits for leases and never fails one: a
@@ -441,9 +441,20 @@ public final class ModelRegistry implements AutoCloseable {
     return new Scan(wait, unsettled);
   }
 
-  /** Folder versions and announced ones, newest first (a folder before an equal announcement). */
+  /**
+   * Folder versions and announced ones, newest first (a folder before an equal announcement). An
+   * announced version being served stays a candidate when a newer announcement replaced it (until
+   * that one loads), but not once its announcement is withdrawn.
+   */
   private List<Candidate> candidates() {
     List<Candidate> all = new ArrayList<>(announced.values());
+    Served cur = current.get();
+    if (cur != null
+        && !cur.source.fromFolder()
+        && announced.containsKey(cur.source.source())
+        && !all.contains(cur.source)) {
+      all.add(cur.source);
+    }
     try (Stream<Path> entries = Files.list(modelsDir)) {
       for (Path p : (Iterable<Path>) entries::iterator) {
         String name = p.getFileName().toString();
