@@ -22,6 +22,7 @@ import picocli.CommandLine.ParameterException;
       EvalCommand.class,
       TrainCommand.class,
       DataCommand.class,
+      EnginesCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Run 'avloc <command> --help' for a command's options."})
