@@ -151,11 +151,12 @@ public final class ModelRegistry implements AutoCloseable {
     long patience =
         System.nanoTime() + Math.max(10 * config.settleTime().toNanos(), 30_000_000_000L);
     while (true) {
-      Scan scan = scan(System.nanoTime() - patience > 0);
+      boolean impatient = System.nanoTime() - patience > 0;
+      Scan scan = scan(impatient);
       if (current.get() != null) {
         return;
       }
-      if (!scan.unsettled()) {
+      if (!scan.unsettled() || impatient) {
         break;
       }
       try {
