@@ -2,11 +2,13 @@ package io.avloc.streams;
 
 import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.modelserver.LocalizationModel;
+import io.avloc.modelserver.PairLocalizer;
 import io.avloc.streams.inference.EmbeddedLocalizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -15,23 +17,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The streams application: checks the topics, loads the model, builds the topology and runs it with
- * {@code exactly_once_v2}. {@link #start} returns once the application is RUNNING.
+ * The streams application: checks the topics, loads the model (embedded mode; distributed mode
+ * writes pairs for {@code avloc serve} and needs none), builds the topology and runs it with {@code
+ * exactly_once_v2}. {@link #start} returns once the application is RUNNING.
  */
 public final class AvlocStreamsApp implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AvlocStreamsApp.class);
 
   private final StreamsSettings settings;
-  private final LocalizationModel model;
-  private final PairLocalizer localizer;
+  private final LocalizationModel model; // null in distributed mode
+  private final PairLocalizer localizer; // null in distributed mode
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -64,37 +71,58 @@ public final class AvlocStreamsApp implements AutoCloseable {
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     // A frame record is up to avloc.limits.frame.bytes; let fetches carry a few of them.
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 16 << 20);
+    if (InferenceMode.of(s) == InferenceMode.DISTRIBUTED) {
+      // A pair record carries a whole frame: let the producer send the largest one accepted.
+      p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), pairBytes(s));
+    }
     p.putAll(s.kafkaOverrides());
     return p;
+  }
+
+  /** The largest pair record: the largest frame accepted plus a generous audio window. */
+  static int pairBytes(StreamsSettings s) {
+    return s.getInt("avloc.limits.frame.bytes") + (2 << 20);
   }
 
   /**
    * Starts the application and waits until it is RUNNING.
    *
-   * @param modelDir the model artifact; verified before anything starts
+   * @param modelDir the model artifact, verified before anything starts; unused (may be null) in
+   *     distributed mode
    */
   public static AvlocStreamsApp start(
       StreamsSettings settings, Path modelDir, MeterRegistry registry, Duration startTimeout) {
-    ModelArtifact artifact = ModelArtifact.load(modelDir);
+    boolean embedded = InferenceMode.of(settings) == InferenceMode.EMBEDDED;
+    ModelArtifact artifact = embedded ? ModelArtifact.load(modelDir) : null;
     try (Admin admin =
         Admin.create(
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get("avloc.bootstrap")))) {
+      List<String> outputs =
+          new ArrayList<>(
+              List.of(
+                  settings.get("avloc.topic.heatmaps"), settings.get("avloc.topic.deadletter")));
+      if (!embedded) {
+        createPairsTopic(admin, settings);
+        outputs.add(settings.get("avloc.topic.pairs"));
+      }
       TopicSetup.ensure(
           admin,
           settings.get("avloc.topic.frames"),
           settings.get("avloc.topic.audio"),
-          List.of(settings.get("avloc.topic.heatmaps"), settings.get("avloc.topic.deadletter")),
+          outputs,
           settings.getBoolean("avloc.topic.create"),
           settings.getInt("avloc.topic.partitions"),
           (short) 1);
     }
-    LocalizationModel model = LocalizationModel.load(artifact);
+    LocalizationModel model = embedded ? LocalizationModel.load(artifact) : null;
     PairLocalizer localizer =
-        new EmbeddedLocalizer(
-            model,
-            settings.getInt("avloc.batch.max"),
-            registry,
-            () -> System.currentTimeMillis() * 1000);
+        embedded
+            ? new EmbeddedLocalizer(
+                model,
+                settings.getInt("avloc.batch.max"),
+                registry,
+                () -> System.currentTimeMillis() * 1000)
+            : null;
     KafkaStreams streams =
         new KafkaStreams(
             AvlocTopology.build(settings, localizer, registry), streamsProperties(settings));
@@ -140,21 +168,58 @@ public final class AvlocStreamsApp implements AutoCloseable {
           "the streams application failed to start" + (f == null ? "" : ": " + f.getMessage()), f);
     }
     LOG.info(
-        "avloc streams running: {} + {} → {} (model {}, {} mode)",
+        "avloc streams running: {} + {} → {} ({}, {} mode)",
         settings.get("avloc.topic.frames"),
         settings.get("avloc.topic.audio"),
-        settings.get("avloc.topic.heatmaps"),
-        model.manifest().id(),
+        settings.get(embedded ? "avloc.topic.heatmaps" : "avloc.topic.pairs"),
+        embedded ? "model " + model.manifest().id() : "distributed inference",
         settings.get("avloc.sync.mode"));
     return app;
+  }
+
+  /**
+   * Creates the pairs topic when it is missing and creation is allowed, with a record size limit
+   * that fits the largest frame (the broker's default of 1 MiB does not).
+   */
+  private static void createPairsTopic(Admin admin, StreamsSettings settings) {
+    String pairs = settings.get("avloc.topic.pairs");
+    if (!settings.getBoolean("avloc.topic.create")) {
+      return;
+    }
+    try {
+      if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(pairs)) {
+        return;
+      }
+      NewTopic topic =
+          new NewTopic(pairs, settings.getInt("avloc.topic.partitions"), (short) 1)
+              .configs(
+                  Map.of(
+                      TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(pairBytes(settings))));
+      admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("cannot create topic " + pairs + ": " + e.getMessage(), e);
+      }
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("cannot create topic " + pairs + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating " + pairs, e);
+    }
+  }
+
+  /** Where pairs are localized. */
+  public InferenceMode inferenceMode() {
+    return localizer == null ? InferenceMode.DISTRIBUTED : InferenceMode.EMBEDDED;
   }
 
   public KafkaStreams streams() {
     return streams;
   }
 
+  /** {@code name@version} of the embedded model; null in distributed mode. */
   public String modelId() {
-    return localizer.modelId();
+    return localizer == null ? null : localizer.modelId();
   }
 
   /** The error that stopped the application, if any. */
@@ -171,8 +236,10 @@ public final class AvlocStreamsApp implements AutoCloseable {
   public void close() {
     streams.close(Duration.ofSeconds(30));
     streamsMetrics.close();
-    localizer.close();
-    model.close();
+    if (localizer != null) {
+      localizer.close();
+      model.close();
+    }
     stopped.countDown();
   }
 

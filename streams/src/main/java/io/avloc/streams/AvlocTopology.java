@@ -4,7 +4,9 @@ import io.avloc.core.media.AudioChunk;
 import io.avloc.core.media.MediaLimits;
 import io.avloc.core.media.MediaValidator;
 import io.avloc.core.media.VideoFrame;
+import io.avloc.core.pair.PairCodec;
 import io.avloc.core.serde.HeatmapEventSerde;
+import io.avloc.modelserver.PairLocalizer;
 import io.avloc.streams.ingest.MediaIngest;
 import io.avloc.streams.sync.AvSyncConfig;
 import io.avloc.streams.sync.AvSynchronizer;
@@ -20,12 +22,15 @@ import org.apache.kafka.streams.Topology;
  * The avloc topology, one factory used by the application and by its tests:
  *
  * <pre>
- * avloc.frames ─► validate-frames ─┬─────────────► avloc-sync ─► avloc.heatmaps
- * avloc.audio  ─► validate-audio  ─┤ (invalid)        (stores, micro-batches, inference)
- *                                  └─► avloc.deadletter
+ * avloc.frames ─► validate-frames ─┬─────────────► avloc-sync ─► avloc.heatmaps (embedded)
+ * avloc.audio  ─► validate-audio  ─┤ (invalid)        (stores,  └► avloc.pairs   (distributed)
+ *                                  └─► avloc.deadletter  micro-batches)
  * </pre>
  *
- * Sources read raw bytes so a record that is not even decodable is dead-lettered, never fatal.
+ * Sources read raw bytes so a record that is not even decodable is dead-lettered, never fatal. In
+ * embedded mode the synchronizer localizes its micro-batches and writes heatmaps; in distributed
+ * mode ({@code avloc.inference.mode=distributed}) it writes each ready pair to the pairs topic
+ * ({@link PairCodec}) for {@code avloc serve}.
  */
 public final class AvlocTopology {
 
@@ -35,12 +40,25 @@ public final class AvlocTopology {
   public static final String VALIDATE_AUDIO = "validate-audio";
   public static final String DEADLETTER_SINK = "deadletter";
   public static final String HEATMAP_SINK = "heatmaps";
+  public static final String PAIRS_SINK = "pairs";
 
   private AvlocTopology() {}
 
-  /** The topology for {@code settings}, running inference through {@code localizer}. */
+  /**
+   * The topology for {@code settings}.
+   *
+   * @param localizer runs inference in embedded mode; must be null in distributed mode, where the
+   *     model servers run it
+   */
   public static Topology build(
       StreamsSettings settings, PairLocalizer localizer, MeterRegistry registry) {
+    InferenceMode mode = InferenceMode.of(settings);
+    if ((mode == InferenceMode.EMBEDDED) != (localizer != null)) {
+      throw new IllegalArgumentException(
+          mode == InferenceMode.EMBEDDED
+              ? "embedded inference needs a localizer"
+              : "distributed inference runs on the model servers; pass no localizer");
+    }
     String frames = settings.get("avloc.topic.frames");
     String audio = settings.get("avloc.topic.audio");
     MediaValidator validator =
@@ -74,11 +92,31 @@ public final class AvlocTopology {
                 DEADLETTER_SINK,
                 registry),
         AUDIO_SOURCE);
-    t.addProcessor(
-        AvSynchronizer.NAME,
-        AvSynchronizer.supplier(syncConfig(settings), localizer, registry),
-        VALIDATE_FRAMES,
-        VALIDATE_AUDIO);
+    if (mode == InferenceMode.EMBEDDED) {
+      t.addProcessor(
+          AvSynchronizer.NAME,
+          AvSynchronizer.supplier(syncConfig(settings), localizer, registry),
+          VALIDATE_FRAMES,
+          VALIDATE_AUDIO);
+      t.addSink(
+          HEATMAP_SINK,
+          settings.get("avloc.topic.heatmaps"),
+          new StringSerializer(),
+          new HeatmapEventSerde().serializer(),
+          AvSynchronizer.NAME);
+    } else {
+      t.addProcessor(
+          AvSynchronizer.NAME,
+          AvSynchronizer.pairSupplier(syncConfig(settings), registry),
+          VALIDATE_FRAMES,
+          VALIDATE_AUDIO);
+      t.addSink(
+          PAIRS_SINK,
+          settings.get("avloc.topic.pairs"),
+          new StringSerializer(),
+          PairCodec.serializer(),
+          AvSynchronizer.NAME);
+    }
     t.addSink(
         DEADLETTER_SINK,
         settings.get("avloc.topic.deadletter"),
@@ -86,12 +124,6 @@ public final class AvlocTopology {
         new ByteArraySerializer(),
         VALIDATE_FRAMES,
         VALIDATE_AUDIO);
-    t.addSink(
-        HEATMAP_SINK,
-        settings.get("avloc.topic.heatmaps"),
-        new StringSerializer(),
-        new HeatmapEventSerde().serializer(),
-        AvSynchronizer.NAME);
     return t;
   }
 

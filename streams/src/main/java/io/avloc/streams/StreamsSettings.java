@@ -36,9 +36,11 @@ public final class StreamsSettings {
     d.put("avloc.topic.audio", "avloc.audio");
     d.put("avloc.topic.heatmaps", "avloc.heatmaps");
     d.put("avloc.topic.deadletter", "avloc.deadletter");
+    d.put("avloc.topic.pairs", "avloc.pairs");
     d.put("avloc.topic.partitions", "4");
     d.put("avloc.topic.create", "true");
     d.put("avloc.model", "models/default");
+    d.put("avloc.inference.mode", "embedded");
     d.put("avloc.sync.window.ms", "3000");
     d.put("avloc.sync.lookahead.ms", "500");
     d.put("avloc.sync.grace.ms", "1000");

@@ -55,7 +55,17 @@ public final class AudioDecoder {
    *     uses an unsupported encoding, is corrupt, or holds no samples
    */
   public static AudioClip read(Path file) throws AudioDecodeException {
-    byte[] bytes = readAll(file);
+    return decode(readAll(file), file);
+  }
+
+  /**
+   * Decodes the bytes of a WAV or OGG/Vorbis file held in memory (e.g. an upload).
+   *
+   * @param bytes the whole file
+   * @param file what errors call the file, e.g. the name of the upload it came from
+   * @throws AudioDecodeException as {@link #read(Path)}
+   */
+  public static AudioClip decode(byte[] bytes, Path file) throws AudioDecodeException {
     if (bytes.length == 0) {
       throw new AudioDecodeException(file, "the file is empty", "Check that it was fully written.");
     }

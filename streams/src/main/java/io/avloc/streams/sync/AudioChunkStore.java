@@ -3,7 +3,7 @@ package io.avloc.streams.sync;
 import io.avloc.core.audio.AudioWindows;
 import io.avloc.core.audio.TimedSamples;
 import io.avloc.core.audio.TrailingWindow;
-import io.avloc.streams.AvPair;
+import io.avloc.core.pair.AvPair;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;

@@ -1,6 +1,6 @@
 package io.avloc.streams.sync;
 
-import io.avloc.streams.AvPair;
+import io.avloc.core.pair.AvPair;
 import java.time.Duration;
 import java.util.Objects;
 

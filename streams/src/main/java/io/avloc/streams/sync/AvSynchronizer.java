@@ -3,19 +3,15 @@ package io.avloc.streams.sync;
 import io.avloc.core.audio.TimedSamples;
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.media.AudioChunk;
-import io.avloc.core.media.AvlocHeaders;
 import io.avloc.core.media.VideoFrame;
-import io.avloc.streams.AvPair;
-import io.avloc.streams.PairLocalizer;
+import io.avloc.core.pair.AvPair;
+import io.avloc.modelserver.PairLocalizer;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -30,17 +26,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pairs each camera's video frames with the audio around them and runs the localizer on
- * micro-batches of pairs, inside the Kafka Streams task.
+ * Pairs each camera's video frames with the audio around them and hands micro-batches of pairs to
+ * its {@link PairStage}, inside the Kafka Streams task: embedded mode localizes them, distributed
+ * mode forwards them to the pairs topic.
  *
  * <h2>Inputs and output</h2>
  *
  * One processor with two parents in the same sub-topology, both keyed by camera id and already
  * validated: {@link VideoFrame} values from the frames topic and {@link AudioChunk} values from the
  * audio topic (the input value type is therefore {@code Object}; anything else is an error). It
- * forwards one {@code Record<String, HeatmapEvent>} per paired frame, keyed by camera, with the
- * frame record's timestamp and headers (so pass-through headers such as {@code gt-box} reach the
- * heatmap topic) plus the {@code model} header.
+ * forwards one record per paired frame, keyed by camera, with the frame record's timestamp and
+ * headers (so pass-through headers such as {@code gt-box} reach the output topic): a {@code
+ * HeatmapEvent} plus the {@code model} header in embedded mode ({@link PairStage#localizing}), the
+ * {@link AvPair} itself in distributed mode ({@link PairStage#forwarding}).
  *
  * <h2>Pairing</h2>
  *
@@ -71,21 +69,22 @@ import org.slf4j.LoggerFactory;
  * <h2>Micro-batches</h2>
  *
  * Ready frames are queued by reference ({@link ReadyQueue}). A batch of up to min(maxBatch,
- * localizer.maxBatch()) pairs, oldest ready first and across cameras, runs when that many are
- * queued (during {@code process}) and on a wall-clock punctuator every maxDelay. Each pair is
- * assembled from the stores when its batch runs; after the localizer returns, the heatmaps are
- * forwarded and the frames and queue entries deleted.
+ * stage.maxBatch()) pairs, oldest ready first and across cameras, runs when that many are queued
+ * (during {@code process}) and on a wall-clock punctuator every maxDelay. Each pair is assembled
+ * from the stores when its batch runs; after the stage returns, its outputs are forwarded and the
+ * frames and queue entries deleted (distributed mode's stage takes batches of one, so a pair leaves
+ * as soon as it is ready).
  *
  * <h2>Exactly once</h2>
  *
- * All state is in changelogged stores, and the frame and its audio stay there until the heatmap is
- * forwarded. Under {@code exactly_once_v2} the heatmap records, the changelog records of every
- * store change (the deleted frame and queue entry included) and the consumed input offsets are
- * written in one Kafka transaction per commit, also when the work happens in a punctuator. A crash
- * before the commit aborts all of it: read-committed consumers never see the heatmaps, the stores
- * are restored to the last commit (where the frame is still pending or queued) and the input is
- * read again from the committed offsets, so each frame's heatmap is published once. The only state
- * outside the stores is the resamplers' few milliseconds of filter history ({@link
+ * All state is in changelogged stores, and the frame and its audio stay there until the heatmap (or
+ * the pair) is forwarded. Under {@code exactly_once_v2} the output records, the changelog records
+ * of every store change (the deleted frame and queue entry included) and the consumed input offsets
+ * are written in one Kafka transaction per commit, also when the work happens in a punctuator. A
+ * crash before the commit aborts all of it: read-committed consumers never see the heatmaps, the
+ * stores are restored to the last commit (where the frame is still pending or queued) and the input
+ * is read again from the committed offsets, so each frame's heatmap is published once. The only
+ * state outside the stores is the resamplers' few milliseconds of filter history ({@link
  * CameraResamplers}), which a restart loses.
  *
  * <h2>Cameras</h2>
@@ -98,7 +97,7 @@ import org.slf4j.LoggerFactory;
  * <p>Units: capture times, audio times and durations in camera time are µs; the wall clock is µs
  * (from the injected clock, or the task's {@code currentSystemTimeMs()} × 1000).
  */
-public final class AvSynchronizer implements Processor<String, Object, String, HeatmapEvent> {
+public final class AvSynchronizer<V> implements Processor<String, Object, String, V> {
 
   /** Suggested processor name in the topology. */
   public static final String NAME = "avloc-sync";
@@ -106,7 +105,7 @@ public final class AvSynchronizer implements Processor<String, Object, String, H
   private static final Logger log = LoggerFactory.getLogger(AvSynchronizer.class);
 
   private final AvSyncConfig config;
-  private final PairLocalizer localizer;
+  private final PairStage<V> stage;
   private final SyncMetrics metrics;
   private final LongSupplier wallClockUs;
   private final long windowUs;
@@ -114,7 +113,7 @@ public final class AvSynchronizer implements Processor<String, Object, String, H
   private final long graceUs;
   private final CameraResamplers resamplers = new CameraResamplers();
 
-  private ProcessorContext<String, HeatmapEvent> context;
+  private ProcessorContext<String, V> context;
   private AudioChunkStore audio;
   private PendingFrames frames;
   private ReadyQueue ready;
@@ -125,25 +124,25 @@ public final class AvSynchronizer implements Processor<String, Object, String, H
   /**
    * A synchronizer on the task's wall clock.
    *
-   * @see #AvSynchronizer(AvSyncConfig, PairLocalizer, SyncMetrics, LongSupplier)
+   * @see #AvSynchronizer(AvSyncConfig, PairStage, SyncMetrics, LongSupplier)
    */
-  public AvSynchronizer(AvSyncConfig config, PairLocalizer localizer, SyncMetrics metrics) {
-    this(config, localizer, metrics, null);
+  public AvSynchronizer(AvSyncConfig config, PairStage<V> stage, SyncMetrics metrics) {
+    this(config, stage, metrics, null);
   }
 
   /**
    * @param config settings
-   * @param localizer runs the network; shared by all processors of the supplier, so it is called
-   *     from every stream thread
+   * @param stage what a batch of pairs becomes; shared by all processors of the supplier, so it is
+   *     called from every stream thread
    * @param metrics the meters, shared by the processors of one topology
    * @param wallClockUs wall clock in µs since the epoch, or null for the task's clock ({@code
    *     ProcessorContext.currentSystemTimeMs()}, which TopologyTestDriver advances with {@code
    *     advanceWallClockTime})
    */
   public AvSynchronizer(
-      AvSyncConfig config, PairLocalizer localizer, SyncMetrics metrics, LongSupplier wallClockUs) {
+      AvSyncConfig config, PairStage<V> stage, SyncMetrics metrics, LongSupplier wallClockUs) {
     this.config = Objects.requireNonNull(config, "config");
-    this.localizer = Objects.requireNonNull(localizer, "localizer");
+    this.stage = Objects.requireNonNull(stage, "stage");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.wallClockUs = wallClockUs;
     this.windowUs = config.windowUs();
@@ -152,8 +151,8 @@ public final class AvSynchronizer implements Processor<String, Object, String, H
   }
 
   /**
-   * Supplies synchronizers with persistent stores ({@link SyncStores#builders()}), which {@code
-   * Topology.addProcessor} adds and connects.
+   * Supplies synchronizers that localize in-process (embedded mode), with persistent stores ({@link
+   * SyncStores#builders()}), which {@code Topology.addProcessor} adds and connects.
    */
   public static ProcessorSupplier<String, Object, String, HeatmapEvent> supplier(
       AvSyncConfig config, PairLocalizer localizer, MeterRegistry registry) {
@@ -161,7 +160,16 @@ public final class AvSynchronizer implements Processor<String, Object, String, H
   }
 
   /**
-   * Supplies synchronizers.
+   * Supplies synchronizers that forward each ready pair (distributed mode), with persistent stores.
+   */
+  public static ProcessorSupplier<String, Object, String, AvPair> pairSupplier(
+      AvSyncConfig config, MeterRegistry registry) {
+    return supplier(
+        config, PairStage.forwarding(), new SyncMetrics(registry), null, SyncStores.builders());
+  }
+
+  /**
+   * Supplies synchronizers that localize in-process.
    *
    * @param wallClockUs wall clock in µs, or null for the task's clock
    * @param stores the store builders to connect, {@link SyncStores#builders()} or {@link
@@ -173,14 +181,29 @@ public final class AvSynchronizer implements Processor<String, Object, String, H
       SyncMetrics metrics,
       LongSupplier wallClockUs,
       Set<StoreBuilder<?>> stores) {
+    return supplier(config, PairStage.localizing(localizer), metrics, wallClockUs, stores);
+  }
+
+  /**
+   * Supplies synchronizers ending in {@code stage}.
+   *
+   * @param wallClockUs wall clock in µs, or null for the task's clock
+   * @param stores the store builders to connect
+   */
+  public static <V> ProcessorSupplier<String, Object, String, V> supplier(
+      AvSyncConfig config,
+      PairStage<V> stage,
+      SyncMetrics metrics,
+      LongSupplier wallClockUs,
+      Set<StoreBuilder<?>> stores) {
     Objects.requireNonNull(config, "config");
-    Objects.requireNonNull(localizer, "localizer");
+    Objects.requireNonNull(stage, "stage");
     Objects.requireNonNull(metrics, "metrics");
     Set<StoreBuilder<?>> builders = Set.copyOf(stores);
     return new ProcessorSupplier<>() {
       @Override
-      public Processor<String, Object, String, HeatmapEvent> get() {
-        return new AvSynchronizer(config, localizer, metrics, wallClockUs);
+      public Processor<String, Object, String, V> get() {
+        return new AvSynchronizer<>(config, stage, metrics, wallClockUs);
       }
 
       @Override
@@ -191,7 +214,7 @@ public final class AvSynchronizer implements Processor<String, Object, String, H
   }
 
   @Override
-  public void init(ProcessorContext<String, HeatmapEvent> context) {
+  public void init(ProcessorContext<String, V> context) {
     this.context = context;
     KeyValueStore<Bytes, byte[]> audioStore = context.getStateStore(SyncStores.AUDIO);
     KeyValueStore<Bytes, PendingFrame> frameStore = context.getStateStore(SyncStores.FRAMES);
@@ -375,7 +398,7 @@ public final class AvSynchronizer implements Processor<String, Object, String, H
   }
 
   /**
-   * Runs one batch of the oldest ready frames.
+   * Runs one batch of the oldest ready frames through the stage.
    *
    * @return how many queue entries it consumed
    */
@@ -413,24 +436,13 @@ public final class AvSynchronizer implements Processor<String, Object, String, H
     if (pairs.isEmpty()) {
       return refs.size();
     }
-    List<HeatmapEvent> events = localizer.localize(List.copyOf(pairs), batchStartUs);
-    if (events == null || events.size() != pairs.size()) {
-      throw new IllegalStateException(
-          "localizer returned "
-              + (events == null ? "null" : events.size() + " events")
-              + " for "
-              + pairs.size()
-              + " pairs");
-    }
+    List<V> outputs = stage.run(List.copyOf(pairs), batchStartUs);
     for (int i = 0; i < pairs.size(); i++) {
       AvPair pair = pairs.get(i);
       PendingFrame f = sources.get(i);
+      V out = outputs.get(i);
       context.forward(
-          new Record<>(
-              pair.camera(),
-              events.get(i),
-              f.recordTimestampMs(),
-              outputHeaders(f.headers(), events.get(i).model())));
+          new Record<>(pair.camera(), out, f.recordTimestampMs(), stage.headers(f.headers(), out)));
       frames.delete(pair.camera(), pair.frameTsUs());
       ready.remove(seqs.get(i));
       CameraState st = cameras.get(pair.camera());
@@ -443,19 +455,7 @@ public final class AvSynchronizer implements Processor<String, Object, String, H
 
   /** Read per batch: the runtime may swap models or change its batch limit while running. */
   private int batchSize() {
-    return Math.max(1, Math.min(config.maxBatch(), localizer.maxBatch()));
-  }
-
-  /**
-   * The frame's headers plus {@code model}. It names the model that produced the event ({@code
-   * event.model()}, the localizer's {@code modelId()} when it ran), so a hot swap between batches
-   * cannot mislabel a heatmap.
-   */
-  private static Headers outputHeaders(Headers frameHeaders, String model) {
-    Headers h = new RecordHeaders(frameHeaders.toArray());
-    h.remove(AvlocHeaders.MODEL);
-    h.add(AvlocHeaders.MODEL, model.getBytes(StandardCharsets.UTF_8));
-    return h;
+    return Math.max(1, Math.min(config.maxBatch(), stage.maxBatch()));
   }
 
   private void drainReady() {

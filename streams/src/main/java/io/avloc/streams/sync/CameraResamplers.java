@@ -3,7 +3,7 @@ package io.avloc.streams.sync;
 import io.avloc.core.audio.Resampler;
 import io.avloc.core.audio.TimedSamples;
 import io.avloc.core.media.AudioChunk;
-import io.avloc.streams.AvPair;
+import io.avloc.core.pair.AvPair;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -5,7 +5,7 @@ import static io.avloc.streams.sync.SyncTestBed.S;
 import static io.avloc.streams.sync.SyncTestBed.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.avloc.streams.AvPair;
+import io.avloc.core.pair.AvPair;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.streams.state.KeyValueStore;

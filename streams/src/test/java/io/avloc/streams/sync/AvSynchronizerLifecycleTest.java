@@ -6,7 +6,7 @@ import static io.avloc.streams.sync.SyncTestBed.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.avloc.streams.AvPair;
+import io.avloc.core.pair.AvPair;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

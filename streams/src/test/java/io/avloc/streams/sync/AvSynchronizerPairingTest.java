@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.media.AvlocHeaders;
-import io.avloc.streams.AvPair;
+import io.avloc.core.pair.AvPair;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

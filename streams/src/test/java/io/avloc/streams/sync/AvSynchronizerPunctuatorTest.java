@@ -33,7 +33,7 @@ class AvSynchronizerPunctuatorTest {
   private final RecordingLocalizer localizer = new RecordingLocalizer(8);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final AtomicLong wallUs = new AtomicLong(T0);
-  private AvSynchronizer sync;
+  private AvSynchronizer<HeatmapEvent> sync;
 
   @BeforeEach
   void setUp() {
@@ -43,9 +43,9 @@ class AvSynchronizerPunctuatorTest {
       context.addStateStore(store);
     }
     sync =
-        new AvSynchronizer(
+        new AvSynchronizer<>(
             AvSyncConfig.defaults().withMode(SyncMode.CATCH_UP),
-            localizer,
+            PairStage.localizing(localizer),
             new SyncMetrics(registry),
             wallUs::get);
     sync.init(context);

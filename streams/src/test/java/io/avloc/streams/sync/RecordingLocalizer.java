@@ -1,8 +1,8 @@
 package io.avloc.streams.sync;
 
 import io.avloc.core.event.HeatmapEvent;
-import io.avloc.streams.AvPair;
-import io.avloc.streams.PairLocalizer;
+import io.avloc.core.pair.AvPair;
+import io.avloc.modelserver.PairLocalizer;
 import java.util.ArrayList;
 import java.util.List;
 

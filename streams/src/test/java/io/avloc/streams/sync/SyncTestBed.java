@@ -7,7 +7,7 @@ import io.avloc.core.media.MediaLimits;
 import io.avloc.core.media.MediaValidator;
 import io.avloc.core.serde.HeatmapEventSerde;
 import io.avloc.core.serde.MediaSerdes;
-import io.avloc.streams.PairLocalizer;
+import io.avloc.modelserver.PairLocalizer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,12 +1,14 @@
-package io.avloc.streams;
+package io.avloc.modelserver;
 
 import io.avloc.core.event.HeatmapEvent;
+import io.avloc.core.pair.AvPair;
 import java.util.List;
 
 /**
- * Runs the network on a micro-batch of pairs. The seam between the topology and the inference
- * runtime: embedded mode runs the model in-process; tests use a fake. One instance serves every
- * stream thread, so implementations must be thread-safe.
+ * Runs the network on a micro-batch of pairs: the seam between whoever pairs frames with audio (the
+ * streams topology in embedded mode, the model server's pairs consumer and HTTP endpoint) and the
+ * inference runtime. {@link PairInference} runs a {@link LocalizationModel}; tests use fakes. One
+ * instance serves every calling thread, so implementations must be thread-safe.
  */
 public interface PairLocalizer extends AutoCloseable {
 
@@ -16,6 +18,8 @@ public interface PairLocalizer extends AutoCloseable {
    * @param pairs at most {@link #maxBatch()} pairs, possibly from several cameras
    * @param batchStartUs wall clock when the batch was taken from the queue (for the latency
    *     breakdown: queue = batchStart − readyAt, inference = the call's duration)
+   * @throws PairInputException when one pair's input cannot be used (its image does not decode),
+   *     naming that pair; the other pairs were not run
    */
   List<HeatmapEvent> localize(List<AvPair> pairs, long batchStartUs);
 

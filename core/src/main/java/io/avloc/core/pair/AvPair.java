@@ -1,10 +1,13 @@
-package io.avloc.streams;
+package io.avloc.core.pair;
 
+import io.avloc.core.audio.AudioPreprocessor;
 import io.avloc.core.media.VideoFrame;
 import java.util.Objects;
 
 /**
- * A frame and the audio around it, ready for the network.
+ * A frame and the audio around it, ready for the network: what the synchronizer pairs, what
+ * embedded inference localizes, and what the {@code avloc.pairs} topic carries to the model servers
+ * ({@link PairCodec}).
  *
  * @param camera camera id
  * @param frame the encoded frame (its {@code tsUs} is the capture time t)
@@ -27,7 +30,7 @@ public record AvPair(
     long readyAtUs) {
 
   /** Audio is resampled to this rate before pairing (the network's input rate). */
-  public static final int SAMPLE_RATE = 16_000;
+  public static final int SAMPLE_RATE = AudioPreprocessor.SAMPLE_RATE;
 
   public AvPair {
     Objects.requireNonNull(camera, "camera");
