@@ -105,6 +105,27 @@ public final class PairCodec {
           Reason.MISSING_KEY, "pair record has no key; the key must be the camera id (UTF-8)");
     }
     String camera = new String(key, StandardCharsets.UTF_8);
+    // The envelope first: a record that is not a pair at all should say so, not miss headers.
+    if (value == null || value.length < PREFIX_BYTES) {
+      throw new InvalidPairException(
+          Reason.NOT_A_PAIR,
+          "pair value is "
+              + (value == null ? "missing" : value.length + " bytes long")
+              + "; it must be the envelope 'AVPR', version, image length, image, audio"
+              + " (docs/pairs.md)");
+    }
+    if (!Arrays.equals(value, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+      throw new InvalidPairException(
+          Reason.NOT_A_PAIR,
+          "pair value does not start with the magic bytes 'AVPR'; write the envelope of"
+              + " docs/pairs.md, not a bare frame");
+    }
+    int version = value[4] & 0xff;
+    if (version != VERSION) {
+      throw new InvalidPairException(
+          Reason.UNSUPPORTED_VERSION,
+          "pair envelope version " + version + " is not supported; this server reads " + VERSION);
+    }
     long tsUs = longHeader(headers, PairHeaders.TS_US);
     if (tsUs < 0) {
       throw new InvalidPairException(
@@ -133,26 +154,6 @@ public final class PairCodec {
     long arrivedAtUs = optionalLongHeader(headers, PairHeaders.ARRIVED_AT_US, nowUs);
     long readyAtUs = optionalLongHeader(headers, PairHeaders.READY_AT_US, nowUs);
 
-    if (value == null || value.length < PREFIX_BYTES) {
-      throw new InvalidPairException(
-          Reason.NOT_A_PAIR,
-          "pair value is "
-              + (value == null ? "missing" : value.length + " bytes long")
-              + "; it must be the envelope 'AVPR', version, image length, image, audio"
-              + " (docs/pairs.md)");
-    }
-    if (!Arrays.equals(value, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-      throw new InvalidPairException(
-          Reason.NOT_A_PAIR,
-          "pair value does not start with the magic bytes 'AVPR'; write the envelope of"
-              + " docs/pairs.md, not a bare frame");
-    }
-    int version = value[4] & 0xff;
-    if (version != VERSION) {
-      throw new InvalidPairException(
-          Reason.UNSUPPORTED_VERSION,
-          "pair envelope version " + version + " is not supported; this server reads " + VERSION);
-    }
     long imageBytes =
         ByteBuffer.wrap(value, 5, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
     long audioBytes = value.length - PREFIX_BYTES - imageBytes;

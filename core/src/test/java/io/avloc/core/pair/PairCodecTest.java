@@ -148,6 +148,7 @@ class PairCodecTest {
         broken(Reason.NOT_A_PAIR, "3 bytes", r -> r.value = new byte[3]),
         broken(Reason.NOT_A_PAIR, "missing", r -> r.value = null),
         broken(Reason.NOT_A_PAIR, "magic", r -> r.value = Arrays.copyOf(PNG, PNG.length)),
+        broken(Reason.NOT_A_PAIR, "bare frame", PairCodecTest::bareFrame),
         broken(Reason.UNSUPPORTED_VERSION, "version 2", r -> r.value[4] = 2),
         broken(Reason.TRUNCATED, "truncated", r -> r.value = Arrays.copyOf(r.value, 9 + 10)),
         broken(Reason.EMPTY_IMAGE, "no image", r -> r.value = envelope(new byte[0], 48_000)),
@@ -186,6 +187,14 @@ class PairCodecTest {
         .putInt(image.length)
         .put(image)
         .array();
+  }
+
+  /** A frame record sent to the pairs topic by mistake: no envelope and none of the headers. */
+  private static void bareFrame(Raw r) {
+    r.value = Arrays.copyOf(PNG, PNG.length);
+    for (Header h : r.headers.toArray()) {
+      r.headers.remove(h.key());
+    }
   }
 
   private static void shortWindow(Raw r, int samples) {

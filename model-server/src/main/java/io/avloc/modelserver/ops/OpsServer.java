@@ -1,6 +1,7 @@
 package io.avloc.modelserver.ops;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -18,24 +19,37 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
  * The operations endpoint of a long-running avloc command, on the JDK's HTTP server (no web
  * framework): {@code /metrics} (Prometheus text format), {@code /health} (the process is up) and
- * {@code /ready} (200 once the service can do its work, 503 before).
+ * {@code /ready} (200 once the service can do its work, 503 before). A service adds its own
+ * endpoints with {@link #route}; requests are served by a few threads, so a slow one does not hold
+ * up a scrape.
  */
 public final class OpsServer implements AutoCloseable {
 
   private final PrometheusMeterRegistry registry;
   private final HttpServer server;
   private final JvmGcMetrics gc;
+  private final ExecutorService executor;
 
-  private OpsServer(PrometheusMeterRegistry registry, HttpServer server, JvmGcMetrics gc) {
+  /** Threads serving requests. */
+  private static final int THREADS = 4;
+
+  private OpsServer(
+      PrometheusMeterRegistry registry,
+      HttpServer server,
+      JvmGcMetrics gc,
+      ExecutorService executor) {
     this.registry = registry;
     this.server = server;
     this.gc = gc;
+    this.executor = executor;
   }
 
   /** A Prometheus registry with the JVM and process binders every avloc service exposes. */
@@ -86,15 +100,23 @@ public final class OpsServer implements AutoCloseable {
           boolean ok = ready.getAsBoolean();
           respond(ex, ok ? 200 : 503, "text/plain", ok ? "ready\n" : "not ready\n");
         });
-    server.setExecutor(
-        Executors.newSingleThreadExecutor(
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            THREADS,
             r -> {
-              Thread t = new Thread(r, "avloc-ops-http");
+              Thread t = new Thread(r, "avloc-ops-http-" + threads.getAndIncrement());
               t.setDaemon(true);
               return t;
-            }));
+            });
+    server.setExecutor(executor);
     server.start();
-    return new OpsServer(registry, server, gc);
+    return new OpsServer(registry, server, gc, executor);
+  }
+
+  /** Serves {@code handler} under {@code path} (e.g. a service's API next to its metrics). */
+  public void route(String path, HttpHandler handler) {
+    server.createContext(path, handler);
   }
 
   private static void respond(HttpExchange ex, int status, String type, String body)
@@ -132,6 +154,7 @@ public final class OpsServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    executor.shutdownNow();
     gc.close();
   }
 }
