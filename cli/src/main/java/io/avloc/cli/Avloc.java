@@ -16,6 +16,7 @@ import picocli.CommandLine.ParameterException;
       DemoCommand.class,
       BrokerCommand.class,
       StreamsCommand.class,
+      ServeCommand.class,
       FeedCommand.class,
       WatchCommand.class,
       ModelCommand.class,

@@ -2,6 +2,7 @@ package io.avloc.cli;
 
 import io.avloc.modelserver.ops.OpsServer;
 import io.avloc.streams.AvlocStreamsApp;
+import io.avloc.streams.InferenceMode;
 import io.avloc.streams.StreamsSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code avloc streams}: the Kafka Streams application (embedded inference). */
+/** {@code avloc streams}: the Kafka Streams application (embedded or distributed inference). */
 @Command(
     name = "streams",
     mixinStandardHelpOptions = true,
@@ -25,6 +26,8 @@ import picocli.CommandLine.Spec;
       "Runs the streams application: validates avloc.frames and avloc.audio, pairs each frame",
       "with its audio, runs the model in micro-batches (ONNX Runtime, CPU) and publishes",
       "heatmap events to avloc.heatmaps, exactly once. Bad records go to avloc.deadletter.",
+      "With --inference distributed it writes the pairs to avloc.pairs instead, for the model",
+      "servers ('avloc serve'), and loads no model.",
       "Settings: defaults < --config FILE < AVLOC_* environment < flags; see docs/streams.md."
     })
 final class StreamsCommand implements Callable<Integer> {
@@ -49,6 +52,13 @@ final class StreamsCommand implements Callable<Integer> {
   String mode;
 
   @Option(
+      names = "--inference",
+      description =
+          "embedded (run the model here, the default) or distributed (write pairs to"
+              + " avloc.pairs for 'avloc serve')")
+  String inference;
+
+  @Option(
       names = "--set",
       paramLabel = "KEY=VALUE",
       description = "any setting, e.g. --set avloc.batch.max=16 --set num.stream.threads=2")
@@ -66,10 +76,14 @@ final class StreamsCommand implements Callable<Integer> {
     if (mode != null) {
       flags.put("avloc.sync.mode", mode);
     }
+    if (inference != null) {
+      flags.put("avloc.inference.mode", inference);
+    }
     StreamsSettings settings;
     try {
       settings = StreamsSettings.load(config, System.getenv(), flags);
       io.avloc.streams.AvlocTopology.syncConfig(settings);
+      InferenceMode.of(settings);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -112,8 +126,11 @@ final class StreamsCommand implements Callable<Integer> {
     spec.commandLine()
         .getOut()
         .printf(
-            "avloc streams running (model %s)%s; Ctrl-C to stop%n",
-            app.modelId(), ops == null ? "" : ", metrics at " + ops.url() + "/metrics");
+            "avloc streams running (%s)%s; Ctrl-C to stop%n",
+            app.inferenceMode() == InferenceMode.EMBEDDED
+                ? "model " + app.modelId()
+                : "distributed inference: pairs to " + settings.get("avloc.topic.pairs"),
+            ops == null ? "" : ", metrics at " + ops.url() + "/metrics");
     spec.commandLine().getOut().flush();
     app.awaitStop(Duration.ofDays(36500));
     Throwable f = app.failure();

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Start-up checks of the topics: creates missing ones when allowed, and refuses to start when the
@@ -60,8 +61,7 @@ public final class TopicSetup {
           }
         }
       }
-      Map<String, TopicDescription> d =
-          admin.describeTopics(List.of(frames, audio)).allTopicNames().get(30, TimeUnit.SECONDS);
+      Map<String, TopicDescription> d = describe(admin, List.of(frames, audio));
       int fp = d.get(frames).partitions().size();
       int ap = d.get(audio).partitions().size();
       if (fp != ap) {
@@ -83,6 +83,26 @@ public final class TopicSetup {
       throw new IllegalStateException("interrupted while checking topics", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot check topics on the broker: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Describes the topics, waiting for ones created a moment ago: the broker may report them unknown
+   * until its metadata catches up.
+   */
+  private static Map<String, TopicDescription> describe(Admin admin, List<String> topics)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
     }
   }
 }

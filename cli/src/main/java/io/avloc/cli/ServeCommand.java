@@ -1,0 +1,191 @@
+package io.avloc.cli;
+
+import io.avloc.core.artifact.ModelArtifact;
+import io.avloc.modelserver.LocalizationModel;
+import io.avloc.modelserver.PairInference;
+import io.avloc.modelserver.ops.OpsServer;
+import io.avloc.modelserver.serve.PairServer;
+import io.avloc.modelserver.serve.ServeConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code avloc serve}: the model server of distributed mode (the GPU stage). */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs a model server: consumes the pairs that 'avloc streams --inference distributed'",
+      "writes to avloc.pairs, localizes them in batches across partitions and publishes heatmap",
+      "events to avloc.heatmaps exactly once (one Kafka transaction per poll, offsets included).",
+      "Start more instances with the same --group to scale out. HTTP: /metrics, /health, /ready",
+      "and POST /v1/localize (an image and a WAV in, a heatmap event out); see docs/serve.md."
+    })
+final class ServeCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--bootstrap",
+      defaultValue = "127.0.0.1:9092",
+      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
+  String bootstrap;
+
+  @Option(
+      names = "--model",
+      paramLabel = "DIR",
+      defaultValue = "models/default",
+      description = "model artifact (default: ${DEFAULT-VALUE})")
+  Path model;
+
+  @Option(
+      names = "--group",
+      defaultValue = ServeConfig.DEFAULT_GROUP,
+      description = "consumer group shared by all instances (default: ${DEFAULT-VALUE})")
+  String group;
+
+  @Option(
+      names = "--instance-id",
+      paramLabel = "ID",
+      description =
+          "this instance's name in the group, stable across restarts (e.g. the pod name): a"
+              + " restarted instance then fences its crashed predecessor at once (default: random)")
+  String instanceId;
+
+  @Option(
+      names = "--pairs-topic",
+      defaultValue = "avloc.pairs",
+      description = "input topic (default: ${DEFAULT-VALUE})")
+  String pairsTopic;
+
+  @Option(
+      names = "--heatmaps-topic",
+      defaultValue = "avloc.heatmaps",
+      description = "output topic (default: ${DEFAULT-VALUE})")
+  String heatmapsTopic;
+
+  @Option(
+      names = "--deadletter-topic",
+      defaultValue = "avloc.deadletter",
+      description = "topic for broken pair records (default: ${DEFAULT-VALUE})")
+  String deadletterTopic;
+
+  @Option(
+      names = "--partitions",
+      defaultValue = "4",
+      description = "partitions of topics it creates when missing (default: ${DEFAULT-VALUE})")
+  int partitions;
+
+  @Option(
+      names = "--max-batch",
+      defaultValue = "8",
+      description = "largest inference batch (default: ${DEFAULT-VALUE})")
+  int maxBatch;
+
+  @Option(
+      names = "--max-delay",
+      defaultValue = "10ms",
+      converter = DurationConverter.class,
+      description = "longest wait for a batch to fill (default: ${DEFAULT-VALUE})")
+  Duration maxDelay;
+
+  @Option(
+      names = "--http-port",
+      defaultValue = "9465",
+      description = "HTTP port; 0 = any free port, -1 = off (default: ${DEFAULT-VALUE})")
+  int httpPort;
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Kafka client setting; consumer./producer. prefixes pick one client, e.g."
+              + " --set consumer.session.timeout.ms=10000")
+  Map<String, String> set = new LinkedHashMap<>();
+
+  @Override
+  public Integer call() throws Exception {
+    ServeConfig.Builder b =
+        ServeConfig.builder()
+            .bootstrap(bootstrap)
+            .group(group)
+            .pairsTopic(pairsTopic)
+            .heatmapsTopic(heatmapsTopic)
+            .deadletterTopic(deadletterTopic)
+            .partitions(partitions)
+            .maxBatch(maxBatch)
+            .maxDelay(maxDelay)
+            .httpPort(httpPort)
+            .kafka(set);
+    if (instanceId != null) {
+      b.instanceId(instanceId);
+    }
+    ServeConfig config;
+    try {
+      config = b.build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (!Files.isRegularFile(model.resolve(ModelArtifact.MANIFEST))) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--model: no model artifact at "
+              + model
+              + " (no "
+              + ModelArtifact.MANIFEST
+              + "); pass --model DIR, e.g. one made by 'avloc model init --out DIR'");
+    }
+    ModelArtifact artifact = ModelArtifact.load(model);
+    config =
+        b.window(
+                Duration.ofNanos(
+                    Math.round(artifact.manifest().preprocessing().audio().windowSeconds() * 1e9)))
+            .build();
+
+    PrometheusMeterRegistry registry = OpsServer.newRegistry("avloc-serve");
+    LocalizationModel loaded = LocalizationModel.load(artifact);
+    PairServer server;
+    try {
+      PairInference inference =
+          new PairInference(
+              loaded, config.maxBatch(), registry, () -> System.currentTimeMillis() * 1000);
+      server = PairServer.start(config, inference, registry);
+    } catch (RuntimeException e) {
+      loaded.close();
+      throw e;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.err.println("avloc serve: stopping");
+                  server.close();
+                  loaded.close();
+                },
+                "avloc-serve-shutdown"));
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "avloc serve running (model %s, group %s, instance %s)%s; Ctrl-C to stop%n",
+            server.modelId(),
+            config.group(),
+            config.instanceId(),
+            server.url() == null ? "" : ", HTTP at " + server.url());
+    spec.commandLine().getOut().flush();
+    server.awaitStop(Duration.ofDays(36500));
+    Throwable f = server.failure();
+    if (f != null) {
+      throw new IllegalStateException("the model server stopped: " + f.getMessage(), f);
+    }
+    return 0;
+  }
+}

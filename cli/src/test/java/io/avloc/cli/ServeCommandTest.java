@@ -1,0 +1,61 @@
+package io.avloc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServeCommandTest {
+
+  private final CliRun cli = new CliRun();
+
+  @TempDir Path tmp;
+
+  @Test
+  void helpDescribesTheOptionsAndTheirDefaults() {
+    assertThat(cli.run("serve", "--help")).isZero();
+    assertThat(cli.out())
+        .contains("--bootstrap")
+        .contains("--model")
+        .contains("models/default")
+        .contains("--group")
+        .contains("avloc-serve")
+        .contains("--pairs-topic")
+        .contains("--heatmaps-topic")
+        .contains("--max-batch")
+        .contains("--max-delay")
+        .contains("10ms")
+        .contains("--http-port")
+        .contains("9465")
+        .contains("--instance-id");
+  }
+
+  @Test
+  void aMissingModelIsAUsageErrorThatSaysWhatToPass() {
+    Path nowhere = tmp.resolve("no-model");
+    assertThat(cli.run("serve", "--model", nowhere.toString())).isEqualTo(2);
+    assertThat(cli.err())
+        .contains("avloc serve:")
+        .contains("no model artifact at " + nowhere)
+        .contains("--model DIR");
+  }
+
+  @Test
+  void badNumbersAreUsageErrorsNamingTheSetting() {
+    assertThat(cli.run("serve", "--max-batch", "0")).isEqualTo(2);
+    assertThat(cli.err()).contains("max batch must be at least 1, got 0");
+    cli.clear();
+    assertThat(cli.run("serve", "--http-port", "70000")).isEqualTo(2);
+    assertThat(cli.err()).contains("HTTP port must be a port number");
+    cli.clear();
+    assertThat(cli.run("serve", "--max-delay", "soon")).isEqualTo(2);
+    assertThat(cli.err()).contains("'soon' is not a duration");
+  }
+
+  @Test
+  void streamsRefusesAnUnknownInferenceMode() {
+    assertThat(cli.run("streams", "--inference", "gpu")).isEqualTo(2);
+    assertThat(cli.err()).contains("embedded or distributed").contains("'gpu'");
+  }
+}
