@@ -107,11 +107,29 @@ final class LocalizeEndpoint implements HttpHandler {
         body = error("inference failed: " + e.getMessage(), null);
       }
       metrics.httpRequest(status);
+      drain(ex.getRequestBody());
       ex.getResponseHeaders().set("Content-Type", "application/json");
       ex.sendResponseHeaders(status, body.length);
       try (OutputStream out = ex.getResponseBody()) {
         out.write(body);
       }
+    }
+  }
+
+  /**
+   * Reads away what is left of the request body, up to a bound: a server that closes a connection
+   * with unread data resets it, and the client would not see a refusal sent before the upload
+   * ended.
+   */
+  private void drain(InputStream in) {
+    long budget = 4L * config.maxRequestBytes();
+    byte[] sink = new byte[64 << 10];
+    try {
+      for (int n; budget > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, budget))) > 0; ) {
+        budget -= n;
+      }
+    } catch (IOException e) {
+      // the client went away; nothing to answer
     }
   }
 
@@ -176,16 +194,19 @@ final class LocalizeEndpoint implements HttpHandler {
 
   private byte[] readBody(HttpExchange ex) throws Refusal {
     String length = ex.getRequestHeaders().getFirst("Content-Length");
-    if (length != null) {
-      try {
-        if (Long.parseLong(length.trim()) > config.maxRequestBytes()) {
+    InputStream in = ex.getRequestBody(); // not closed here: handle() drains what is left
+    try {
+      if (length != null) {
+        long declared;
+        try {
+          declared = Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+          throw new Refusal(400, null, "Content-Length '" + length + "' is not a number");
+        }
+        if (declared > config.maxRequestBytes()) {
           throw tooLarge();
         }
-      } catch (NumberFormatException e) {
-        throw new Refusal(400, null, "Content-Length '" + length + "' is not a number");
       }
-    }
-    try (InputStream in = ex.getRequestBody()) {
       byte[] body = in.readNBytes(config.maxRequestBytes() + 1);
       if (body.length > config.maxRequestBytes()) {
         throw tooLarge();
