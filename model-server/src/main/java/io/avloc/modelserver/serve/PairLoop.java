@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -118,7 +119,7 @@ final class PairLoop implements Runnable {
               producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
       p.initTransactions();
     } catch (RuntimeException e) {
-      consumer.close(Duration.ZERO);
+      consumer.close(CloseOptions.timeout(Duration.ZERO));
       throw e;
     }
     this.producer = p;
@@ -364,7 +365,10 @@ final class PairLoop implements Runnable {
 
   private void closeClients() {
     try {
-      consumer.close(Duration.ofSeconds(10));
+      // Leaving the group hands the partitions to the other instances now, not after a timeout.
+      consumer.close(
+          CloseOptions.timeout(Duration.ofSeconds(10))
+              .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     } catch (RuntimeException e) {
       LOG.warn("closing the consumer: {}", e.toString());
     }
