@@ -214,7 +214,11 @@ final class DemoCommand implements Callable<Integer> {
       return model;
     }
     if (Files.exists(BUNDLED_MODEL.resolve(ModelArtifact.MANIFEST))) {
-      out.printf("demo: bundled model %s%n", BUNDLED_MODEL);
+      var manifest = ModelArtifact.load(BUNDLED_MODEL).manifest();
+      out.printf(
+          "demo: bundled model %s (%s, trained on the synthetic benchmark; how well it localizes:"
+              + " docs/results.md)%n",
+          BUNDLED_MODEL, manifest.id());
       return BUNDLED_MODEL;
     }
     out.println(
