@@ -1,9 +1,14 @@
 package io.avloc.cli;
 
 import io.avloc.core.artifact.ModelArtifact;
-import io.avloc.modelserver.LocalizationModel;
+import io.avloc.modelserver.BatchModel;
 import io.avloc.modelserver.PairInference;
+import io.avloc.modelserver.engine.EngineKind;
+import io.avloc.modelserver.engine.EngineOptions;
+import io.avloc.modelserver.engine.Engines;
 import io.avloc.modelserver.ops.OpsServer;
+import io.avloc.modelserver.registry.ModelRegistry;
+import io.avloc.modelserver.registry.RegistryConfig;
 import io.avloc.modelserver.serve.PairServer;
 import io.avloc.modelserver.serve.ServeConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -11,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,9 +49,26 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--model",
       paramLabel = "DIR",
-      defaultValue = "models/default",
-      description = "model artifact (default: ${DEFAULT-VALUE})")
+      description = "model artifact (default: models/default)")
   Path model;
+
+  @Option(
+      names = "--models",
+      paramLabel = "DIR",
+      description =
+          "folder of model versions, one artifact per subfolder: serves the newest that loads and"
+              + " hot-swaps to a newer one copied in while running (instead of --model)")
+  Path models;
+
+  @Option(
+      names = "--engines",
+      paramLabel = "LIST",
+      defaultValue = "onnxruntime",
+      description =
+          "inference engines in order of preference, the first that loads the model wins, e.g."
+              + " tensorrt,onnxruntime; known: onnxruntime, tensorrt, onnxruntime-gpu, pytorch"
+              + " (default: ${DEFAULT-VALUE})")
+  String engines;
 
   @Option(
       names = "--group",
@@ -135,26 +158,55 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    if (!Files.isRegularFile(model.resolve(ModelArtifact.MANIFEST))) {
+    List<EngineKind> order;
+    try {
+      order = EngineKind.parseOrder(engines);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--engines: " + e.getMessage());
+    }
+    if (models != null && model != null) {
       throw new ParameterException(
           spec.commandLine(),
-          "--model: no model artifact at "
-              + model
-              + " (no "
-              + ModelArtifact.MANIFEST
-              + "); pass --model DIR, e.g. one made by 'avloc model init --out DIR'");
+          "--model and --models exclude each other: pass --models DIR to serve (and hot-swap)"
+              + " the versions in DIR, or --model DIR for one fixed model");
     }
-    ModelArtifact artifact = ModelArtifact.load(model);
-    config =
-        b.window(
-                Duration.ofNanos(
-                    Math.round(artifact.manifest().preprocessing().audio().windowSeconds() * 1e9)))
-            .build();
-
+    EngineOptions engineOptions = EngineOptions.DEFAULTS.withMaxBatch(config.maxBatch());
     PrometheusMeterRegistry registry = OpsServer.newRegistry("avloc-serve");
-    LocalizationModel loaded = LocalizationModel.load(artifact);
+    BatchModel loaded;
+    if (models != null) {
+      if (!Files.isDirectory(models)) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--models: "
+                + models
+                + " is not a folder; create it and put each model version in a subfolder");
+      }
+      loaded =
+          BatchModel.of(
+              ModelRegistry.open(
+                  RegistryConfig.of(models).withEngines(order).withEngineOptions(engineOptions),
+                  registry));
+    } else {
+      Path dir = model == null ? Path.of("models/default") : model;
+      if (!Files.isRegularFile(dir.resolve(ModelArtifact.MANIFEST))) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--model: no model artifact at "
+                + dir
+                + " (no "
+                + ModelArtifact.MANIFEST
+                + "); pass --model DIR, e.g. one made by 'avloc model init --out DIR'");
+      }
+      ModelArtifact artifact = ModelArtifact.load(dir);
+      loaded = BatchModel.of(Engines.load(artifact, order, engineOptions).engine());
+    }
     PairServer server;
     try {
+      config =
+          b.window(
+                  Duration.ofNanos(
+                      Math.round(loaded.manifest().preprocessing().audio().windowSeconds() * 1e9)))
+              .build();
       PairInference inference =
           new PairInference(
               loaded, config.maxBatch(), registry, () -> System.currentTimeMillis() * 1000);

@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the streams application: validates avloc.frames and avloc.audio, pairs each frame",
-      "with its audio, runs the model in micro-batches (ONNX Runtime, CPU) and publishes",
-      "heatmap events to avloc.heatmaps, exactly once. Bad records go to avloc.deadletter.",
+      "with its audio, runs the model in micro-batches (on avloc.model.engines; avloc.models",
+      "hot-swaps a folder of versions) and publishes heatmap events to avloc.heatmaps, exactly",
+      "once. Bad records go to avloc.deadletter.",
       "With --inference distributed it writes the pairs to avloc.pairs instead, for the model",
       "servers ('avloc serve'), and loads no model.",
       "Settings: defaults < --config FILE < AVLOC_* environment < flags; see docs/streams.md."
@@ -84,6 +85,7 @@ final class StreamsCommand implements Callable<Integer> {
       settings = StreamsSettings.load(config, System.getenv(), flags);
       io.avloc.streams.AvlocTopology.syncConfig(settings);
       InferenceMode.of(settings);
+      AvlocStreamsApp.engineOrder(settings);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -28,7 +28,35 @@ class ServeCommandTest {
         .contains("10ms")
         .contains("--http-port")
         .contains("9465")
-        .contains("--instance-id");
+        .contains("--instance-id")
+        .contains("--engines")
+        .contains("(default: onnxruntime)")
+        .contains("--models");
+  }
+
+  @Test
+  void anUnknownEngineIsAUsageErrorListingTheKnownOnes() {
+    assertThat(cli.run("serve", "--engines", "tensorrt,cuda")).isEqualTo(2);
+    assertThat(cli.err())
+        .contains("--engines")
+        .contains("unknown engine 'cuda'")
+        .contains("onnxruntime,tensorrt,onnxruntime-gpu,pytorch");
+    cli.clear();
+    assertThat(cli.run("serve", "--engines", "onnxruntime, onnxruntime")).isEqualTo(2);
+    assertThat(cli.err()).contains("--engines").contains("listed twice");
+    cli.clear();
+    assertThat(cli.run("serve", "--engines", " , ")).isEqualTo(2);
+    assertThat(cli.err()).contains("--engines").contains("the engine list is empty");
+  }
+
+  @Test
+  void modelAndModelsExcludeEachOther() {
+    Path versions = tmp.resolve("versions");
+    assertThat(cli.run("serve", "--model", "m", "--models", versions.toString())).isEqualTo(2);
+    assertThat(cli.err()).contains("--model and --models exclude each other");
+    cli.clear();
+    assertThat(cli.run("serve", "--models", versions.toString())).isEqualTo(2);
+    assertThat(cli.err()).contains("--models: " + versions + " is not a folder");
   }
 
   @Test

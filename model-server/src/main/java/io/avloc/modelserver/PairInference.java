@@ -7,77 +7,104 @@ import io.avloc.core.image.ImageDecodeException;
 import io.avloc.core.image.ImageDecoder;
 import io.avloc.core.image.ImagePreprocessor;
 import io.avloc.core.pair.AvPair;
+import io.avloc.modelserver.engine.ModelShape;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * Pairs in, heatmap events out, on a {@link LocalizationModel}: the one implementation of "pair →
- * heatmap" behind embedded inference in the streams application and behind {@code avloc serve}.
+ * Pairs in, heatmap events out, on a {@link BatchModel}: the one implementation of "pair → heatmap"
+ * behind embedded inference in the streams application and behind {@code avloc serve}.
  *
  * <p>Per batch: decode each frame and resize/normalize it, compute the spectrogram of its audio
  * window (the same core code the trainer uses, so serving sees exactly the training inputs), run
  * the network once, then post-process each similarity map into the event's grid, peak, boxes and
- * avScore, with the latency breakdown.
+ * avScore, with the latency breakdown. A batch holds the model once ({@link BatchModel#hold()}), so
+ * with a model registry every event of a batch carries the version that produced it, and a swap
+ * takes effect at the next batch.
  *
- * <p>Meters, tagged {@code model} and {@code engine}: {@code avloc.inference.latency} (one batch,
- * preprocessing included) and {@code avloc.inference.batch.size}.
+ * <p>Meters, tagged {@code model} and {@code engine}: {@code avloc.inference.latency} (one batch)
+ * and {@code avloc.inference.batch.size}; recorded here (preprocessing included) unless the held
+ * model records them itself (the registry's leases do, around the engine call).
  *
- * <p>Thread-safe: each calling thread gets its own model session.
+ * <p>Thread-safe when the model is (all {@link BatchModel} factories are).
  */
 public final class PairInference implements PairLocalizer {
 
   /** The engine {@link LocalizationModel} runs on, for the {@code engine} tag. */
   public static final String ENGINE = "OnnxRuntime";
 
-  private final LocalizationModel model;
-  // DJL predictors are single-threaded; every calling thread gets its own.
-  private final ThreadLocal<LocalizationModel.Session> sessions;
+  private final BatchModel model;
   private final ImagePreprocessor images;
+  private final int imageSize;
   private final Spectrogram spectrogram;
   private final HeatmapPostProcessor post;
   private final int maxBatch;
   private final LongSupplier wallClockUs;
-  private final String modelId;
-  private final String method;
-  private final Timer inferenceTimer;
-  private final DistributionSummary batchSizes;
+  private final MeterRegistry registry;
+  private final Map<List<String>, Meters> meters = new ConcurrentHashMap<>();
 
   /**
+   * On a fixed ONNX Runtime model.
+   *
    * @param model the loaded model; its owner closes it (and with it the sessions)
    * @param maxBatch the largest batch {@link #localize} accepts
    * @param wallClockUs wall clock in µs since the epoch, for the latencies and {@code emittedAtUs}
    */
   public PairInference(
       LocalizationModel model, int maxBatch, MeterRegistry registry, LongSupplier wallClockUs) {
+    this(BatchModel.of(Objects.requireNonNull(model, "model")), maxBatch, registry, wallClockUs);
+  }
+
+  /**
+   * @param model the model batches run on; its owner closes it, once no batch runs any more
+   * @param maxBatch the largest batch {@link #localize} accepts
+   * @param wallClockUs wall clock in µs since the epoch, for the latencies and {@code emittedAtUs}
+   */
+  public PairInference(
+      BatchModel model, int maxBatch, MeterRegistry registry, LongSupplier wallClockUs) {
     this.model = Objects.requireNonNull(model, "model");
     if (maxBatch <= 0) {
       throw new IllegalArgumentException("maxBatch must be positive: " + maxBatch);
     }
-    this.sessions = ThreadLocal.withInitial(model::newSession);
-    this.images = new ImagePreprocessor(model.imageSize());
+    // A registry only swaps to versions of the same shapes, so the image size stays.
+    this.imageSize = ModelShape.of(model.manifest()).imageSize();
+    this.images = new ImagePreprocessor(imageSize);
     this.spectrogram = new Spectrogram(AvPair.SAMPLE_RATE);
     this.post = new HeatmapPostProcessor(HeatmapPostProcessor.Options.DEFAULTS);
     this.maxBatch = maxBatch;
     this.wallClockUs = Objects.requireNonNull(wallClockUs, "wallClockUs");
-    this.modelId = model.manifest().id();
-    this.method = model.manifest().method();
-    this.inferenceTimer =
-        Timer.builder("avloc.inference.latency")
-            .description("one micro-batch through the network, preprocessing included")
-            .tags("model", modelId, "engine", ENGINE)
-            .publishPercentileHistogram()
-            .register(registry);
-    this.batchSizes =
-        DistributionSummary.builder("avloc.inference.batch.size")
-            .tags("model", modelId, "engine", ENGINE)
-            .publishPercentileHistogram()
-            .register(registry);
+    this.registry = Objects.requireNonNull(registry, "registry");
+    try (BatchModel.Held held = model.hold()) {
+      if (!held.recordsInferenceMeters()) {
+        meters(held.manifest().id(), held.engine()); // exported from the start, before a batch
+      }
+    }
+  }
+
+  private record Meters(Timer latency, DistributionSummary batchSizes) {}
+
+  private Meters meters(String modelId, String engine) {
+    return meters.computeIfAbsent(
+        List.of(modelId, engine),
+        k ->
+            new Meters(
+                Timer.builder("avloc.inference.latency")
+                    .description("one micro-batch through the network, preprocessing included")
+                    .tags("model", modelId, "engine", engine)
+                    .publishPercentileHistogram()
+                    .register(registry),
+                DistributionSummary.builder("avloc.inference.batch.size")
+                    .tags("model", modelId, "engine", engine)
+                    .publishPercentileHistogram()
+                    .register(registry)));
   }
 
   /** The model's window in samples at 16 kHz, as trained (3 s: 48000). */
@@ -100,8 +127,15 @@ public final class PairInference implements PairLocalizer {
     if (n > maxBatch) {
       throw new IllegalArgumentException("batch of " + n + " exceeds maxBatch " + maxBatch);
     }
+    try (BatchModel.Held held = model.hold()) {
+      return localize(held, pairs, batchStartUs);
+    }
+  }
+
+  private List<HeatmapEvent> localize(BatchModel.Held held, List<AvPair> pairs, long batchStartUs) {
+    int n = pairs.size();
     long t0 = System.nanoTime();
-    int s = model.imageSize();
+    int s = imageSize;
     int frames = Spectrogram.frameCount(pairs.get(0).audio().length);
     float[] imageBatch = new float[n * 3 * s * s];
     float[] specBatch = new float[n * Spectrogram.FREQUENCY_BINS * frames];
@@ -128,10 +162,14 @@ public final class PairInference implements PairLocalizer {
       spectrogram.computeInto(p.audio(), spec);
       System.arraycopy(spec, 0, specBatch, i * spec.length, spec.length);
     }
-    LocalizationModel.Outputs out = sessions.get().run(imageBatch, specBatch, n, frames);
+    LocalizationModel.Outputs out = held.run(imageBatch, specBatch, n, frames);
     long inferenceNanos = System.nanoTime() - t0;
-    inferenceTimer.record(inferenceNanos, TimeUnit.NANOSECONDS);
-    batchSizes.record(n);
+    String modelId = held.manifest().id();
+    if (!held.recordsInferenceMeters()) {
+      Meters m = meters(modelId, held.engine());
+      m.latency().record(inferenceNanos, TimeUnit.NANOSECONDS);
+      m.batchSizes().record(n);
+    }
 
     List<HeatmapEvent> events = new ArrayList<>(n);
     long now = wallClockUs.getAsLong();
@@ -152,7 +190,7 @@ public final class PairInference implements PairLocalizer {
               p.camera(),
               p.frameTsUs(),
               modelId,
-              method,
+              held.manifest().method(),
               loc.grid(),
               loc.peak(),
               Math.max(-1, Math.min(1, avScore)),
@@ -169,12 +207,13 @@ public final class PairInference implements PairLocalizer {
     return maxBatch;
   }
 
+  /** {@code name@version} of the model a batch taken now would run on. */
   @Override
   public String modelId() {
-    return modelId;
+    return model.manifest().id();
   }
 
-  /** Sessions are closed with the model, which owns them. */
+  /** The model is closed by its owner. */
   @Override
   public void close() {}
 }

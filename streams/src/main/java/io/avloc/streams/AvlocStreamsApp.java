@@ -1,11 +1,17 @@
 package io.avloc.streams;
 
 import io.avloc.core.artifact.ModelArtifact;
-import io.avloc.modelserver.LocalizationModel;
+import io.avloc.modelserver.BatchModel;
 import io.avloc.modelserver.PairLocalizer;
+import io.avloc.modelserver.engine.EngineKind;
+import io.avloc.modelserver.engine.EngineOptions;
+import io.avloc.modelserver.engine.Engines;
+import io.avloc.modelserver.registry.ModelRegistry;
+import io.avloc.modelserver.registry.RegistryConfig;
 import io.avloc.streams.inference.EmbeddedLocalizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +43,7 @@ public final class AvlocStreamsApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AvlocStreamsApp.class);
 
   private final StreamsSettings settings;
-  private final LocalizationModel model; // null in distributed mode
+  private final BatchModel model; // null in distributed mode
   private final PairLocalizer localizer; // null in distributed mode
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
@@ -46,7 +52,7 @@ public final class AvlocStreamsApp implements AutoCloseable {
 
   private AvlocStreamsApp(
       StreamsSettings settings,
-      LocalizationModel model,
+      BatchModel model,
       PairLocalizer localizer,
       KafkaStreams streams,
       KafkaStreamsMetrics streamsMetrics) {
@@ -85,15 +91,60 @@ public final class AvlocStreamsApp implements AutoCloseable {
   }
 
   /**
+   * The engine order of {@code avloc.model.engines}, e.g. {@code tensorrt,onnxruntime}.
+   *
+   * @throws IllegalArgumentException naming the setting and the known engines when it is wrong
+   */
+  public static List<EngineKind> engineOrder(StreamsSettings s) {
+    try {
+      return EngineKind.parseOrder(s.get("avloc.model.engines"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("setting avloc.model.engines: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The model embedded mode runs: with {@code avloc.models} set, the serving version of a {@link
+   * ModelRegistry} on that folder (hot swap; its meters go to {@code registry}), else the artifact
+   * at {@code modelDir}; either on the first engine of {@code avloc.model.engines} that loads it.
+   * The caller closes it.
+   */
+  public static BatchModel loadModel(
+      StreamsSettings settings, Path modelDir, MeterRegistry registry) {
+    List<EngineKind> engines = engineOrder(settings);
+    EngineOptions options = EngineOptions.DEFAULTS.withMaxBatch(settings.getInt("avloc.batch.max"));
+    String models = settings.get("avloc.models").strip();
+    if (!models.isEmpty()) {
+      return BatchModel.of(
+          ModelRegistry.open(
+              RegistryConfig.of(Path.of(models)).withEngines(engines).withEngineOptions(options),
+              registry));
+    }
+    return BatchModel.of(Engines.load(ModelArtifact.load(modelDir), engines, options).engine());
+  }
+
+  /**
    * Starts the application and waits until it is RUNNING.
    *
    * @param modelDir the model artifact, verified before anything starts; unused (may be null) in
-   *     distributed mode
+   *     distributed mode or when {@code avloc.models} names a folder of versions
    */
   public static AvlocStreamsApp start(
       StreamsSettings settings, Path modelDir, MeterRegistry registry, Duration startTimeout) {
     boolean embedded = InferenceMode.of(settings) == InferenceMode.EMBEDDED;
-    ModelArtifact artifact = embedded ? ModelArtifact.load(modelDir) : null;
+    if (embedded) {
+      // Check the model settings before touching Kafka; loadModel verifies the artifacts.
+      engineOrder(settings);
+      String models = settings.get("avloc.models").strip();
+      if (models.isEmpty()) {
+        ModelArtifact.load(modelDir);
+      } else if (!Files.isDirectory(Path.of(models))) {
+        throw new IllegalArgumentException(
+            "setting avloc.models: "
+                + models
+                + " is not a folder; create it and put each model version in a subfolder");
+      }
+    }
     try (Admin admin =
         Admin.create(
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get("avloc.bootstrap")))) {
@@ -114,18 +165,27 @@ public final class AvlocStreamsApp implements AutoCloseable {
           settings.getInt("avloc.topic.partitions"),
           (short) 1);
     }
-    LocalizationModel model = embedded ? LocalizationModel.load(artifact) : null;
-    PairLocalizer localizer =
-        embedded
-            ? new EmbeddedLocalizer(
-                model,
-                settings.getInt("avloc.batch.max"),
-                registry,
-                () -> System.currentTimeMillis() * 1000)
-            : null;
-    KafkaStreams streams =
-        new KafkaStreams(
-            AvlocTopology.build(settings, localizer, registry), streamsProperties(settings));
+    BatchModel model = embedded ? loadModel(settings, modelDir, registry) : null;
+    PairLocalizer localizer;
+    KafkaStreams streams;
+    try {
+      localizer =
+          embedded
+              ? new EmbeddedLocalizer(
+                  model,
+                  settings.getInt("avloc.batch.max"),
+                  registry,
+                  () -> System.currentTimeMillis() * 1000)
+              : null;
+      streams =
+          new KafkaStreams(
+              AvlocTopology.build(settings, localizer, registry), streamsProperties(settings));
+    } catch (RuntimeException e) {
+      if (model != null) {
+        model.close();
+      }
+      throw e;
+    }
     KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
     metrics.bindTo(registry);
     AvlocStreamsApp app = new AvlocStreamsApp(settings, model, localizer, streams, metrics);
@@ -172,7 +232,7 @@ public final class AvlocStreamsApp implements AutoCloseable {
         settings.get("avloc.topic.frames"),
         settings.get("avloc.topic.audio"),
         settings.get(embedded ? "avloc.topic.heatmaps" : "avloc.topic.pairs"),
-        embedded ? "model " + model.manifest().id() : "distributed inference",
+        embedded ? "model " + localizer.modelId() : "distributed inference",
         settings.get("avloc.sync.mode"));
     return app;
   }
@@ -217,7 +277,7 @@ public final class AvlocStreamsApp implements AutoCloseable {
     return streams;
   }
 
-  /** {@code name@version} of the embedded model; null in distributed mode. */
+  /** {@code name@version} of the embedded model now serving; null in distributed mode. */
   public String modelId() {
     return localizer == null ? null : localizer.modelId();
   }

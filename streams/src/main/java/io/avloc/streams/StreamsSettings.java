@@ -40,6 +40,9 @@ public final class StreamsSettings {
     d.put("avloc.topic.partitions", "4");
     d.put("avloc.topic.create", "true");
     d.put("avloc.model", "models/default");
+    // A folder of model versions, hot-swapped; empty = the one artifact at avloc.model.
+    d.put("avloc.models", "");
+    d.put("avloc.model.engines", "onnxruntime");
     d.put("avloc.inference.mode", "embedded");
     d.put("avloc.sync.window.ms", "3000");
     d.put("avloc.sync.lookahead.ms", "500");

@@ -3,6 +3,7 @@ package io.avloc.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.avloc.modelserver.engine.EngineKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,6 +38,32 @@ class StreamsSettingsTest {
     assertThat(s.getInt("avloc.sync.rate.hz")).as("environment over file").isEqualTo(3);
     assertThat(s.get("avloc.topic.frames")).as("flags over environment").isEqualTo("flag-f");
     assertThat(s.kafkaOverrides()).containsExactly(Map.entry("num.stream.threads", "2"));
+  }
+
+  @Test
+  void theModelFolderAndEngineOrderComeFromTheEnvironment() {
+    StreamsSettings defaults = StreamsSettings.of(Map.of());
+    assertThat(defaults.get("avloc.models")).as("no folder: the one avloc.model").isEmpty();
+    assertThat(AvlocStreamsApp.engineOrder(defaults)).containsExactly(EngineKind.ONNXRUNTIME);
+
+    StreamsSettings s =
+        StreamsSettings.load(
+            null,
+            Map.of(
+                "AVLOC_MODELS", "/opt/avloc/models", "AVLOC_MODEL_ENGINES", "tensorrt,onnxruntime"),
+            Map.of());
+    assertThat(s.get("avloc.models")).isEqualTo("/opt/avloc/models");
+    assertThat(AvlocStreamsApp.engineOrder(s))
+        .containsExactly(EngineKind.TENSORRT, EngineKind.ONNXRUNTIME);
+  }
+
+  @Test
+  void anUnknownEngineNamesTheSettingAndTheKnownEngines() {
+    StreamsSettings s = StreamsSettings.of(Map.of("avloc.model.engines", "tensorrt,cuda"));
+    assertThatThrownBy(() -> AvlocStreamsApp.engineOrder(s))
+        .hasMessageContaining("setting avloc.model.engines")
+        .hasMessageContaining("unknown engine 'cuda'")
+        .hasMessageContaining("onnxruntime,tensorrt,onnxruntime-gpu,pytorch");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.avloc.streams.inference;
 
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.pair.AvPair;
+import io.avloc.modelserver.BatchModel;
 import io.avloc.modelserver.LocalizationModel;
 import io.avloc.modelserver.PairInference;
 import io.avloc.modelserver.PairLocalizer;
@@ -11,9 +12,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Embedded mode: runs micro-batches in the stream thread through model-server's {@link
- * PairInference} on a {@link LocalizationModel} (ONNX Runtime, CPU), the same code {@code avloc
- * serve} runs in distributed mode. Thread-safe: each calling stream thread gets its own model
- * session.
+ * PairInference} on a {@link BatchModel} (one model on the configured engine, or the serving
+ * version of a model registry, hot-swapped), the same code {@code avloc serve} runs in distributed
+ * mode. Thread-safe: each calling stream thread gets its own predictor.
  */
 public final class EmbeddedLocalizer implements PairLocalizer {
 
@@ -21,6 +22,12 @@ public final class EmbeddedLocalizer implements PairLocalizer {
 
   public EmbeddedLocalizer(
       LocalizationModel model, int maxBatch, MeterRegistry registry, LongSupplier wallClockUs) {
+    this.inference = new PairInference(model, maxBatch, registry, wallClockUs);
+  }
+
+  /** On {@code model}, which its owner closes. */
+  public EmbeddedLocalizer(
+      BatchModel model, int maxBatch, MeterRegistry registry, LongSupplier wallClockUs) {
     this.inference = new PairInference(model, maxBatch, registry, wallClockUs);
   }
 
@@ -39,7 +46,7 @@ public final class EmbeddedLocalizer implements PairLocalizer {
     return inference.modelId();
   }
 
-  /** Sessions are closed with the model, which owns them. */
+  /** The model is closed by its owner. */
   @Override
   public void close() {}
 }

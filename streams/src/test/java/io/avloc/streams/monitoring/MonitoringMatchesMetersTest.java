@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.artifact.ModelExporter;
 import io.avloc.core.model.Preset;
-import io.avloc.modelserver.LocalizationModel;
+import io.avloc.modelserver.BatchModel;
 import io.avloc.streams.AvlocStreamsApp;
 import io.avloc.streams.AvlocTopology;
 import io.avloc.streams.StreamsSettings;
@@ -43,11 +42,13 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>What is exercised: the real {@link AvlocTopology} in a {@link TopologyTestDriver} (so {@code
  * MediaIngest} registers {@code avloc.deadletters} and the synchronizer {@code SyncMetrics}), a
- * real {@link EmbeddedLocalizer} over an untrained lite model ({@code avloc.inference.*}), and an
- * unstarted {@link KafkaStreams} of that topology bound with {@link KafkaStreamsMetrics} the way
- * {@code AvlocStreamsApp} binds it ({@code kafka_*}). {@code jvm_*} names are checked against
- * Micrometer's {@link JvmMemoryMetrics} binder, which the metrics endpoint is to bind; {@code
- * process_*} names are not used by the monitoring files.
+ * real {@link EmbeddedLocalizer} over the model the app loads for {@code avloc.models} (a model
+ * registry on a folder holding an untrained lite model: {@code avloc.inference.*}, {@code
+ * avloc.model.*}, {@code avloc.engine.*}), and an unstarted {@link KafkaStreams} of that topology
+ * bound with {@link KafkaStreamsMetrics} the way {@code AvlocStreamsApp} binds it ({@code
+ * kafka_*}). {@code jvm_*} names are checked against Micrometer's {@link JvmMemoryMetrics} binder,
+ * which the metrics endpoint is to bind; {@code process_*} names are not used by the monitoring
+ * files.
  */
 class MonitoringMatchesMetersTest {
 
@@ -63,18 +64,23 @@ class MonitoringMatchesMetersTest {
   @BeforeAll
   static void scrape() throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Path modelDir = tmp.resolve("model");
+    Path models = tmp.resolve("models");
     Engine.getEngine("OnnxRuntime");
     ModelExporter.exportUntrained(
-        Preset.LITE, ModelExporter.Description.untrained("monitoring-test", "1", 3), 3, modelDir);
+        Preset.LITE,
+        ModelExporter.Description.untrained("monitoring-test", "1", 3),
+        3,
+        models.resolve("1"));
     StreamsSettings settings =
         StreamsSettings.of(
             Map.of(
                 "avloc.bootstrap",
                 "127.0.0.1:1",
                 "avloc.state.dir",
-                tmp.resolve("state").toString()));
-    try (LocalizationModel model = LocalizationModel.load(ModelArtifact.load(modelDir));
+                tmp.resolve("state").toString(),
+                "avloc.models",
+                models.toString()));
+    try (BatchModel model = AvlocStreamsApp.loadModel(settings, null, registry);
         EmbeddedLocalizer localizer = new EmbeddedLocalizer(model, 4, registry, () -> 0L)) {
       Topology topology = AvlocTopology.build(settings, localizer, registry);
       Properties driverProps = AvlocStreamsApp.streamsProperties(settings);
@@ -194,7 +200,7 @@ class MonitoringMatchesMetersTest {
   @Test
   void everyMetricTheAlertsUseIsExported() throws IOException {
     Set<String> exprs = alertExpressions();
-    assertThat(exprs).hasSize(5);
+    assertThat(exprs).hasSize(6);
     Set<String> used = metricNames(exprs);
     assertThat(used)
         .contains(
@@ -203,6 +209,7 @@ class MonitoringMatchesMetersTest {
             "avloc_pairs_total",
             "avloc_cameras_active",
             "avloc_frames_dropped_total",
+            "avloc_model_load_failures_total",
             "kafka_consumer_fetch_manager_records_lag_max");
     assertThat(missing(used)).as("alerts.yml names missing from the scrape").isEmpty();
   }
@@ -222,6 +229,9 @@ class MonitoringMatchesMetersTest {
             "avloc_deadletters_total",
             "avloc_cameras_active",
             "avloc_cameras_expired_total",
+            "avloc_model_swaps_total",
+            "avloc_model_serving",
+            "avloc_engine_attempts_total",
             "kafka_consumer_fetch_manager_records_lag_max",
             "jvm_memory_used_bytes");
     assertThat(missing(used)).as("dashboard names missing from the scrape").isEmpty();

@@ -1,0 +1,148 @@
+package io.avloc.modelserver;
+
+import io.avloc.core.artifact.ModelManifest;
+import io.avloc.modelserver.engine.InferenceEngine;
+import io.avloc.modelserver.registry.ModelRegistry;
+import java.util.Objects;
+
+/**
+ * The model {@link PairInference} runs its batches on: one fixed model, or the serving version of a
+ * {@link ModelRegistry} that may change between batches (hot swap). A batch takes a {@link Held}
+ * model, runs on it and releases it, so a version swapped out finishes its in-flight batches before
+ * it is unloaded, and every event of a batch names the version that produced it.
+ *
+ * <p>{@link #close()} closes what the factory wrapped.
+ */
+public interface BatchModel extends AutoCloseable {
+
+  /** Holds the model for one batch; close the hold when the batch is done. */
+  Held hold();
+
+  /** The manifest of the model a batch taken now would run on. */
+  default ModelManifest manifest() {
+    try (Held h = hold()) {
+      return h.manifest();
+    }
+  }
+
+  @Override
+  void close();
+
+  /** One batch's hold on a model. */
+  interface Held extends AutoCloseable {
+
+    /** The held model's manifest; {@code manifest().id()} is the {@code name@version}. */
+    ModelManifest manifest();
+
+    /** The engine running it, as tagged on the meters, e.g. {@code OnnxRuntime}. */
+    String engine();
+
+    /** Runs a batch; see {@link InferenceEngine#run}. */
+    LocalizationModel.Outputs run(float[] images, float[] spectrograms, int n, int frames);
+
+    /**
+     * Whether {@link #run} already records {@code avloc.inference.latency} and {@code
+     * avloc.inference.batch.size}, so the caller must not record them again.
+     */
+    boolean recordsInferenceMeters();
+
+    @Override
+    void close();
+  }
+
+  /**
+   * The serving version of {@code registry}, leased per batch; the registry records the inference
+   * meters. Closing this closes the registry.
+   */
+  static BatchModel of(ModelRegistry registry) {
+    Objects.requireNonNull(registry, "registry");
+    return new BatchModel() {
+      @Override
+      public Held hold() {
+        ModelRegistry.Lease lease = registry.acquire();
+        return new Held() {
+          @Override
+          public ModelManifest manifest() {
+            return lease.engine().manifest();
+          }
+
+          @Override
+          public String engine() {
+            return lease.engine().name();
+          }
+
+          @Override
+          public LocalizationModel.Outputs run(float[] images, float[] specs, int n, int frames) {
+            return lease.run(images, specs, n, frames);
+          }
+
+          @Override
+          public boolean recordsInferenceMeters() {
+            return true;
+          }
+
+          @Override
+          public void close() {
+            lease.close();
+          }
+        };
+      }
+
+      @Override
+      public void close() {
+        registry.close();
+      }
+    };
+  }
+
+  /** One model loaded on an engine (see {@code Engines.load}). Closing this closes the engine. */
+  static BatchModel of(InferenceEngine engine) {
+    Objects.requireNonNull(engine, "engine");
+    Held held =
+        new FixedHold(engine.manifest(), engine.name()) {
+          @Override
+          public LocalizationModel.Outputs run(float[] images, float[] specs, int n, int frames) {
+            return engine.run(images, specs, n, frames);
+          }
+        };
+    return new BatchModel() {
+      @Override
+      public Held hold() {
+        return held;
+      }
+
+      @Override
+      public void close() {
+        engine.close();
+      }
+    };
+  }
+
+  /**
+   * One model on ONNX Runtime (CPU) through per-thread {@link LocalizationModel.Session}s. Closing
+   * this closes the model, and with it the sessions.
+   */
+  static BatchModel of(LocalizationModel model) {
+    Objects.requireNonNull(model, "model");
+    // DJL predictors are single-threaded; every calling thread gets its own session.
+    ThreadLocal<LocalizationModel.Session> sessions = ThreadLocal.withInitial(model::newSession);
+    Held held =
+        new FixedHold(model.manifest(), PairInference.ENGINE) {
+          @Override
+          public LocalizationModel.Outputs run(float[] images, float[] specs, int n, int frames) {
+            return sessions.get().run(images, specs, n, frames);
+          }
+        };
+    return new BatchModel() {
+      @Override
+      public Held hold() {
+        return held;
+      }
+
+      @Override
+      public void close() {
+        model.close();
+      }
+    };
+  }
+}
