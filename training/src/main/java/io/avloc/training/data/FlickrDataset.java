@@ -90,17 +90,7 @@ public final class FlickrDataset {
                   + "); expected "
                   + LAYOUT);
     }
-    List<String> warnings = new ArrayList<>();
-    if (!missing.isEmpty()) {
-      warnings.add(
-          missing.size()
-              + " of "
-              + ids.size()
-              + " clips listed in "
-              + source
-              + " were left out because their files are missing: "
-              + MediaFolder.names(missing));
-    }
+    List<String> warnings = MediaFolder.leftOutWarnings(missing, ids.size(), source);
     warnings.forEach(LOG::warn);
     LOG.info("{}: {} Flickr-SoundNet clips", root, samples.size());
     return new LoadedDataset(root, FORMAT, samples, warnings);

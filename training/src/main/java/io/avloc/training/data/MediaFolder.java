@@ -158,4 +158,24 @@ final class MediaFolder {
     }
     return out.toString();
   }
+
+  /**
+   * The warnings of an annotated layout: none, or one line saying how many of the {@code listed}
+   * clips of {@code source} were left out because files are missing, naming the first few.
+   */
+  static java.util.List<String> leftOutWarnings(
+      Collection<String> missing, int listed, Object source) {
+    if (missing.isEmpty()) {
+      return new java.util.ArrayList<>();
+    }
+    return new java.util.ArrayList<>(
+        java.util.List.of(
+            missing.size()
+                + " of "
+                + listed
+                + " clips listed in "
+                + source
+                + " were left out because their files are missing: "
+                + names(missing)));
+  }
 }

@@ -81,17 +81,7 @@ public final class VggssDataset {
               + "); expected "
               + LAYOUT);
     }
-    List<String> warnings = new ArrayList<>();
-    if (!missing.isEmpty()) {
-      warnings.add(
-          missing.size()
-              + " of "
-              + annotations.size()
-              + " clips listed in "
-              + json
-              + " were left out because their files are missing: "
-              + MediaFolder.names(missing));
-    }
+    List<String> warnings = MediaFolder.leftOutWarnings(missing, annotations.size(), json);
     warnings.forEach(LOG::warn);
     samples.sort(Comparator.comparing(Sample::id));
     LOG.info("{}: {} VGG-SS clips", root, samples.size());
