@@ -16,6 +16,7 @@ import ai.djl.training.tracker.Tracker;
 import io.avloc.core.model.AvLocalizer;
 import io.avloc.core.model.AvLocalizerConfig;
 import io.avloc.core.model.Preset;
+import io.avloc.training.loss.EzVslLoss;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +28,9 @@ import java.util.Map;
 
 /**
  * Times one training step of {@link AvLocalizer} on the DJL PyTorch engine: forward in training
- * mode, an EZ-VSL-shaped loss (max-pooled cross similarity ÷ τ, symmetric cross-entropy), backward
- * and an Adam update (lr 1e-4), on random inputs. Warm-up steps are discarded; the report gives the
- * mean, percentiles and the forward / backward / update split.
+ * mode, the trainer's EZ-VSL loss ({@link EzVslLoss}), backward and an Adam update (lr 1e-4), on
+ * random inputs. Warm-up steps are discarded; the report gives the mean, percentiles and the
+ * forward / backward / update split.
  *
  * <p>Run after {@code mvn -B -o -q -pl benchmarks -am package -DskipTests}:
  *
@@ -134,9 +135,7 @@ public final class TrainStepTiming {
       long t2;
       try (GradientCollector gc = trainer.newGradientCollector()) {
         NDList out = trainer.forward(new NDList(image, spectrogram));
-        NDArray l =
-            ezVslLoss(
-                out.get(AvLocalizer.VISUAL_MAP), out.get(AvLocalizer.AUDIO_EMB), config.tau());
+        NDArray l = new EzVslLoss(config.tau()).evaluate(new NDList(), out);
         t1 = System.nanoTime();
         gc.backward(l);
         loss = l.getFloat();
@@ -146,17 +145,6 @@ public final class TrainStepTiming {
       long t3 = System.nanoTime();
       return new double[] {ms(t3 - t0), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), loss};
     }
-  }
-
-  /** L = CE(Z) + CE(Zᵀ), Z[n,m] = max_p S[n,m,p] / τ (METHODS.md §3.1). */
-  private static NDArray ezVslLoss(NDArray visual, NDArray audio, float tau) {
-    long b = visual.getShape().get(0);
-    NDArray z =
-        AvLocalizer.crossSimilarity(visual, audio).reshape(b, b, -1).max(new int[] {2}).div(tau);
-    NDArray eye = z.getManager().eye((int) b);
-    NDArray rows = z.logSoftmax(1).mul(eye).sum(new int[] {1}).mean();
-    NDArray cols = z.transpose().logSoftmax(1).mul(eye).sum(new int[] {1}).mean();
-    return rows.add(cols).neg();
   }
 
   private static void report(double[][] times) {
