@@ -28,14 +28,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -111,10 +109,10 @@ class ServeExactlyOnceIT {
     };
 
     List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> reader = reader(broker, heatmaps)) {
+    try (KafkaConsumer<byte[], byte[]> reader = TestTopics.committedReader(broker, heatmaps)) {
       try (AvlocProcess first = AvlocProcess.start(args)) {
         first.awaitStdout(l -> l.startsWith("avloc serve running"), Duration.ofSeconds(120));
-        pollUntil(reader, seen, 30, Duration.ofSeconds(120));
+        TestTopics.pollUntil(reader, seen, 30, Duration.ofSeconds(120));
         first.kill9();
       }
       int beforeKill = seen.size();
@@ -124,10 +122,10 @@ class ServeExactlyOnceIT {
       try (AvlocProcess second = AvlocProcess.start(args)) {
         String running =
             second.awaitStdout(l -> l.startsWith("avloc serve running"), Duration.ofSeconds(120));
-        pollUntil(reader, seen, expected.size(), Duration.ofSeconds(240));
+        TestTopics.pollUntil(reader, seen, expected.size(), Duration.ofSeconds(240));
         assertOpsEndpoint(running);
         // Anything more would be a duplicate: keep reading a little longer.
-        pollUntil(reader, seen, Integer.MAX_VALUE, Duration.ofSeconds(5));
+        TestTopics.pollUntil(reader, seen, Integer.MAX_VALUE, Duration.ofSeconds(5));
         // 143 = ended by SIGTERM after the shutdown hook (graceful close) ran.
         assertThat(second.terminate(Duration.ofSeconds(60))).isEqualTo(143);
         assertThat(second.stderr()).contains("avloc serve: stopping");
@@ -190,34 +188,5 @@ class ServeExactlyOnceIT {
         .contains("kafka_consumer_fetch_manager")
         .contains("kafka_producer_")
         .contains("jvm_memory_used_bytes");
-  }
-
-  private static KafkaConsumer<byte[], byte[]> reader(KafkaBroker broker, String topic) {
-    KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                TestTopics.unique("serve-eos-reader"),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer());
-    c.subscribe(List.of(topic));
-    return c;
-  }
-
-  private static void pollUntil(
-      KafkaConsumer<byte[], byte[]> c,
-      List<ConsumerRecord<byte[], byte[]>> seen,
-      int count,
-      Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (seen.size() < count && System.nanoTime() < deadline) {
-      c.poll(Duration.ofMillis(200)).forEach(seen::add);
-    }
   }
 }

@@ -17,12 +17,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -113,10 +111,11 @@ class StreamsExactlyOnceIT {
     };
 
     List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> reader = reader(broker, heatmaps)) {
+    String restartedLog;
+    try (KafkaConsumer<byte[], byte[]> reader = TestTopics.committedReader(broker, heatmaps)) {
       try (AvlocProcess first = AvlocProcess.start(args)) {
         first.awaitStdout(l -> l.startsWith("avloc streams running"), Duration.ofSeconds(120));
-        pollUntil(reader, seen, 40, Duration.ofSeconds(120));
+        TestTopics.pollUntil(reader, seen, 40, Duration.ofSeconds(120));
         first.kill9();
       }
       int beforeKill = seen.size();
@@ -125,11 +124,12 @@ class StreamsExactlyOnceIT {
       try (AvlocProcess second = AvlocProcess.start(args)) {
         String running =
             second.awaitStdout(l -> l.startsWith("avloc streams running"), Duration.ofSeconds(120));
-        pollUntil(reader, seen, expected.size(), Duration.ofSeconds(180));
+        TestTopics.pollUntil(reader, seen, expected.size(), Duration.ofSeconds(180));
         assertOpsEndpoint(running);
         // Anything more would be a duplicate: keep reading a little longer.
-        pollUntil(reader, seen, Integer.MAX_VALUE, Duration.ofSeconds(5));
+        TestTopics.pollUntil(reader, seen, Integer.MAX_VALUE, Duration.ofSeconds(5));
         second.terminate(Duration.ofSeconds(60));
+        restartedLog = second.stderr();
       }
     }
 
@@ -139,7 +139,10 @@ class StreamsExactlyOnceIT {
       keys.add(e.camera() + "@" + e.frameTsUs());
     }
     assertThat(keys).as("no duplicates").doesNotHaveDuplicates();
-    assertThat(new HashSet<>(keys)).as("none lost, none invented").isEqualTo(expected);
+    String tail = restartedLog.substring(Math.max(0, restartedLog.length() - 6000));
+    assertThat(new HashSet<>(keys))
+        .as("none lost, none invented; the restarted instance logged:%n%s", tail)
+        .isEqualTo(expected);
   }
 
   /** The running command serves /ready and Prometheus metrics of the pipeline and of Streams. */
@@ -165,34 +168,5 @@ class StreamsExactlyOnceIT {
         .contains("avloc_pairs_total")
         .contains("kafka_stream_thread")
         .contains("jvm_memory_used_bytes");
-  }
-
-  private static KafkaConsumer<byte[], byte[]> reader(KafkaBroker broker, String topic) {
-    KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                TestTopics.unique("eos-reader"),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer());
-    c.subscribe(List.of(topic));
-    return c;
-  }
-
-  private static void pollUntil(
-      KafkaConsumer<byte[], byte[]> c,
-      List<ConsumerRecord<byte[], byte[]>> seen,
-      int count,
-      Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (seen.size() < count && System.nanoTime() < deadline) {
-      c.poll(Duration.ofMillis(200)).forEach(seen::add);
-    }
   }
 }

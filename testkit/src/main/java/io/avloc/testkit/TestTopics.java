@@ -57,16 +57,44 @@ public final class TestTopics {
               .toList();
       c.assign(parts);
       c.seekToBeginning(parts);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (out.size() < expected && System.nanoTime() < deadline) {
-        c.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
+      pollUntil(c, out, expected, timeout);
       long more = System.nanoTime() + extra.toNanos();
       do {
         c.poll(Duration.ofMillis(100)).forEach(out::add);
       } while (System.nanoTime() < more);
     }
     return out;
+  }
+
+  /**
+   * A read-committed consumer of {@code topic} in a fresh group, from the earliest offset, for
+   * tests that read while another process writes (the caller closes it).
+   */
+  public static KafkaConsumer<byte[], byte[]> committedReader(KafkaBroker broker, String topic) {
+    KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                unique("committed-reader"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    c.subscribe(List.of(topic));
+    return c;
+  }
+
+  /** Polls into {@code seen} until it holds {@code count} records or {@code timeout} passed. */
+  public static <K, V> void pollUntil(
+      KafkaConsumer<K, V> c, List<ConsumerRecord<K, V>> seen, int count, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (seen.size() < count && System.nanoTime() < deadline) {
+      c.poll(Duration.ofMillis(200)).forEach(seen::add);
+    }
   }
 
   /** Creates the topics with the given partition count and waits for them. */
