@@ -111,6 +111,13 @@ public final class AvlocStreamsApp implements AutoCloseable {
    */
   public static BatchModel loadModel(
       StreamsSettings settings, Path modelDir, MeterRegistry registry) {
+    boolean folder = !settings.get("avloc.models").strip().isEmpty();
+    return loadModel(settings, folder ? null : ModelArtifact.load(modelDir), registry);
+  }
+
+  /** As above, with the {@code avloc.model} artifact already loaded (null with avloc.models). */
+  private static BatchModel loadModel(
+      StreamsSettings settings, ModelArtifact artifact, MeterRegistry registry) {
     List<EngineKind> engines = engineOrder(settings);
     EngineOptions options = EngineOptions.DEFAULTS.withMaxBatch(settings.getInt("avloc.batch.max"));
     String models = settings.get("avloc.models").strip();
@@ -120,7 +127,7 @@ public final class AvlocStreamsApp implements AutoCloseable {
               RegistryConfig.of(Path.of(models)).withEngines(engines).withEngineOptions(options),
               registry));
     }
-    return BatchModel.of(Engines.load(ModelArtifact.load(modelDir), engines, options).engine());
+    return BatchModel.of(Engines.load(artifact, engines, options).engine());
   }
 
   /**
@@ -132,12 +139,13 @@ public final class AvlocStreamsApp implements AutoCloseable {
   public static AvlocStreamsApp start(
       StreamsSettings settings, Path modelDir, MeterRegistry registry, Duration startTimeout) {
     boolean embedded = InferenceMode.of(settings) == InferenceMode.EMBEDDED;
+    ModelArtifact artifact = null; // verified once, here, and loaded on an engine below
     if (embedded) {
-      // Check the model settings before touching Kafka; loadModel verifies the artifacts.
+      // Check the model settings before touching Kafka; the artifact is verified here, once.
       engineOrder(settings);
       String models = settings.get("avloc.models").strip();
       if (models.isEmpty()) {
-        ModelArtifact.load(modelDir);
+        artifact = ModelArtifact.load(modelDir);
       } else if (!Files.isDirectory(Path.of(models))) {
         throw new IllegalArgumentException(
             "setting avloc.models: "
@@ -165,7 +173,7 @@ public final class AvlocStreamsApp implements AutoCloseable {
           settings.getInt("avloc.topic.partitions"),
           (short) 1);
     }
-    BatchModel model = embedded ? loadModel(settings, modelDir, registry) : null;
+    BatchModel model = embedded ? loadModel(settings, artifact, registry) : null;
     PairLocalizer localizer;
     KafkaStreams streams;
     try {
