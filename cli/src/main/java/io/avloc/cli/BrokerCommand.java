@@ -11,11 +11,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "broker",
     mixinStandardHelpOptions = true,
-    description = {
-      "Runs a real single-node Apache Kafka broker (KRaft mode) on 127.0.0.1.",
-      "Prints 'bootstrap=127.0.0.1:<port>' when ready; stops cleanly on Ctrl-C or SIGTERM.",
-      "Data is kept in --data-dir across restarts unless --fresh is given."
-    })
+    header = "Runs a real single-node Apache Kafka broker (KRaft mode) on 127.0.0.1.",
+    description =
+        "Runs a real single-node Apache Kafka broker (KRaft mode) on 127.0.0.1. Prints "
+            + "'bootstrap=127.0.0.1:<port>' when ready; stops cleanly on Ctrl-C or SIGTERM. "
+            + "Data is kept in --data-dir across restarts unless --fresh is given.")
 final class BrokerCommand implements Callable<Integer> {
 
   @Option(

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "data",
     mixinStandardHelpOptions = true,
-    description = "Makes datasets for training and evaluation.",
+    header = "Makes datasets for training and evaluation.",
     subcommands = {DataCommand.Synth.class})
 final class DataCommand implements Runnable {
 
@@ -34,15 +34,15 @@ final class DataCommand implements Runnable {
       name = "synth",
       mixinStandardHelpOptions = true,
       sortOptions = false,
-      description = {
-        "Generates the realistic synthetic audio-visual benchmark: real recorded sounds and real"
-            + " cut-outs from Debian packages composed on real photos, with silent distractors"
-            + " and off-screen, mismatched, two-source and noise-only clips"
-            + " (docs/benchmark-data.md).",
-        "Writes DIR/frames/<id>.jpg (256x256), DIR/audio/<id>.wav (3 s, 16 kHz mono 16-bit),"
-            + " DIR/vggss.json and DIR/manifest.jsonl (provenance and licence of every file).",
-        "Fetch the media first with training/fetch-benchmark-assets.sh (no root needed)."
-      })
+      header = "Generates the realistic synthetic audio-visual benchmark.",
+      description =
+          "Generates the realistic synthetic audio-visual benchmark: real recorded sounds "
+              + "and real cut-outs from Debian packages composed on real photos, with silent "
+              + "distractors and off-screen, mismatched, two-source and noise-only clips "
+              + "(docs/benchmark-data.md). Writes DIR/frames/<id>.jpg (256x256), "
+              + "DIR/audio/<id>.wav (3 s, 16 kHz mono 16-bit), DIR/vggss.json and "
+              + "DIR/manifest.jsonl (provenance and licence of every file). Fetch the media "
+              + "first with training/fetch-benchmark-assets.sh (no root needed).")
   static final class Synth implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -44,12 +44,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = {
-      "Runs the whole pipeline in one process: a real Kafka broker (KRaft, loopback), the",
-      "bundled model (or a freshly initialised one), synthetic cameras with ground truth, the",
-      "streams application and the heatmap viewer. Prints throughput, end-to-end latency and",
-      "live localization accuracy; stops on Ctrl-C or after --duration."
-    })
+    header = "Runs the whole pipeline in one process, with synthetic cameras and live accuracy.",
+    description =
+        "Runs the whole pipeline in one process: a real Kafka broker (KRaft, loopback), "
+            + "the bundled model (or a freshly initialised one), synthetic cameras with "
+            + "ground truth, the streams application and the heatmap viewer. Prints "
+            + "throughput, end-to-end latency and live localization accuracy; stops on Ctrl-C "
+            + "or after --duration.")
 final class DemoCommand implements Callable<Integer> {
 
   /** The model the demo and serving use when none is given. */

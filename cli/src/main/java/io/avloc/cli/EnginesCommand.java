@@ -22,11 +22,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "engines",
     mixinStandardHelpOptions = true,
-    description = {
-      "Shows which inference engines work on this machine and why the others do not.",
-      "Without --model it checks each engine's runtime (native libraries, GPU, execution",
-      "providers); with --model it loads that model on each engine and runs the warm-up."
-    })
+    header = "Shows which inference engines work on this machine and why the others do not.",
+    description =
+        "Shows which inference engines work on this machine and why the others do not. "
+            + "Without --model it checks each engine's runtime (native libraries, GPU, "
+            + "execution providers); with --model it loads that model on each engine and runs "
+            + "the warm-up.")
 final class EnginesCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

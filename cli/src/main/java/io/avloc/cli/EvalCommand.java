@@ -34,12 +34,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
-    description = {
-      "Scores a model on an annotated test set with the field's protocol: cIoU (AP50), AUC,",
-      "mean cIoU, pointing accuracy and the oracle ceiling over clips with a visible source,",
-      "and the on/off-screen AP of the audio-visual score over all clips.",
-      "Runs the artifact on ONNX Runtime, as the pipeline does."
-    })
+    header = "Scores a model on an annotated test set (cIoU/AP50, AUC, pointing).",
+    description =
+        "Scores a model on an annotated test set with the field's protocol: cIoU "
+            + "(AP50), AUC, mean cIoU, pointing accuracy and the oracle ceiling over clips "
+            + "with a visible source, and the on/off-screen AP of the audio-visual score over "
+            + "all clips. Runs the artifact on ONNX Runtime, as the pipeline does.")
 final class EvalCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

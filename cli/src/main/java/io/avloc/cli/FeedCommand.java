@@ -43,14 +43,14 @@ import picocli.CommandLine.Spec;
     name = "feed",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = {
-      "Publishes frames (JPEG) and audio (16 kHz mono PCM s16le) of one or more cameras to the"
-          + " avloc media topics, keyed by camera id, with the contract's headers.",
-      "Sources: --synthetic scenes with ground truth, --images DIR --audio FILE, --video FILE,"
-          + " or --rtsp URL. Cameras are named <camera-id>-1, <camera-id>-2, ...",
-      "Runs in real time until --duration or Ctrl-C (which flushes what was sent);"
-          + " --as-fast-as-possible publishes without waiting."
-    })
+    header = "Publishes camera frames and audio to the avloc media topics.",
+    description =
+        "Publishes frames (JPEG) and audio (16 kHz mono PCM s16le) of one or more "
+            + "cameras to the avloc media topics, keyed by camera id, with the contract's "
+            + "headers. Sources: --synthetic scenes with ground truth, --images DIR --audio "
+            + "FILE, --video FILE, or --rtsp URL. Cameras are named <camera-id>-1, "
+            + "<camera-id>-2, ... Runs in real time until --duration or Ctrl-C (which flushes "
+            + "what was sent); --as-fast-as-possible publishes without waiting.")
 final class FeedCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -25,8 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "model",
     mixinStandardHelpOptions = true,
-    description =
-        "Creates and inspects model artifacts (manifest.json + model.onnx + model.params).",
+    header = "Creates and inspects model artifacts (manifest.json + model.onnx + model.params).",
     subcommands = {ModelCommand.Init.class, ModelCommand.Inspect.class})
 final class ModelCommand implements Runnable {
 
@@ -40,13 +39,21 @@ final class ModelCommand implements Runnable {
   /** {@code avloc model init}: an untrained network exported as a verified artifact. */
   @Command(
       name = "init",
-      mixinStandardHelpOptions = true,
-      description = {
-        "Exports a freshly initialised AvLocalizer as a model artifact: parameters initialised as",
-        "in the papers (seeded), optionally with ImageNet weights for the visual trunk.",
-        "It localizes nothing useful until trained; use it to exercise the pipeline."
-      })
+      header = "Exports a freshly initialised network as a model artifact.",
+      description =
+          "Exports a freshly initialised AvLocalizer as a model artifact: parameters "
+              + "initialised as in the papers (seeded), optionally with ImageNet weights for "
+              + "the visual trunk. It localizes nothing useful until trained; use it to "
+              + "exercise the pipeline.")
   static final class Init implements Callable<Integer> {
+    // Its own --version (the model version) hides picocli's standard one, and with it the standard
+    // help option: declared explicitly so that --help works without the required options.
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "Show this help message and exit.")
+    boolean help;
+
     @Spec CommandSpec spec;
 
     @Option(
@@ -154,8 +161,10 @@ final class ModelCommand implements Runnable {
   @Command(
       name = "inspect",
       mixinStandardHelpOptions = true,
+      header = "Verifies a model artifact and prints its manifest.",
       description =
-          "Verifies a model artifact (files, checksums, graph shapes) and prints its manifest.")
+          "Verifies a model artifact (files, checksums, graph shapes) and prints its "
+              + "manifest.")
   static final class Inspect implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -29,13 +29,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = {
-      "Runs a model server: consumes the pairs that 'avloc streams --inference distributed'",
-      "writes to avloc.pairs, localizes them in batches across partitions and publishes heatmap",
-      "events to avloc.heatmaps exactly once (one Kafka transaction per poll, offsets included).",
-      "Start more instances with the same --group to scale out. HTTP: /metrics, /health, /ready",
-      "and POST /v1/localize (an image and a WAV in, a heatmap event out); see docs/serve.md."
-    })
+    header = "Runs a model server for pairs on avloc.pairs and POST /v1/localize.",
+    description =
+        "Runs a model server: consumes the pairs that 'avloc streams --inference "
+            + "distributed' writes to avloc.pairs, localizes them in batches across "
+            + "partitions and publishes heatmap events to avloc.heatmaps exactly once (one "
+            + "Kafka transaction per poll, offsets included). Start more instances with the "
+            + "same --group to scale out. HTTP: /metrics, /health, /ready and POST "
+            + "/v1/localize (an image and a WAV in, a heatmap event out); see docs/serve.md.")
 final class ServeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -22,15 +22,16 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "streams",
     mixinStandardHelpOptions = true,
-    description = {
-      "Runs the streams application: validates avloc.frames and avloc.audio, pairs each frame",
-      "with its audio, runs the model in micro-batches (on avloc.model.engines; avloc.models",
-      "hot-swaps a folder of versions) and publishes heatmap events to avloc.heatmaps, exactly",
-      "once. Bad records go to avloc.deadletter.",
-      "With --inference distributed it writes the pairs to avloc.pairs instead, for the model",
-      "servers ('avloc serve'), and loads no model.",
-      "Settings: defaults < --config FILE < AVLOC_* environment < flags; see docs/streams.md."
-    })
+    header = "Runs the streams application: media topics in, heatmap events out, exactly once.",
+    description =
+        "Runs the streams application: validates avloc.frames and avloc.audio, pairs "
+            + "each frame with its audio, runs the model in micro-batches (on "
+            + "avloc.model.engines; avloc.models hot-swaps a folder of versions) and "
+            + "publishes heatmap events to avloc.heatmaps, exactly once. Bad records go to "
+            + "avloc.deadletter. With --inference distributed it writes the pairs to "
+            + "avloc.pairs instead, for the model servers ('avloc serve'), and loads no "
+            + "model. Settings: defaults < --config FILE < AVLOC_* environment < flags; see "
+            + "docs/streams.md.")
 final class StreamsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

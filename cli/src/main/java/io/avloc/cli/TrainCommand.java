@@ -20,14 +20,21 @@ import picocli.CommandLine.Spec;
 /** {@code avloc train}: self-supervised training with EZ-VSL, MarginNCE or FNAC. */
 @Command(
     name = "train",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Trains the localization network on unlabeled audio-visual clips with EZ-VSL, MarginNCE",
-      "or FNAC (DJL, PyTorch engine), validates every epoch on --val, checkpoints every epoch",
-      "(Ctrl-C leaves a resumable one) and writes the best epoch as a model artifact in --out,",
-      "with train-log.jsonl and curves.png beside it."
-    })
+    header = "Trains the localization network with EZ-VSL, MarginNCE or FNAC.",
+    description =
+        "Trains the localization network on unlabeled audio-visual clips with EZ-VSL, "
+            + "MarginNCE or FNAC (DJL, PyTorch engine), validates every epoch on --val, "
+            + "checkpoints every epoch (Ctrl-C leaves a resumable one) and writes the best "
+            + "epoch as a model artifact in --out, with train-log.jsonl and curves.png beside "
+            + "it.")
 final class TrainCommand implements Callable<Integer> {
+  // Its own --version (the model version) hides picocli's standard one, and with it the standard
+  // help option: declared explicitly so that --help works without the required options.
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
+  boolean help;
 
   @Spec CommandSpec spec;
 

@@ -20,13 +20,14 @@ import picocli.CommandLine.ParameterException;
 @Command(
     name = "watch",
     mixinStandardHelpOptions = true,
-    description = {
-      "Shows the heatmap topic live: per camera the event rate, the latest peak and scores,",
-      "end-to-end latency percentiles and, where frames carry ground truth (gt-* headers), the",
-      "pointing accuracy. A table on a terminal, periodic lines otherwise; optionally a web page",
-      "(--http) and overlay PNGs (--png-dir) of each camera's frame with its heatmap.",
-      "Reads without a consumer group and commits nothing; stops on Ctrl-C or after --duration."
-    })
+    header = "Shows the heatmap topic live: rates, peaks, latency, accuracy, overlays.",
+    description =
+        "Shows the heatmap topic live: per camera the event rate, the latest peak and "
+            + "scores, end-to-end latency percentiles and, where frames carry ground truth "
+            + "(gt-* headers), the pointing accuracy. A table on a terminal, periodic lines "
+            + "otherwise; optionally a web page (--http) and overlay PNGs (--png-dir) of each "
+            + "camera's frame with its heatmap. Reads without a consumer group and commits "
+            + "nothing; stops on Ctrl-C or after --duration.")
 final class WatchCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

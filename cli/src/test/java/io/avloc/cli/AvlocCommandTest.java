@@ -2,7 +2,13 @@ package io.avloc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
 
 class AvlocCommandTest {
 
@@ -68,5 +74,60 @@ class AvlocCommandTest {
   void anOutOfRangePortFailsWithAClearMessage() {
     assertThat(run("broker", "--port", "70000")).isEqualTo(1);
     assertThat(cli.err()).contains("port must be in 1..65535, got 70000");
+  }
+
+  /** Every command path, e.g. ["model", "init"], found by walking the real command tree. */
+  static Stream<List<String>> commandPaths() {
+    List<List<String>> paths = new ArrayList<>();
+    collect(Avloc.commandLine(), new ArrayList<>(), paths);
+    return paths.stream();
+  }
+
+  private static void collect(CommandLine cmd, List<String> path, List<List<String>> into) {
+    for (var e : cmd.getSubcommands().entrySet()) {
+      if (e.getKey().equals("help")) {
+        continue;
+      }
+      List<String> sub = new ArrayList<>(path);
+      sub.add(e.getKey());
+      into.add(sub);
+      collect(e.getValue(), sub, into);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("commandPaths")
+  void everyCommandPrintsItsUsageOnHelpAndExitsZero(List<String> path) {
+    for (String flag : List.of("--help", "-h")) {
+      cli.clear();
+      List<String> args = new ArrayList<>(path);
+      args.add(flag);
+      assertThat(run(args.toArray(String[]::new))).as("%s %s: %s", path, flag, cli.err()).isZero();
+      assertThat(cli.out()).contains("Usage: avloc " + String.join(" ", path) + " ");
+      assertThat(cli.err()).isEmpty();
+    }
+  }
+
+  @Test
+  void theCommandListShowsEachCommandsSummaryAsAWholeSentence() {
+    assertThat(run("--help")).isZero();
+    String list = cli.out().substring(cli.out().indexOf("Commands:"));
+    for (String name : Avloc.commandLine().getSubcommands().keySet()) {
+      if (name.equals("help")) {
+        continue;
+      }
+      String header =
+          String.join(
+              " ",
+              Avloc.commandLine()
+                  .getSubcommands()
+                  .get(name)
+                  .getCommandSpec()
+                  .usageMessage()
+                  .header());
+      assertThat(header).as(name).endsWith(".");
+      // The summary is printed whole (wrapped, never cut): compare without the wrapping.
+      assertThat(list.replaceAll("\\s+", " ")).as(name).contains(name + " " + header);
+    }
   }
 }
