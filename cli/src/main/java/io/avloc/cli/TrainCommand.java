@@ -2,6 +2,8 @@ package io.avloc.cli;
 
 import io.avloc.core.model.Preset;
 import io.avloc.training.eval.TorchValidator;
+import io.avloc.training.loss.FnacLoss;
+import io.avloc.training.loss.MarginNceLoss;
 import io.avloc.training.loss.TrainingMethod;
 import io.avloc.training.train.TrainOptions;
 import io.avloc.training.train.Trainer;
@@ -82,19 +84,19 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--margin",
-      defaultValue = "-0.2",
+      defaultValue = "" + MarginNceLoss.DEFAULT_MARGIN,
       description = "MarginNCE margin m (default: ${DEFAULT-VALUE})")
   float margin;
 
   @Option(
       names = "--fnac-weight",
-      defaultValue = "100",
+      defaultValue = "" + FnacLoss.DEFAULT_WEIGHT,
       description = "weight of each FNAC regularizer (default: ${DEFAULT-VALUE})")
   float fnacWeight;
 
   @Option(
       names = "--warmup",
-      defaultValue = "5",
+      defaultValue = "" + FnacLoss.DEFAULT_WARMUP,
       description = "FNAC epochs with the contrastive term only (default: ${DEFAULT-VALUE})")
   int warmup;
 

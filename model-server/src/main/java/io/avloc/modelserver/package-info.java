@@ -1,6 +1,6 @@
 /**
- * The inference runtime: {@link io.avloc.modelserver.LocalizationModel} runs a model artifact's
- * graph on DJL's ONNX Runtime engine (CPU). The model-server issue adds the TensorRT and PyTorch
- * engines with fallback, the dynamic batcher, hot swap and the distributed GPU stage.
+ * The inference runtime: DJL engines with ordered fallback ({@code engine}), the dynamic batcher
+ * ({@code batch}), the model registry with hot swap ({@code registry}), the pair inference shared
+ * by the embedded and the distributed pipeline, and {@code avloc serve} ({@code serve}).
  */
 package io.avloc.modelserver;
