@@ -2,6 +2,8 @@ package io.avloc.streams.watch;
 
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.media.AvlocHeaders;
+import io.avloc.core.media.GroundTruthHeaders;
+import io.avloc.core.media.GroundTruthLabel;
 import io.avloc.core.serde.HeatmapEventSerde;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -343,7 +345,8 @@ public final class HeatmapWatcher implements AutoCloseable {
     if (!wanted(event.camera())) {
       return;
     }
-    GroundTruthLabel truth = GroundTruthLabel.fromHeaders(r.headers());
+    GroundTruthLabel truth =
+        GroundTruthHeaders.read(r.headers(), GroundTruthHeaders.Parsing.LENIENT);
     stats.record(event, truth);
     latest.put(event.camera(), new Latest(event, truth, sequence.incrementAndGet()));
     if (config.maxEvents() > 0 && accepted.incrementAndGet() >= config.maxEvents()) {

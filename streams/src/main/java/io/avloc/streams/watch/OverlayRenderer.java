@@ -5,6 +5,7 @@ import io.avloc.core.heatmap.HeatmapOverlay;
 import io.avloc.core.image.ImageDecodeException;
 import io.avloc.core.image.ImageDecoder;
 import io.avloc.core.image.RgbImage;
+import io.avloc.core.media.GroundTruthLabel;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,6 +8,8 @@ import io.avloc.broker.KafkaBroker;
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.heatmap.HeatmapOverlay;
 import io.avloc.core.image.ImageDecoder;
+import io.avloc.core.media.GroundTruthHeaders;
+import io.avloc.core.media.GroundTruthLabel;
 import io.avloc.core.serde.HeatmapEventSerde;
 import io.avloc.core.serde.Json;
 import io.avloc.testkit.KafkaBrokerExtension;
@@ -187,7 +189,8 @@ class HeatmapWatcherIT {
       assertThat(rgb(overlay, 192, 216)).isEqualTo(HeatmapOverlay.PEAK_RGB); // peak 0.6, 0.9
       assertThat(rgb(overlay, 160, 180)).isEqualTo(HeatmapOverlay.TRUTH_RGB); // GT box edge
       HeatmapEvent last = w.latestEvent("cam-a").orElseThrow();
-      GroundTruthLabel gt = GroundTruthLabel.fromHeaders(truth(box, true));
+      GroundTruthLabel gt =
+          GroundTruthHeaders.read(truth(box, true), GroundTruthHeaders.Parsing.LENIENT);
       OverlayRenderer renderer = new OverlayRenderer();
       BufferedImage onOwnFrame = renderer.render(ImageDecoder.decode(frameJpeg(2)), last, gt);
       BufferedImage onLatest = renderer.render(ImageDecoder.decode(frameJpeg(4)), last, gt);

@@ -6,6 +6,8 @@ import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.heatmap.HeatmapOverlay;
 import io.avloc.core.image.ImageDecoder;
 import io.avloc.core.image.RgbImage;
+import io.avloc.core.media.GroundTruthHeaders;
+import io.avloc.core.media.GroundTruthLabel;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -60,7 +62,9 @@ class OverlayRendererTest {
             false,
             List.of(new HeatmapEvent.Box(0.5, 0.25, 0.75, 0.75, 1)));
     GroundTruthLabel gt =
-        GroundTruthLabel.fromHeaders(TestEvents.truthHeaders("dog", "0.125,0.25,0.375,0.5", true));
+        GroundTruthHeaders.read(
+            TestEvents.truthHeaders("dog", "0.125,0.25,0.375,0.5", true),
+            GroundTruthHeaders.Parsing.LENIENT);
     BufferedImage img = renderer.render(grayFrame(), e, gt);
     int amber = HeatmapOverlay.BOX_RGB;
     int green = HeatmapOverlay.TRUTH_RGB;
