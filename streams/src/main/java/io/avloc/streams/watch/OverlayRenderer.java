@@ -185,7 +185,8 @@ public final class OverlayRenderer {
     lines.add(
         String.format(
             Locale.ROOT,
-            "%s  %s  peak %.2f,%.2f  score %.2f  av %.2f",
+            // no-break spaces keep each label with its value when the line wraps
+            "%s  %s  peak\u00a0%.2f,%.2f  score\u00a0%.2f  av\u00a0%.2f",
             e.camera(),
             e.model(),
             e.peak().x(),
