@@ -156,6 +156,14 @@ class HeatmapWatcherIT {
           () -> w.latestFrame("cam-a").map(f -> f.tsUs() == T0 + 400_000).orElse(false),
           "all frames");
 
+      // the page's overlay follows the latest event at most once per overlay interval
+      await(
+          () ->
+              w.pageSnapshot()
+                  .frame("cam-a")
+                  .map(f -> f.eventFrameTsUs() == T0 + 200_000 && f.paired())
+                  .orElse(false),
+          "cam-a's overlay of its latest event");
       JsonNode json = cameras(w);
       assertThat(json.get("cameras")).hasSize(2);
       JsonNode a = json.get("cameras").get(0);
