@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.avloc.broker.KafkaBroker;
 import io.avloc.core.media.AudioChunk;
+import io.avloc.core.media.GroundTruthHeaders;
 import io.avloc.core.media.MediaValidator;
 import io.avloc.core.media.VideoFrame;
-import io.avloc.streams.feed.GroundTruthHeaders;
 import io.avloc.testkit.KafkaBrokerExtension;
 import io.avloc.testkit.TestTopics;
 import java.awt.Color;
@@ -89,7 +89,8 @@ class FeedCommandIT {
     Map<String, Integer> framesPerCamera = new HashMap<>();
     for (ConsumerRecord<String, byte[]> r : readAll(broker, frames, 100)) {
       validator.frame(r.headers(), r.value());
-      assertThat(GroundTruthHeaders.read(r.headers())).isNotNull();
+      assertThat(GroundTruthHeaders.read(r.headers(), GroundTruthHeaders.Parsing.STRICT).present())
+          .isTrue();
       framesPerCamera.merge(r.key(), 1, Integer::sum);
     }
     assertThat(framesPerCamera).containsOnly(Map.entry("yard-1", 50), Map.entry("yard-2", 50));

@@ -126,9 +126,10 @@ public final class HeatmapOverlay {
         drawBox(g, w, h, b.x1(), b.y1(), b.x2(), b.y2(), t);
       }
       if (marks.peak() != null) {
-        int cx = pixel(marks.peak().x(), w);
-        int cy = pixel(marks.peak().y(), h);
         int r = markerRadius(w, h);
+        // A peak at the border is drawn just inside it: a dot cut in half is easy to miss.
+        int cx = inside(pixel(marks.peak().x(), w), r + 2, w);
+        int cy = inside(pixel(marks.peak().y(), h), r + 2, h);
         g.setColor(new Color(PEAK_RING_RGB));
         g.fillOval(cx - r - 2, cy - r - 2, 2 * r + 5, 2 * r + 5);
         g.setColor(new Color(PEAK_RGB));
@@ -156,6 +157,11 @@ public final class HeatmapOverlay {
   /** The pixel column (or row) of a normalized coordinate on an axis of {@code size} pixels. */
   public static int pixel(double normalized, int size) {
     return Math.max(0, Math.min(size - 1, (int) Math.floor(normalized * size)));
+  }
+
+  /** {@code p} moved at least {@code margin} pixels inside an axis of {@code size} pixels. */
+  private static int inside(int p, int margin, int size) {
+    return size <= 2 * margin ? size / 2 : Math.max(margin, Math.min(size - 1 - margin, p));
   }
 
   /** Radius in pixels of the peak dot on a {@code w×h} overlay. */

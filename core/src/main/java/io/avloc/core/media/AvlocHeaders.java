@@ -33,4 +33,16 @@ public final class AvlocHeaders {
 
   /** Dead letters: the topic the record was read from. */
   public static final String SOURCE_TOPIC = "source-topic";
+
+  /**
+   * Ground truth (synthetic cameras, labelled replays): class of the sounding object. See {@link
+   * GroundTruthHeaders} for the three {@code gt-*} headers and their one parser.
+   */
+  public static final String GT_CLASS = "gt-class";
+
+  /** Ground truth: the sounding object's normalized boxes; see {@link GroundTruthHeaders}. */
+  public static final String GT_BOXES = "gt-boxes";
+
+  /** Ground truth: {@code true}/{@code false}, source in view; see {@link GroundTruthHeaders}. */
+  public static final String GT_ONSCREEN = "gt-onscreen";
 }

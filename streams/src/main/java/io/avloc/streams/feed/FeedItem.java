@@ -24,7 +24,8 @@ public sealed interface FeedItem {
    * A video frame.
    *
    * @param frame the encoded frame and its capture time
-   * @param extraHeaders further headers to send with it (e.g. {@link GroundTruthHeaders}), in order
+   * @param extraHeaders further headers to send with it (e.g. {@link
+   *     io.avloc.core.media.GroundTruthHeaders}), in order
    */
   record Frame(VideoFrame frame, Map<String, String> extraHeaders) implements FeedItem {
     public Frame {

@@ -1,9 +1,8 @@
 package io.avloc.streams.feed;
 
+import io.avloc.core.media.GroundTruthHeaders;
 import io.avloc.core.media.ImageFormat;
 import io.avloc.core.media.VideoFrame;
-import io.avloc.streams.feed.GroundTruthHeaders.Truth;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -53,11 +52,7 @@ public final class SyntheticCamera extends ClockedFeed {
   @Override
   FeedItem.Frame frame(long index, long tsUs) {
     SyntheticScene.Picture p = scene.render(tsUs - startUs());
-    Truth t = p.truth();
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put(GroundTruthHeaders.CLASS, t.soundClass());
-    headers.put(GroundTruthHeaders.BOXES, GroundTruthHeaders.formatBoxes(t.boxes()));
-    headers.put(GroundTruthHeaders.ONSCREEN, Boolean.toString(t.onscreen()));
+    Map<String, String> headers = GroundTruthHeaders.asText(p.truth());
     return new FeedItem.Frame(
         new VideoFrame(tsUs, ImageFormat.JPEG, jpeg.encode(p.image())), headers);
   }

@@ -31,7 +31,8 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * Camera {@code i} (from 1) is called {@code <prefix>-<i>} and films {@code new
- * SyntheticScene(assets, scene, seed, i)}; frames carry {@link GroundTruthHeaders}.
+ * SyntheticScene(assets, scene, seed, i)}; frames carry {@link
+ * io.avloc.core.media.GroundTruthHeaders}.
  */
 public final class SyntheticCameras {
 

@@ -1,7 +1,8 @@
 package io.avloc.streams.feed;
 
+import io.avloc.core.media.GroundTruthHeaders;
+import io.avloc.core.media.GroundTruthLabel;
 import io.avloc.core.metrics.NormalizedBox;
-import io.avloc.streams.feed.GroundTruthHeaders.Truth;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -155,22 +156,22 @@ public final class SyntheticScene {
   }
 
   /** A rendered frame and its ground truth. */
-  public record Picture(BufferedImage image, Truth truth) {}
+  public record Picture(BufferedImage image, GroundTruthLabel truth) {}
 
   /** Renders the frame at media time {@code mediaUs} (µs since the camera started). */
   public Picture render(long mediaUs) {
     Segment seg = segmentAt(mediaUs);
     int[] ids = new int[width * height];
     BufferedImage img = render(mediaUs, -1, ids);
-    Truth truth;
+    GroundTruthLabel truth;
     if (seg.offscreen()) {
-      truth = Truth.offscreen(seg.soundClass());
+      truth = GroundTruthLabel.offscreen(seg.soundClass());
     } else {
       NormalizedBox box = visibleBox(ids, seg.sounding());
       truth =
           box == null
-              ? Truth.offscreen(seg.soundClass())
-              : new Truth(seg.soundClass(), List.of(box), true);
+              ? GroundTruthLabel.offscreen(seg.soundClass())
+              : GroundTruthLabel.onscreen(seg.soundClass(), List.of(box));
     }
     return new Picture(img, truth);
   }

@@ -7,7 +7,7 @@
  * <ul>
  *   <li>{@link io.avloc.streams.feed.SyntheticCamera}: a {@link
  *       io.avloc.streams.feed.SyntheticScene} of moving cut-outs over a photo, one of them (or an
- *       off-screen source) sounding, with {@link io.avloc.streams.feed.GroundTruthHeaders} on every
+ *       off-screen source) sounding, with {@link io.avloc.core.media.GroundTruthHeaders} on every
  *       frame; {@link io.avloc.streams.feed.SyntheticCameras} runs them in-process;
  *   <li>{@link io.avloc.streams.feed.SlideshowCamera}: a folder of images and an audio file;
  *   <li>{@link io.avloc.streams.feed.VideoCamera}: a video file or an RTSP stream through FFmpeg.

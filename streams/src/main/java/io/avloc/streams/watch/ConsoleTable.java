@@ -23,7 +23,7 @@ public final class ConsoleTable {
     for (CameraSnapshot c : stats.cameras()) {
       cw = Math.max(cw, Math.min(MAX_CAMERA_WIDTH, c.camera().length()));
     }
-    String rowFormat = "%-" + cw + "s %7s %6s %6s %6s %6s %8s %8s %16s %5s %7s%n";
+    String rowFormat = "%-" + cw + "s %7s %6s %6s %6s %6s %8s %8s %16s %5s %7s %-12s%n";
     StringBuilder sb = new StringBuilder();
     if (title != null && !title.isBlank()) {
       sb.append(title).append(System.lineSeparator());
@@ -42,7 +42,8 @@ public final class ConsoleTable {
             "p99 ms",
             "pointing",
             "off",
-            "partial"));
+            "partial",
+            "frame"));
     if (stats.cameras().isEmpty()) {
       sb.append("(no heatmap events yet)").append(System.lineSeparator());
     }
@@ -63,7 +64,16 @@ public final class ConsoleTable {
               c.accuracy().offscreen() == 0 && c.accuracy().evaluated() == 0
                   ? "-"
                   : Long.toString(c.accuracy().offscreen()),
-              percent(c.partialAudioShare())));
+              percent(c.partialAudioShare()),
+              frameStatus(stats, c.camera())));
+    }
+    for (FramePairing f : stats.frames()) {
+      if (!f.paired()) {
+        sb.append(f.camera())
+            .append(": heatmap shown without its frame: ")
+            .append(f.reason())
+            .append(System.lineSeparator());
+      }
     }
     if (stats.invalidRecords() > 0) {
       sb.append(stats.invalidRecords())
@@ -82,7 +92,7 @@ public final class ConsoleTable {
           String.format(
               Locale.ROOT,
               "%scamera=%s events=%d ev/s=%s peak=%s,%s score=%s av=%s p50_ms=%s p99_ms=%s"
-                  + " pointing=%s off=%d partial=%s",
+                  + " pointing=%s off=%d partial=%s frame=%s%s",
               p,
               c.camera(),
               c.events(),
@@ -95,12 +105,29 @@ public final class ConsoleTable {
               millis(c.latencyMs().p99()),
               pointing(c.accuracy()).replace(" ", ""),
               c.accuracy().offscreen(),
-              percent(c.partialAudioShare())));
+              percent(c.partialAudioShare()),
+              frameStatus(stats, c.camera()),
+              stats
+                  .frame(c.camera())
+                  .filter(f -> !f.paired())
+                  .map(f -> " (" + f.reason() + ")")
+                  .orElse("")));
     }
     if (stats.invalidRecords() > 0) {
       out.add(p + "invalid_records=" + stats.invalidRecords());
     }
     return out;
+  }
+
+  /**
+   * Where the camera's latest heatmap is shown: {@code paired} (on its own frame), else why not
+   * ({@code evicted}, {@code pending}, ...), or {@code -} without a pairing.
+   */
+  static String frameStatus(WatchStats stats, String camera) {
+    return stats
+        .frame(camera)
+        .map(f -> f.status().name().toLowerCase(Locale.ROOT).replace('_', '-'))
+        .orElse("-");
   }
 
   /** {@code 87.5% (35/40)}, or {@code -} before the first judged event. */

@@ -2,6 +2,8 @@ package io.avloc.streams.watch;
 
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.media.AvlocHeaders;
+import io.avloc.core.media.GroundTruthHeaders;
+import io.avloc.core.media.GroundTruthLabel;
 import io.avloc.core.serde.HeatmapEventSerde;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -34,9 +37,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches a heatmap topic: keeps {@link LiveStats} per camera, matches each camera's latest heatmap
- * with its frame from the frames topic, and shows both on the console, as PNG files and on a live
- * web page, as the {@link WatchConfig} asks.
+ * Watches a heatmap topic: keeps {@link LiveStats} per camera, pairs each camera's latest heatmap
+ * with the exact frame it was computed on (same camera, same capture time, from the frames topic),
+ * and shows both on the console, as PNG files and on a live web page, as the {@link WatchConfig}
+ * asks. A heatmap is never drawn on another frame: when its own is not at hand (not arrived yet, or
+ * older than the {@link FrameCache}'s retention) it is shown on a blank canvas and every view says
+ * why ({@link FramePairing}).
  *
  * <p>Embedding:
  *
@@ -67,7 +73,7 @@ public final class HeatmapWatcher implements AutoCloseable {
   private final OverlayRenderer renderer = new OverlayRenderer();
   private final Map<String, Latest> latest = new ConcurrentHashMap<>();
   private final Map<String, OverlaySlot> overlays = new ConcurrentHashMap<>();
-  private final Map<String, OverlayKey> written = new ConcurrentHashMap<>();
+  private final Map<String, FramePairing> written = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -81,16 +87,14 @@ public final class HeatmapWatcher implements AutoCloseable {
   /** The latest event of a camera and its place in arrival order. */
   private record Latest(HeatmapEvent event, GroundTruthLabel truth, long seq) {}
 
-  /** What an overlay was drawn from: an event and the frame it was drawn on (or none). */
-  private record OverlayKey(long seq, long frameTsUs, boolean withFrame) {}
-
-  private record Rendered(OverlayKey key, byte[] png) {}
+  /** An overlay as PNG and what it was drawn from: an event and its frame (or why none). */
+  private record Rendered(FramePairing key, byte[] png) {}
 
   private HeatmapWatcher(WatchConfig config) {
     this.config = config;
     this.stats =
         new LiveStats(config.window(), LiveStats.DEFAULT_MAX_SAMPLES, LiveStats::systemMicros);
-    this.frames = new FrameCache(config.framesPerCamera());
+    this.frames = new FrameCache(config.frameRetention(), config.frameCacheBytes());
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -175,9 +179,32 @@ public final class HeatmapWatcher implements AutoCloseable {
 
   // ---- public API ----------------------------------------------------------------------------
 
-  /** The statistics now, with the heatmap consumer's status line. */
+  /**
+   * The statistics now, with the heatmap consumer's status line and, per camera, which frame its
+   * latest heatmap pairs with (or why none).
+   */
   public WatchStats snapshot() {
-    return stats.snapshot().withStatus(heatmapStatus());
+    List<FramePairing> pairings = new ArrayList<>();
+    for (Map.Entry<String, Latest> e : new TreeMap<>(latest).entrySet()) {
+      pairings.add(pairing(e.getKey(), e.getValue()));
+    }
+    return stats.snapshot().withStatus(heatmapStatus()).withFrames(pairings);
+  }
+
+  /**
+   * The statistics for the web page: like {@link #snapshot()}, but each camera's frame pairing is
+   * the one of the overlay the page is served ({@link #overlayPng(String, long)} with its {@code
+   * eventSeq}), so the page's data and its picture always agree.
+   */
+  WatchStats pageSnapshot() {
+    List<FramePairing> pairings = new ArrayList<>();
+    for (String camera : new TreeMap<>(latest).keySet()) {
+      Rendered r = overlay(camera, config.overlayInterval());
+      if (r != null) {
+        pairings.add(r.key());
+      }
+    }
+    return stats.snapshot().withStatus(heatmapStatus()).withFrames(pairings);
   }
 
   /** The live statistics (shared; snapshots are cheap). */
@@ -202,13 +229,23 @@ public final class HeatmapWatcher implements AutoCloseable {
   }
 
   /**
-   * The camera's latest overlay as PNG, drawn on the frame the heatmap was computed on when it has
-   * arrived (else on the camera's latest frame, else on a dark canvas); empty before the camera's
-   * first heatmap.
+   * The camera's latest overlay as PNG, drawn on the frame the heatmap was computed on when it is
+   * at hand, else on a dark canvas with a caption saying why (never on another frame); empty before
+   * the camera's first heatmap.
    */
   public Optional<byte[]> overlayPng(String camera) {
     Rendered r = overlay(camera, config.overlayInterval());
     return r == null ? Optional.empty() : Optional.of(r.png());
+  }
+
+  /**
+   * The overlay of the camera's heatmap event {@code eventSeq} (as a {@link FramePairing} of {@link
+   * #snapshot()} names it) while it is still held, else the camera's latest overlay.
+   */
+  public Optional<byte[]> overlayPng(String camera, long eventSeq) {
+    OverlaySlot slot = overlays.get(camera);
+    Rendered held = slot == null ? null : slot.held(eventSeq);
+    return held != null ? Optional.of(held.png()) : overlayPng(camera);
   }
 
   /** The web page's address (with the real port), when it is served. */
@@ -343,7 +380,8 @@ public final class HeatmapWatcher implements AutoCloseable {
     if (!wanted(event.camera())) {
       return;
     }
-    GroundTruthLabel truth = GroundTruthLabel.fromHeaders(r.headers());
+    GroundTruthLabel truth =
+        GroundTruthHeaders.read(r.headers(), GroundTruthHeaders.Parsing.LENIENT);
     stats.record(event, truth);
     latest.put(event.camera(), new Latest(event, truth, sequence.incrementAndGet()));
     if (config.maxEvents() > 0 && accepted.incrementAndGet() >= config.maxEvents()) {
@@ -395,24 +433,44 @@ public final class HeatmapWatcher implements AutoCloseable {
 
   // ---- overlays ------------------------------------------------------------------------------
 
-  /** One camera's cached overlay; drawing holds the lock so concurrent requests draw once. */
+  /**
+   * One camera's cached overlay (and the one before, so a page that asked for the data of one event
+   * gets that event's picture); drawing holds the lock so concurrent requests draw once.
+   */
   private final class OverlaySlot {
     private Rendered rendered;
+    private Rendered previous;
     private long renderedAtNanos;
 
-    synchronized Rendered get(Latest l, FrameCache.Frame frame, Duration minInterval) {
-      OverlayKey key = new OverlayKey(l.seq(), frame == null ? 0 : frame.tsUs(), frame != null);
-      // A newer event waits for the interval; a better frame for the same event does not.
-      if (rendered != null
-          && (rendered.key().equals(key)
-              || (rendered.key().seq() != key.seq()
-                  && System.nanoTime() - renderedAtNanos < minInterval.toNanos()))) {
-        return rendered;
+    synchronized Rendered get(Latest l, FrameCache.Lookup lookup, Duration minInterval) {
+      FramePairing key = pairing(l, lookup);
+      if (rendered != null) {
+        boolean sameEvent = rendered.key().eventSeq() == key.eventSeq();
+        // Still right: the same event on its own frame stays, even once that frame is evicted.
+        if (rendered.key().equals(key) || (sameEvent && rendered.key().paired())) {
+          return rendered;
+        }
+        // A newer event waits for the interval; its own frame arriving for the same event does not.
+        if (!sameEvent && System.nanoTime() - renderedAtNanos < minInterval.toNanos()) {
+          return rendered;
+        }
       }
-      byte[] png = renderer.renderPng(frame == null ? null : frame.bytes(), l.event(), l.truth());
+      byte[] png =
+          renderer.renderPng(
+              lookup.paired() ? lookup.frame().bytes() : null, l.event(), l.truth(), key);
+      if (rendered != null && rendered.key().eventSeq() != key.eventSeq()) {
+        previous = rendered;
+      }
       rendered = new Rendered(key, png);
       renderedAtNanos = System.nanoTime();
       return rendered;
+    }
+
+    synchronized Rendered held(long eventSeq) {
+      if (rendered != null && rendered.key().eventSeq() == eventSeq) {
+        return rendered;
+      }
+      return previous != null && previous.key().eventSeq() == eventSeq ? previous : null;
     }
   }
 
@@ -421,8 +479,26 @@ public final class HeatmapWatcher implements AutoCloseable {
     if (l == null) {
       return null;
     }
-    FrameCache.Frame frame = frames.frameAt(camera, l.event().frameTsUs()).orElse(null);
-    return overlays.computeIfAbsent(camera, c -> new OverlaySlot()).get(l, frame, minInterval);
+    return overlays
+        .computeIfAbsent(camera, c -> new OverlaySlot())
+        .get(l, lookup(camera, l), minInterval);
+  }
+
+  /** Where the frame of the camera's event is: the frame cache's answer, or no frames topic. */
+  private FrameCache.Lookup lookup(String camera, Latest l) {
+    if (config.framesTopic() == null) {
+      return new FrameCache.Lookup(
+          FrameCache.Status.NO_FRAMES_TOPIC, null, "the viewer reads no frames topic");
+    }
+    return frames.lookup(camera, l.event().frameTsUs());
+  }
+
+  private FramePairing pairing(String camera, Latest l) {
+    return pairing(l, lookup(camera, l));
+  }
+
+  private static FramePairing pairing(Latest l, FrameCache.Lookup lookup) {
+    return FramePairing.of(l.event().camera(), l.seq(), l.event().frameTsUs(), lookup);
   }
 
   private void writePngsSafely() {

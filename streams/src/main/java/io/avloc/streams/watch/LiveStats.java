@@ -1,7 +1,8 @@
 package io.avloc.streams.watch;
 
 import io.avloc.core.event.HeatmapEvent;
-import io.avloc.streams.watch.GroundTruthLabel.Outcome;
+import io.avloc.core.media.GroundTruthLabel;
+import io.avloc.core.media.GroundTruthLabel.Outcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

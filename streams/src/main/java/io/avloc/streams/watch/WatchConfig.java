@@ -29,9 +29,11 @@ import java.util.Set;
  * @param refresh how often the ANSI table is redrawn
  * @param linesInterval how often plain lines are printed when the output is not a terminal
  * @param window sliding window of rates and latency percentiles
- * @param framesPerCamera how many recent frames per camera are kept to match heatmaps with
+ * @param frameRetention how far behind each camera's newest frame its frames are kept to pair
+ *     heatmaps with (the worst latency at which a heatmap is still drawn on its own frame)
+ * @param frameCacheBytes the most encoded frame bytes kept over all cameras
  * @param frameLookback when not reading from the beginning, how far back the frames consumer starts
- *     so that the frames of heatmaps still in flight are at hand
+ *     so that the frames of heatmaps still in flight are at hand (by default the retention)
  * @param overlayInterval overlays served over HTTP are redrawn at most this often per camera
  * @param maxEvents stop after this many heatmap events (0: never)
  * @param consumerOverrides extra Kafka consumer properties for both consumers (e.g. security)
@@ -51,7 +53,8 @@ public record WatchConfig(
     Duration refresh,
     Duration linesInterval,
     Duration window,
-    int framesPerCamera,
+    Duration frameRetention,
+    long frameCacheBytes,
     Duration frameLookback,
     Duration overlayInterval,
     long maxEvents,
@@ -95,8 +98,10 @@ public record WatchConfig(
     requirePositive(refresh, "refresh");
     requirePositive(linesInterval, "linesInterval");
     requirePositive(window, "window");
-    if (framesPerCamera < 1) {
-      throw new IllegalArgumentException("framesPerCamera must be at least 1");
+    requirePositive(frameRetention, "frameRetention");
+    if (frameCacheBytes < 1) {
+      throw new IllegalArgumentException(
+          "frameCacheBytes must be at least 1, got " + frameCacheBytes);
     }
     Objects.requireNonNull(frameLookback, "frameLookback");
     Objects.requireNonNull(overlayInterval, "overlayInterval");
@@ -148,8 +153,9 @@ public record WatchConfig(
     private Duration refresh = Duration.ofSeconds(1);
     private Duration linesInterval = Duration.ofSeconds(5);
     private Duration window = LiveStats.DEFAULT_WINDOW;
-    private int framesPerCamera = FrameCache.DEFAULT_PER_CAMERA;
-    private Duration frameLookback = Duration.ofSeconds(10);
+    private Duration frameRetention = FrameCache.DEFAULT_RETENTION;
+    private long frameCacheBytes = FrameCache.defaultMaxBytes();
+    private Duration frameLookback;
     private Duration overlayInterval = Duration.ofMillis(250);
     private long maxEvents;
     private final Map<String, Object> consumerOverrides = new LinkedHashMap<>();
@@ -227,8 +233,15 @@ public record WatchConfig(
       return this;
     }
 
-    public Builder framesPerCamera(int framesPerCamera) {
-      this.framesPerCamera = framesPerCamera;
+    /** How far behind each camera's newest frame its frames are kept. */
+    public Builder frameRetention(Duration frameRetention) {
+      this.frameRetention = frameRetention;
+      return this;
+    }
+
+    /** The most encoded frame bytes kept over all cameras. */
+    public Builder frameCacheBytes(long frameCacheBytes) {
+      this.frameCacheBytes = frameCacheBytes;
       return this;
     }
 
@@ -270,8 +283,9 @@ public record WatchConfig(
           refresh,
           linesInterval,
           window,
-          framesPerCamera,
-          frameLookback,
+          frameRetention,
+          frameCacheBytes,
+          frameLookback == null ? frameRetention : frameLookback,
           overlayInterval,
           maxEvents,
           consumerOverrides);

@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code /}: the page (static, from {@code watch/} on the class path), polling the JSON
- *   <li>{@code /api/cameras}: the {@link WatchStats} as JSON
- *   <li>{@code /camera/<id>/overlay.png}: the camera's latest overlay
+ *   <li>{@code /api/cameras}: the {@link WatchStats} as JSON, with each camera's {@link
+ *       FramePairing}: which frame its overlay is drawn on, or why it has none
+ *   <li>{@code /camera/<id>/overlay.png?event=<eventSeq>}: the overlay of that event (the one the
+ *       JSON describes) while it is held, else the camera's latest overlay
  *   <li>{@code /camera/<id>/frame}: the camera's latest frame as received (JPEG or PNG)
  *   <li>{@code /health}: {@code {"status":"UP"}} while the consumers run, 503 otherwise
  * </ul>
@@ -132,7 +134,7 @@ final class WatchServer implements AutoCloseable {
       if (asset != null) {
         send(ex, 200, asset[1], assets.get(asset[0]), head);
       } else if (path.equals("/api/cameras")) {
-        send(ex, 200, "application/json", json(watcher.snapshot()), head);
+        send(ex, 200, "application/json", json(watcher.pageSnapshot()), head);
       } else if (path.equals("/health")) {
         boolean up = watcher.isRunning();
         Map<String, Object> body = new LinkedHashMap<>();
@@ -166,7 +168,9 @@ final class WatchServer implements AutoCloseable {
     String camera = URLDecoder.decode(rest.substring(0, slash), StandardCharsets.UTF_8);
     String what = rest.substring(slash + 1);
     if (what.equals("overlay.png")) {
-      Optional<byte[]> png = watcher.overlayPng(camera);
+      Long event = eventParameter(ex.getRequestURI().getRawQuery());
+      Optional<byte[]> png =
+          event == null ? watcher.overlayPng(camera) : watcher.overlayPng(camera, event);
       if (png.isPresent()) {
         send(ex, 200, "image/png", png.get(), head);
       } else {
@@ -184,6 +188,23 @@ final class WatchServer implements AutoCloseable {
     } else {
       send(ex, 404, "text/plain; charset=utf-8", bytes("not found\n"), head);
     }
+  }
+
+  /** The {@code event} query parameter, or {@code null} when absent or not a number. */
+  static Long eventParameter(String rawQuery) {
+    if (rawQuery == null) {
+      return null;
+    }
+    for (String p : rawQuery.split("&")) {
+      if (p.startsWith("event=")) {
+        try {
+          return Long.parseLong(p.substring("event=".length()));
+        } catch (NumberFormatException e) {
+          return null;
+        }
+      }
+    }
+    return null;
   }
 
   private static byte[] json(Object value) {

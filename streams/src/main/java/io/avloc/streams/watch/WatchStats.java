@@ -13,16 +13,31 @@ import java.util.Optional;
  *     partitions)}
  * @param invalidRecords heatmap records that were not valid {@code HeatmapEvent} JSON (skipped)
  * @param cameras per-camera statistics
+ * @param frames per camera with a heatmap, which frame its latest heatmap is shown on (or why
+ *     none), sorted by camera id; empty where the snapshot is taken without the viewer (statistics
+ *     only)
  */
 public record WatchStats(
     long takenAtUs,
     double windowSeconds,
     String status,
     long invalidRecords,
-    List<CameraSnapshot> cameras) {
+    List<CameraSnapshot> cameras,
+    List<FramePairing> frames) {
 
   public WatchStats {
     cameras = List.copyOf(cameras);
+    frames = List.copyOf(frames);
+  }
+
+  /** Statistics without frame pairings. */
+  public WatchStats(
+      long takenAtUs,
+      double windowSeconds,
+      String status,
+      long invalidRecords,
+      List<CameraSnapshot> cameras) {
+    this(takenAtUs, windowSeconds, status, invalidRecords, cameras, List.of());
   }
 
   /** The statistics of one camera, if it has been seen. */
@@ -37,6 +52,16 @@ public record WatchStats(
 
   /** The same snapshot with another status line. */
   public WatchStats withStatus(String newStatus) {
-    return new WatchStats(takenAtUs, windowSeconds, newStatus, invalidRecords, cameras);
+    return new WatchStats(takenAtUs, windowSeconds, newStatus, invalidRecords, cameras, frames);
+  }
+
+  /** The same snapshot with these frame pairings. */
+  public WatchStats withFrames(List<FramePairing> newFrames) {
+    return new WatchStats(takenAtUs, windowSeconds, status, invalidRecords, cameras, newFrames);
+  }
+
+  /** The frame pairing of a camera's latest heatmap, if it has one. */
+  public Optional<FramePairing> frame(String camera) {
+    return frames.stream().filter(f -> f.camera().equals(camera)).findFirst();
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.avloc.broker.KafkaBroker;
 import io.avloc.core.media.AudioChunk;
+import io.avloc.core.media.GroundTruthHeaders;
+import io.avloc.core.media.GroundTruthLabel;
 import io.avloc.core.media.MediaValidator;
 import io.avloc.core.media.VideoFrame;
 import io.avloc.testkit.KafkaBrokerExtension;
@@ -72,9 +74,10 @@ class FeedPublisherIT {
     for (ConsumerRecord<String, byte[]> r : frameRecords) {
       VideoFrame f = validator.frame(r.headers(), r.value());
       assertThat(r.timestamp()).isEqualTo(f.tsUs() / 1000);
-      GroundTruthHeaders.Truth truth = GroundTruthHeaders.read(r.headers());
-      assertThat(truth).isNotNull();
-      onscreen += truth.onscreen() ? 1 : 0;
+      GroundTruthLabel truth =
+          GroundTruthHeaders.read(r.headers(), GroundTruthHeaders.Parsing.STRICT);
+      assertThat(truth.present()).isTrue();
+      onscreen += truth.isOnscreen() ? 1 : 0;
       byCamFrames.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(f);
       partitionOf.put("f" + r.key(), r.partition());
     }

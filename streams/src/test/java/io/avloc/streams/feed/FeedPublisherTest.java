@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.avloc.core.media.AudioChunk;
+import io.avloc.core.media.GroundTruthHeaders;
 import io.avloc.core.media.MediaValidator;
 import io.avloc.core.media.VideoFrame;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,9 @@ class FeedPublisherTest {
         VideoFrame f = validator.frame(r.headers(), r.value());
         ts = f.tsUs();
         frameTs.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(ts);
-        assertThat(GroundTruthHeaders.read(r.headers())).isNotNull();
+        assertThat(
+                GroundTruthHeaders.read(r.headers(), GroundTruthHeaders.Parsing.STRICT).present())
+            .isTrue();
         assertThat(header(r, "format")).isEqualTo("jpeg");
       } else {
         assertThat(r.topic()).isEqualTo("a");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.avloc.core.image.RgbImage;
 import io.avloc.core.media.AudioChunk;
+import io.avloc.core.media.GroundTruthHeaders;
+import io.avloc.core.media.GroundTruthLabel;
 import io.avloc.core.media.ImageFormat;
 import io.avloc.core.media.MediaValidator;
 import io.avloc.core.media.VideoFrame;
@@ -128,9 +130,9 @@ class SyntheticCameraTest {
         RgbImage img = MediaValidator.decode(f.frame().data());
         assertThat(img.width()).isEqualTo(320);
         assertThat(img.height()).isEqualTo(240);
-        GroundTruthHeaders.Truth truth = GroundTruthHeaders.read(h);
-        assertThat(truth).isNotNull();
-        assertThat(truth.soundClass()).isNotEmpty();
+        GroundTruthLabel truth = GroundTruthHeaders.read(h, GroundTruthHeaders.Parsing.STRICT);
+        assertThat(truth.present()).isTrue();
+        assertThat(truth.gtClass()).isNotEmpty();
       } else {
         AudioChunk c = ((FeedItem.Audio) item).chunk();
         MediaSerdes.writeHeaders(h, c);

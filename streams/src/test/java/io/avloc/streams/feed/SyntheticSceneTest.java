@@ -2,8 +2,8 @@ package io.avloc.streams.feed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.avloc.core.media.GroundTruthLabel;
 import io.avloc.core.metrics.NormalizedBox;
-import io.avloc.streams.feed.GroundTruthHeaders.Truth;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import org.junit.jupiter.api.Test;
@@ -89,17 +89,17 @@ class SyntheticSceneTest {
       SyntheticScene s = new SyntheticScene(ASSETS, SETTINGS, seed, 1);
       for (long t = 0; t < 60_000_000L; t += 1_480_000L) {
         SyntheticScene.Picture p = s.render(t);
-        Truth truth = p.truth();
+        GroundTruthLabel truth = p.truth();
         SyntheticScene.Segment seg = s.segmentAt(t);
-        assertThat(truth.soundClass()).isEqualTo(seg.soundClass());
+        assertThat(truth.gtClass()).isEqualTo(seg.soundClass());
         if (seg.offscreen()) {
-          assertThat(truth.onscreen()).isFalse();
+          assertThat(truth.isOnscreen()).isFalse();
           assertThat(truth.boxes()).isEmpty();
-          assertThat(s.objectClasses()).doesNotContain(truth.soundClass());
+          assertThat(s.objectClasses()).doesNotContain(truth.gtClass());
           continue;
         }
-        assertThat(s.objectClasses().get(seg.sounding())).isEqualTo(truth.soundClass());
-        if (!truth.onscreen()) {
+        assertThat(s.objectClasses().get(seg.sounding())).isEqualTo(truth.gtClass());
+        if (!truth.isOnscreen()) {
           continue; // hidden behind other objects
         }
         assertThat(truth.boxes()).hasSize(1);

@@ -46,10 +46,10 @@ class ConsoleTableTest {
     assertThat(lines.get(2).split("\\s+"))
         .containsExactly(
             "cam-1", "9.9", "0.41", "0.50", "0.83", "-0.25", "112", "241", "87.5%", "(35/40)", "3",
-            "13%");
+            "13%", "-");
     assertThat(lines.get(3).split("\\s+"))
         .containsExactly(
-            "b", "9.9", "0.41", "0.50", "0.83", "-0.25", "112", "241", "-", "-", "13%");
+            "b", "9.9", "0.41", "0.50", "0.83", "-0.25", "112", "241", "-", "-", "13%", "-");
     // every row is as wide as the header: columns line up
     assertThat(lines.get(2)).hasSameSizeAs(lines.get(1));
     assertThat(lines.get(3)).hasSameSizeAs(lines.get(1));
@@ -78,7 +78,8 @@ class ConsoleTableTest {
             c.accuracy());
     String row = ConsoleTable.table(null, stats(quiet)).lines().toList().get(1);
     assertThat(row.split("\\s+"))
-        .containsExactly("cam", "0.0", "0.41", "0.50", "0.83", "-0.25", "-", "-", "-", "-", "-");
+        .containsExactly(
+            "cam", "0.0", "0.41", "0.50", "0.83", "-0.25", "-", "-", "-", "-", "-", "-");
   }
 
   @Test
@@ -99,7 +100,27 @@ class ConsoleTableTest {
     assertThat(lines)
         .containsExactly(
             "12:00:00 camera=cam-1 events=120 ev/s=9.9 peak=0.41,0.50 score=0.83 av=-0.25"
-                + " p50_ms=112 p99_ms=241 pointing=87.5%(35/40) off=3 partial=13%");
+                + " p50_ms=112 p99_ms=241 pointing=87.5%(35/40) off=3 partial=13% frame=-");
+  }
+
+  @Test
+  void eachCameraSaysWhichFrameItsHeatmapIsShownOnOrWhyNone() {
+    WatchStats s =
+        stats(camera("cam-1", true), camera("cam-2", false))
+            .withFrames(
+                List.of(
+                    new FramePairing("cam-1", 7, 1000, FrameCache.Status.PAIRED, 1000L, null),
+                    new FramePairing(
+                        "cam-2", 8, 2000, FrameCache.Status.EVICTED, null, "it was dropped")));
+    List<String> rows = ConsoleTable.table(null, s).lines().toList();
+    assertThat(rows.get(0)).contains("frame");
+    assertThat(rows.get(1).split("\\s+")).endsWith("paired");
+    assertThat(rows.get(2).split("\\s+")).endsWith("evicted");
+    assertThat(rows.get(1)).hasSameSizeAs(rows.get(0));
+    assertThat(rows.get(3)).isEqualTo("cam-2: heatmap shown without its frame: it was dropped");
+    List<String> lines = ConsoleTable.lines(null, s);
+    assertThat(lines.get(0)).endsWith(" frame=paired");
+    assertThat(lines.get(1)).endsWith(" frame=evicted (it was dropped)");
   }
 
   @Test

@@ -8,6 +8,8 @@ import io.avloc.broker.KafkaBroker;
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.heatmap.HeatmapOverlay;
 import io.avloc.core.image.ImageDecoder;
+import io.avloc.core.media.GroundTruthHeaders;
+import io.avloc.core.media.GroundTruthLabel;
 import io.avloc.core.serde.HeatmapEventSerde;
 import io.avloc.core.serde.Json;
 import io.avloc.testkit.KafkaBrokerExtension;
@@ -154,6 +156,14 @@ class HeatmapWatcherIT {
           () -> w.latestFrame("cam-a").map(f -> f.tsUs() == T0 + 400_000).orElse(false),
           "all frames");
 
+      // the page's overlay follows the latest event at most once per overlay interval
+      await(
+          () ->
+              w.pageSnapshot()
+                  .frame("cam-a")
+                  .map(f -> f.eventFrameTsUs() == T0 + 200_000 && f.paired())
+                  .orElse(false),
+          "cam-a's overlay of its latest event");
       JsonNode json = cameras(w);
       assertThat(json.get("cameras")).hasSize(2);
       JsonNode a = json.get("cameras").get(0);
@@ -176,6 +186,16 @@ class HeatmapWatcherIT {
       assertThat(b.get("camera").asText()).isEqualTo("cam-b");
       assertThat(b.get("accuracy").get("pointingAccuracy").isNull()).isTrue();
       assertThat(json.get("status").asText()).startsWith("reading " + heatmaps);
+      // each camera's latest heatmap is paired with its own frame, or says why it has none
+      JsonNode fa = json.get("frames").get(0);
+      assertThat(fa.get("camera").asText()).isEqualTo("cam-a");
+      assertThat(fa.get("status").asText()).isEqualTo("PAIRED");
+      assertThat(fa.get("eventFrameTsUs").asLong()).isEqualTo(T0 + 200_000);
+      assertThat(fa.get("frameTsUs").asLong()).isEqualTo(T0 + 200_000);
+      JsonNode fb = json.get("frames").get(1);
+      assertThat(fb.get("status").asText()).isEqualTo("NO_FRAMES");
+      assertThat(fb.get("frameTsUs").isNull()).isTrue();
+      assertThat(fb.get("reason").asText()).contains("no frame of this camera");
 
       // the overlay is drawn on the event's own frame (#2), not on the latest (#4)
       HttpResponse<byte[]> png = get(w, "/camera/cam-a/overlay.png");
@@ -183,11 +203,12 @@ class HeatmapWatcherIT {
       assertThat(png.headers().firstValue("Content-Type")).hasValue("image/png");
       BufferedImage overlay = ImageIO.read(new ByteArrayInputStream(png.body()));
       assertThat(overlay.getWidth()).isEqualTo(FW);
-      assertThat(overlay.getHeight()).isEqualTo(FH);
+      assertThat(overlay.getHeight()).isGreaterThanOrEqualTo(FH); // + the caption strip
       assertThat(rgb(overlay, 192, 216)).isEqualTo(HeatmapOverlay.PEAK_RGB); // peak 0.6, 0.9
       assertThat(rgb(overlay, 160, 180)).isEqualTo(HeatmapOverlay.TRUTH_RGB); // GT box edge
       HeatmapEvent last = w.latestEvent("cam-a").orElseThrow();
-      GroundTruthLabel gt = GroundTruthLabel.fromHeaders(truth(box, true));
+      GroundTruthLabel gt =
+          GroundTruthHeaders.read(truth(box, true), GroundTruthHeaders.Parsing.LENIENT);
       OverlayRenderer renderer = new OverlayRenderer();
       BufferedImage onOwnFrame = renderer.render(ImageDecoder.decode(frameJpeg(2)), last, gt);
       BufferedImage onLatest = renderer.render(ImageDecoder.decode(frameJpeg(4)), last, gt);

@@ -4,6 +4,8 @@ import static io.avloc.streams.watch.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.avloc.core.media.GroundTruthHeaders;
+import io.avloc.core.media.GroundTruthLabel;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -92,8 +94,12 @@ class LiveStatsTest {
   @Test
   void pointingAccuracyCountsOnScreenEventsOnlyAndTheLatestPeakIsShown() {
     String box = "0.1,0.1,0.4,0.4";
-    GroundTruthLabel on = GroundTruthLabel.fromHeaders(TestEvents.truthHeaders("dog", box, true));
-    GroundTruthLabel off = GroundTruthLabel.fromHeaders(TestEvents.truthHeaders("dog", "", false));
+    GroundTruthLabel on =
+        GroundTruthHeaders.read(
+            TestEvents.truthHeaders("dog", box, true), GroundTruthHeaders.Parsing.LENIENT);
+    GroundTruthLabel off =
+        GroundTruthHeaders.read(
+            TestEvents.truthHeaders("dog", "", false), GroundTruthHeaders.Parsing.LENIENT);
     stats.record(event("cam", T0, 0.2, 0.2, 0.8, false), on); // hit
     stats.record(event("cam", T0, 0.3, 0.35, 0.6, false), on); // hit
     stats.record(event("cam", T0, 0.7, 0.7, 0.4, false), on); // miss

@@ -1,6 +1,7 @@
 package io.avloc.streams.watch;
 
 import io.avloc.core.event.HeatmapEvent;
+import io.avloc.core.media.GroundTruthHeaders;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,9 +51,9 @@ final class TestEvents {
   /** Ground-truth headers as a synthetic camera writes them. */
   static Headers truthHeaders(String cls, String boxes, boolean onscreen) {
     RecordHeaders h = new RecordHeaders();
-    h.add(GroundTruthLabel.CLASS, cls.getBytes(StandardCharsets.UTF_8));
-    h.add(GroundTruthLabel.BOXES, boxes.getBytes(StandardCharsets.UTF_8));
-    h.add(GroundTruthLabel.ONSCREEN, Boolean.toString(onscreen).getBytes(StandardCharsets.UTF_8));
+    h.add(GroundTruthHeaders.CLASS, cls.getBytes(StandardCharsets.UTF_8));
+    h.add(GroundTruthHeaders.BOXES, boxes.getBytes(StandardCharsets.UTF_8));
+    h.add(GroundTruthHeaders.ONSCREEN, Boolean.toString(onscreen).getBytes(StandardCharsets.UTF_8));
     return h;
   }
 
