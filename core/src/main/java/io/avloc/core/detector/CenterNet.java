@@ -142,7 +142,22 @@ public final class CenterNet {
           "hair drier",
           "toothbrush");
 
+  /**
+   * Key in a model manifest's {@code network} table that names the object prior the model was made
+   * to be used with; {@value #PRIOR_NAME} means this detector. Absent: no detector (the default
+   * pipeline needs none).
+   */
+  public static final String MANIFEST_KEY = "objectPrior";
+
+  /** The value of {@link #MANIFEST_KEY} for this detector. */
+  public static final String PRIOR_NAME = "centernet";
+
   private CenterNet() {}
+
+  /** Whether a model artifact's manifest says the model uses this detector. */
+  public static boolean usedBy(io.avloc.core.artifact.ModelManifest manifest) {
+    return PRIOR_NAME.equals(String.valueOf(manifest.network().get(MANIFEST_KEY)));
+  }
 
   /**
    * The default model folder: {@code $AVLOC_DETECTOR_CACHE/human-3.3.6}, else {@code

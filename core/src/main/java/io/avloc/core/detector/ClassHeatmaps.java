@@ -1,5 +1,8 @@
 package io.avloc.core.detector;
 
+import io.avloc.core.event.HeatmapEvent;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -104,5 +107,20 @@ public final class ClassHeatmaps {
             ? CenterNet.COCO_LABELS.get(bestClass)
             : "class " + bestClass;
     return Optional.of(new Detection(label, bestClass, best));
+  }
+
+  /**
+   * The boxes, each labelled with the COCO class that {@link #strongestIn} finds in it at {@code
+   * threshold}; a box where nothing reaches it keeps no label. Order and geometry are unchanged.
+   */
+  public List<HeatmapEvent.Box> label(List<HeatmapEvent.Box> boxes, double threshold) {
+    List<HeatmapEvent.Box> out = new ArrayList<>(boxes.size());
+    for (HeatmapEvent.Box b : boxes) {
+      out.add(
+          strongestIn(b.x1(), b.y1(), b.x2(), b.y2(), threshold)
+              .map(d -> b.withLabel(d.label()))
+              .orElse(b));
+    }
+    return out;
   }
 }
