@@ -73,8 +73,8 @@ final class EvalCommand implements Callable<Integer> {
       names = "--map",
       defaultValue = "av",
       description =
-          "map to score: av (audio-visual), obj (the object prior alone) or av+obj (EZ-VSL's"
-              + " OGL) (default: ${DEFAULT-VALUE})")
+          "map to score: av (audio-visual), obj (the object prior alone), av+obj (EZ-VSL's OGL)"
+              + " or centre (the centre-prior baseline) (default: ${DEFAULT-VALUE})")
   String map;
 
   @Option(

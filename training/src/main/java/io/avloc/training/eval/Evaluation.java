@@ -284,6 +284,9 @@ public final class Evaluation {
   /** Upsample → min-max (→ OGL mix): the map that is scored, 224×224. */
   private double[] finalMap(double[] raw, int h, int w, double[][] objectMaps, int i) {
     MapKind kind = options.map();
+    if (kind == MapKind.CENTRE) {
+      return CentrePrior.map(MAP_SIZE);
+    }
     double[] av =
         kind == MapKind.OBJ
             ? null
