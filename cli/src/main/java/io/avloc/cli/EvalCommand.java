@@ -5,15 +5,18 @@ import io.avloc.core.artifact.InvalidArtifactException;
 import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.artifact.ModelManifest;
 import io.avloc.core.artifact.Preprocessing;
+import io.avloc.core.detector.CenterNet;
 import io.avloc.core.heatmap.ObjectGuidedLocalization;
 import io.avloc.core.heatmap.Upsampling;
 import io.avloc.core.serde.Json;
 import io.avloc.training.data.Datasets;
 import io.avloc.training.data.LoadedDataset;
+import io.avloc.training.eval.DetectorPrior;
 import io.avloc.training.eval.EvalReport;
 import io.avloc.training.eval.Evaluation;
 import io.avloc.training.eval.MapKind;
 import io.avloc.training.eval.ObjectBackbone;
+import io.avloc.training.eval.ObjectPrior;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -70,8 +73,8 @@ final class EvalCommand implements Callable<Integer> {
       names = "--map",
       defaultValue = "av",
       description =
-          "map to score: av (audio-visual), obj (ImageNet objects only) or av+obj (EZ-VSL's OGL)"
-              + " (default: ${DEFAULT-VALUE})")
+          "map to score: av (audio-visual), obj (the object prior alone), av+obj (EZ-VSL's OGL)"
+              + " or centre (the centre-prior baseline) (default: ${DEFAULT-VALUE})")
   String map;
 
   @Option(
@@ -87,6 +90,23 @@ final class EvalCommand implements Callable<Integer> {
       defaultValue = "" + ObjectGuidedLocalization.DEFAULT_ALPHA,
       description = "weight of the AV map in av+obj (default: ${DEFAULT-VALUE})")
   double alpha;
+
+  @Option(
+      names = "--object-prior",
+      paramLabel = "NAME",
+      description =
+          "object map of obj and av+obj: imagenet (EZ-VSL's frozen ResNet-18, needs --imagenet) or"
+              + " centernet (the COCO detector's objectness; training/fetch-detector.sh)"
+              + " (default: what the model's manifest names, else imagenet)")
+  String objectPrior;
+
+  @Option(
+      names = "--detector",
+      paramLabel = "DIR",
+      description =
+          "folder of the CenterNet detector (default: $AVLOC_DETECTOR_CACHE/human-3.3.6 or"
+              + " ~/.cache/avloc/detector/human-3.3.6, where training/fetch-detector.sh puts it)")
+  Path detector;
 
   @Option(
       names = "--imagenet",
@@ -144,7 +164,36 @@ final class EvalCommand implements Callable<Integer> {
     if (batch < 1) {
       throw usage("--batch must be at least 1, got " + batch);
     }
-    if (kind.needsObjectMap() && imagenet == null) {
+    if (!Files.isDirectory(model)) {
+      throw usage(
+          "--model folder not found: " + model + "; pass the folder that holds manifest.json");
+    }
+    ModelArtifact artifact = ModelArtifact.load(model);
+    ModelManifest manifest = artifact.manifest();
+    String prior =
+        objectPrior != null
+            ? objectPrior.trim().toLowerCase(Locale.ROOT)
+            : CenterNet.usedBy(manifest) ? DetectorPrior.NAME : ObjectBackbone.NAME;
+    if (!List.of(ObjectBackbone.NAME, DetectorPrior.NAME).contains(prior)) {
+      throw usage(
+          "--object-prior must be "
+              + ObjectBackbone.NAME
+              + " or "
+              + DetectorPrior.NAME
+              + ", got '"
+              + objectPrior
+              + "'");
+    }
+    boolean useDetector = kind.needsObjectMap() && prior.equals(DetectorPrior.NAME);
+    Path detectorDir = detector != null ? detector : CenterNet.defaultDir();
+    if (useDetector) {
+      try {
+        CenterNet.modelJson(detectorDir);
+      } catch (IllegalArgumentException e) {
+        throw usage("--object-prior centernet: " + e.getMessage());
+      }
+    }
+    if (kind.needsObjectMap() && !useDetector && imagenet == null) {
       throw usage(
           "--map "
               + kind
@@ -155,17 +204,11 @@ final class EvalCommand implements Callable<Integer> {
     if (imagenet != null && !Files.isRegularFile(imagenet)) {
       throw usage("--imagenet file not found: " + imagenet + "; " + ObjectBackbone.HOW_TO_EXPORT);
     }
-    if (!Files.isDirectory(model)) {
-      throw usage(
-          "--model folder not found: " + model + "; pass the folder that holds manifest.json");
-    }
     if (!Files.isDirectory(data)) {
       throw usage("--data folder not found: " + data);
     }
 
     LoadedDataset testSet = Datasets.open(data, format);
-    ModelArtifact artifact = ModelArtifact.load(model);
-    ModelManifest manifest = artifact.manifest();
     int imageSize = manifest.preprocessing().image().size();
     if (!manifest.preprocessing().equals(Preprocessing.standard(imageSize))) {
       throw new InvalidArtifactException(
@@ -199,11 +242,22 @@ final class EvalCommand implements Callable<Integer> {
         testSet.format(),
         testSet.samples().size(),
         testSet.warnings().isEmpty() ? "" : "; " + String.join("; ", testSet.warnings()));
+    if (kind.needsObjectMap()) {
+      out.printf(
+          Locale.ROOT,
+          "objects    %s%n",
+          useDetector
+              ? "centernet (" + CenterNet.PACKAGE + " objectness, " + detectorDir + ")"
+              : "imagenet (frozen ResNet-18, " + imagenet + ")");
+    }
     out.flush();
 
     EvalReport report;
     try (OnnxMapPredictor predictor = new OnnxMapPredictor(artifact);
-        ObjectBackbone objects = kind.needsObjectMap() ? ObjectBackbone.load(imagenet) : null;
+        ObjectPrior objects =
+            !kind.needsObjectMap()
+                ? null
+                : useDetector ? DetectorPrior.load(detectorDir) : ObjectBackbone.load(imagenet);
         PrintStream progress =
             new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8)) {
       report = new Evaluation(predictor, objects, options).run(testSet.samples(), progress);

@@ -350,6 +350,57 @@ class EvalCommandTest {
   }
 
   @Test
+  void theDetectorObjectPriorWithoutTheDetectorNamesTheFetchScript() throws Exception {
+    assertThat(
+            run(
+                "eval",
+                "--model",
+                model.toString(),
+                "--data",
+                vggss().toString(),
+                "--map",
+                "obj",
+                "--object-prior",
+                "centernet",
+                "--detector",
+                tmp.resolve("no-detector").toString()))
+        .isEqualTo(2);
+    assertThat(cli.err()).contains("training/fetch-detector.sh").contains("no-detector");
+    cli.clear();
+    assertThat(
+            run(
+                "eval",
+                "--model",
+                model.toString(),
+                "--data",
+                vggss().toString(),
+                "--map",
+                "obj",
+                "--object-prior",
+                "yolo"))
+        .isEqualTo(2);
+    assertThat(cli.err()).contains("--object-prior must be imagenet or centernet");
+  }
+
+  @Test
+  void theCentrePriorIsScoredWithoutAnyObjectNetwork() throws Exception {
+    Path json = tmp.resolve("centre.json");
+    int code =
+        run(
+            "eval",
+            "--model",
+            model.toString(),
+            "--data",
+            vggss().toString(),
+            "--map",
+            "centre",
+            "--json",
+            json.toString());
+    assertThat(code).as(cli.err()).isZero();
+    assertThat(Json.MAPPER.readTree(json.toFile()).get("map").asText()).isEqualTo("centre");
+  }
+
+  @Test
   void aClipWithAudioButNoFrameIsLeftOutAndNamed() throws Exception {
     Path data = vggss();
     Files.delete(data.resolve("frames/clip_b.png"));

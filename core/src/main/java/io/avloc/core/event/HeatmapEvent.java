@@ -1,5 +1,12 @@
 package io.avloc.core.event;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -98,9 +105,36 @@ public record HeatmapEvent(
     }
   }
 
-  /** A normalized box {@code (x1, y1)–(x2, y2)} with x1 ≤ x2, y1 ≤ y2, and its score. */
-  public record Box(double x1, double y1, double x2, double y2, double score) {
+  /**
+   * A normalized box {@code (x1, y1)–(x2, y2)} with x1 ≤ x2, y1 ≤ y2, and its score.
+   *
+   * @param label the COCO class of the object the detector found in the box, for models whose
+   *     artifact uses the object detector (docs/detector.md); {@code null} (absent from the JSON)
+   *     otherwise, or when nothing was detected there
+   */
+  @JsonDeserialize(using = BoxReader.class)
+  public record Box(
+      double x1,
+      double y1,
+      double x2,
+      double y2,
+      double score,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String label) {
+
+    /** An unlabelled box. */
+    public Box(double x1, double y1, double x2, double y2, double score) {
+      this(x1, y1, x2, y2, score, null);
+    }
+
+    /** This box with a class label. */
+    public Box withLabel(String value) {
+      return new Box(x1, y1, x2, y2, score, value);
+    }
+
     public Box {
+      if (label != null && label.isBlank()) {
+        throw new IllegalArgumentException("box.label must not be blank; leave it out instead");
+      }
       requireUnit(x1, "box.x1");
       requireUnit(y1, "box.y1");
       requireUnit(x2, "box.x2");
@@ -110,6 +144,40 @@ public record HeatmapEvent(
             "box corners out of order: (" + x1 + "," + y1 + ")-(" + x2 + "," + y2 + ")");
       }
       requireFinite(score, "box.score");
+    }
+  }
+
+  /**
+   * Reads a {@link Box}: the corners and score are required (named when missing), the label is
+   * optional, which the strict creator-property rule of {@code Json.MAPPER} cannot express.
+   */
+  static final class BoxReader extends StdDeserializer<Box> {
+    BoxReader() {
+      super(Box.class);
+    }
+
+    @Override
+    public Box deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      JsonNode n = p.readValueAsTree();
+      if (n == null || !n.isObject()) {
+        return ctxt.reportInputMismatch(Box.class, "a box must be a JSON object");
+      }
+      double[] v = new double[5];
+      String[] names = {"x1", "y1", "x2", "y2", "score"};
+      for (int i = 0; i < names.length; i++) {
+        JsonNode f = n.get(names[i]);
+        if (f == null || !f.isNumber()) {
+          return ctxt.reportInputMismatch(
+              Box.class, "Missing required creator property '%s' (a number) of a box", names[i]);
+        }
+        v[i] = f.asDouble();
+      }
+      JsonNode label = n.get("label");
+      if (label != null && !label.isNull() && !label.isTextual()) {
+        return ctxt.reportInputMismatch(Box.class, "box.label must be a string");
+      }
+      return new Box(
+          v[0], v[1], v[2], v[3], v[4], label == null || label.isNull() ? null : label.asText());
     }
   }
 

@@ -17,24 +17,28 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** A small builder over ONNX's protobuf messages: nodes, initializers, typed inputs and outputs. */
-final class OnnxGraph {
+/**
+ * A small builder over ONNX's protobuf messages: nodes, initializers, typed inputs and outputs.
+ * Used by the network's {@link OnnxExporter} and by the detector importer ({@code
+ * io.avloc.core.detector}).
+ */
+public final class OnnxGraph {
 
   private final GraphProto.Builder graph = GraphProto.newBuilder();
   private final List<NodeProto.Builder> nodes = new ArrayList<>();
   private final Set<String> initializers = new HashSet<>();
 
-  OnnxGraph(String name) {
+  public OnnxGraph(String name) {
     graph.setName(name);
   }
 
   /** Declares a float graph input; each dim is a number or a symbolic name. */
-  void input(String name, Object... dims) {
+  public void input(String name, Object... dims) {
     graph.addInput(valueInfo(name, dims));
   }
 
   /** Declares a float graph output; each dim is a number or a symbolic name. */
-  void output(String name, Object... dims) {
+  public void output(String name, Object... dims) {
     graph.addOutput(valueInfo(name, dims));
   }
 
@@ -60,12 +64,12 @@ final class OnnxGraph {
   }
 
   /** Adds a node without attributes; returns its output, {@code out} or else the node name. */
-  String node(String op, String name, String out, String... inputs) {
+  public String node(String op, String name, String out, String... inputs) {
     return node(op, name, out, attrs(), inputs);
   }
 
   /** Adds a node; returns its output, {@code out} or else the node name. */
-  String node(String op, String name, String out, Attrs attrs, String... inputs) {
+  public String node(String op, String name, String out, Attrs attrs, String... inputs) {
     String output = out != null ? out : name;
     NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).setName(name).addOutput(output);
     for (String input : inputs) {
@@ -80,7 +84,7 @@ final class OnnxGraph {
    * Renames the output of the node that produced {@code tensor}, which nothing may consume yet
    * (used to give graph outputs their public names).
    */
-  void renameOutput(String tensor, String name) {
+  public void renameOutput(String tensor, String name) {
     for (NodeProto.Builder node : nodes) {
       if (node.getInputList().contains(tensor)) {
         throw new IllegalStateException(tensor + " is already consumed by " + node.getName());
@@ -96,7 +100,7 @@ final class OnnxGraph {
   }
 
   /** Adds a float initializer (little-endian raw data); returns its name. */
-  String floats(String name, long[] dims, float[] values) {
+  public String floats(String name, long[] dims, float[] values) {
     ByteBuffer buf =
         ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     buf.asFloatBuffer().put(values);
@@ -104,12 +108,12 @@ final class OnnxGraph {
   }
 
   /** Adds a 0-d float initializer; returns its name. */
-  String scalar(String name, float value) {
+  public String scalar(String name, float value) {
     return floats(name, new long[0], new float[] {value});
   }
 
   /** Adds a 1-d int64 initializer (axes, shapes); returns its name. */
-  String int64s(String name, long... values) {
+  public String int64s(String name, long... values) {
     ByteBuffer buf = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     buf.asLongBuffer().put(values);
     return initializer(name, TensorProto.DataType.INT64_VALUE, new long[] {values.length}, buf);
@@ -129,26 +133,26 @@ final class OnnxGraph {
   }
 
   /** A fresh attribute list. */
-  Attrs attrs() {
+  public Attrs attrs() {
     return new Attrs();
   }
 
-  GraphProto build() {
+  public GraphProto build() {
     for (NodeProto.Builder node : nodes) {
       graph.addNode(node);
     }
     return graph.build();
   }
 
-  static void metadata(ModelProto.Builder model, String key, String value) {
+  public static void metadata(ModelProto.Builder model, String key, String value) {
     model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(key).setValue(value));
   }
 
   /** Node attributes, built fluently. */
-  static final class Attrs {
+  public static final class Attrs {
     private final List<AttributeProto> list = new ArrayList<>();
 
-    Attrs i(String name, long value) {
+    public Attrs i(String name, long value) {
       list.add(
           AttributeProto.newBuilder()
               .setName(name)
@@ -158,7 +162,7 @@ final class OnnxGraph {
       return this;
     }
 
-    Attrs f(String name, float value) {
+    public Attrs f(String name, float value) {
       list.add(
           AttributeProto.newBuilder()
               .setName(name)
@@ -168,7 +172,17 @@ final class OnnxGraph {
       return this;
     }
 
-    Attrs ints(String name, long... values) {
+    public Attrs s(String name, String value) {
+      list.add(
+          AttributeProto.newBuilder()
+              .setName(name)
+              .setType(AttributeProto.AttributeType.STRING)
+              .setS(ByteString.copyFromUtf8(value))
+              .build());
+      return this;
+    }
+
+    public Attrs ints(String name, long... values) {
       AttributeProto.Builder a =
           AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
       for (long v : values) {

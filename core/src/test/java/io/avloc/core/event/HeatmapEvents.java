@@ -19,7 +19,9 @@ public final class HeatmapEvents {
         new HeatmapEvent.Grid(7, 7, values),
         new HeatmapEvent.Peak(0.93, 0.93, 1.0),
         0.42,
-        List.of(new HeatmapEvent.Box(0.5, 0.6, 1.0, 1.0, 0.8)),
+        List.of(
+            new HeatmapEvent.Box(0.5, 0.6, 1.0, 1.0, 0.8).withLabel("dog"),
+            new HeatmapEvent.Box(0.0, 0.0, 0.2, 0.3, 0.4)),
         new HeatmapEvent.AudioWindow(1_699_999_997_500_000L, 1_700_000_000_500_000L, false),
         new HeatmapEvent.Latency(1.5, 3.25, 12.0, 17.75),
         1_700_000_000_020_000L);

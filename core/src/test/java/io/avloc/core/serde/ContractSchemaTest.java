@@ -47,6 +47,15 @@ class ContractSchemaTest {
   }
 
   @Test
+  void aBoxLabelIsWrittenOnlyWhenThereIsOne() throws Exception {
+    JsonNode json = Json.MAPPER.readTree(HeatmapEventSerde.toJson(HeatmapEvents.sample()));
+    assertThat(json.path("boxes").get(0).path("label").asText()).isEqualTo("dog");
+    assertThat(json.path("boxes").get(1).has("label")).isFalse();
+    ((ObjectNode) json.path("boxes").get(0)).put("label", "");
+    assertThat(schema("heatmap-event").validate(json)).isNotEmpty();
+  }
+
+  @Test
   void theHeatmapSchemaRejectsWhatTheRecordsReject() throws Exception {
     ObjectNode json =
         (ObjectNode) Json.MAPPER.readTree(HeatmapEventSerde.toJson(HeatmapEvents.sample()));

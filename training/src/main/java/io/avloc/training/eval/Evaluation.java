@@ -34,9 +34,10 @@ import java.util.Objects;
 /**
  * Scores a localization network on an annotated test set with the field's protocol (METHODS §5,
  * §6): for every clip, the own-pair similarity map is upsampled to 224×224 ({@link Upsampling}),
- * min-max normalized, optionally mixed with the object map of a frozen ImageNet ResNet-18 (OGL),
- * and scored against the 224×224 ground truth with core's {@link LocalizationEvaluator} (cIoU with
- * the median threshold, AP50, AUC, pointing, oracle).
+ * min-max normalized, optionally mixed with an object map ({@link ObjectPrior}: a frozen ImageNet
+ * ResNet-18 as EZ-VSL, or the COCO CenterNet's objectness) (OGL), and scored against the 224×224
+ * ground truth with core's {@link LocalizationEvaluator} (cIoU with the median threshold, AP50,
+ * AUC, pointing, oracle).
  *
  * <p>Images are preprocessed as at test time (exact resize to the network's input size, PIL
  * bicubic, ImageNet normalization) and audio as everywhere else (16 kHz, centred 3 s, log
@@ -55,10 +56,9 @@ public final class Evaluation {
   public static final int MAP_SIZE = GroundTruth.SIZE;
 
   private final MapPredictor predictor;
-  private final ObjectBackbone objects;
+  private final ObjectPrior objects;
   private final Options options;
   private final ImagePreprocessor networkImages;
-  private final ImagePreprocessor objectImages = new ImagePreprocessor(ObjectBackbone.IMAGE_SIZE);
   private final AudioPreprocessor audio = new AudioPreprocessor();
   private final HeatmapOverlay overlay = new HeatmapOverlay();
 
@@ -143,20 +143,21 @@ public final class Evaluation {
 
   /**
    * @param predictor runs the network
-   * @param objects the frozen ImageNet ResNet-18; required for the {@code obj} and {@code av+obj}
-   *     maps, otherwise may be {@code null}
+   * @param objects the object prior ({@link ObjectBackbone}, EZ-VSL's frozen ImageNet ResNet-18, or
+   *     {@link DetectorPrior}, the COCO CenterNet's objectness); required for the {@code obj} and
+   *     {@code av+obj} maps, otherwise may be {@code null}
    */
-  public Evaluation(MapPredictor predictor, ObjectBackbone objects, Options options) {
+  public Evaluation(MapPredictor predictor, ObjectPrior objects, Options options) {
     this.predictor = Objects.requireNonNull(predictor, "predictor");
     this.options = Objects.requireNonNull(options, "options");
     if (options.map().needsObjectMap() && objects == null) {
       throw new IllegalArgumentException(
           "the "
               + options.map()
-              + " map needs the frozen ImageNet ResNet-18 of OGL (torchvision resnet18 weights"
-              + " as .npz; "
+              + " map needs an object prior: the frozen ImageNet ResNet-18 of OGL (torchvision"
+              + " resnet18 weights as .npz; "
               + ObjectBackbone.HOW_TO_EXPORT
-              + ")");
+              + ") or the CenterNet detector");
     }
     this.objects = objects;
     this.networkImages = new ImagePreprocessor(options.imageSize());
@@ -239,12 +240,12 @@ public final class Evaluation {
         throw new IllegalStateException(
             "the network returned " + p.n() + " maps for a batch of " + in.n);
       }
-      float[] features = objects == null ? null : objects.features(in.objectImages, in.n);
+      double[][] objectMaps = objects == null ? null : objects.maps(in.pictures, in.n, MAP_SIZE);
       for (int i = 0; i < in.n; i++) {
         Sample s = batch.get(i);
         double[] raw = p.map(i);
         double avScore = max(raw);
-        double[] map = finalMap(raw, p.height(), p.width(), features, i);
+        double[] map = finalMap(raw, p.height(), p.width(), objectMaps, i);
         SampleScore score = null;
         if (s.annotation().onScreen()) {
           score = evaluator.add(s.id(), map, s.annotation().groundTruthMap());
@@ -281,8 +282,11 @@ public final class Evaluation {
   }
 
   /** Upsample → min-max (→ OGL mix): the map that is scored, 224×224. */
-  private double[] finalMap(double[] raw, int h, int w, float[] features, int i) {
+  private double[] finalMap(double[] raw, int h, int w, double[][] objectMaps, int i) {
     MapKind kind = options.map();
+    if (kind == MapKind.CENTRE) {
+      return CentrePrior.map(MAP_SIZE);
+    }
     double[] av =
         kind == MapKind.OBJ
             ? null
@@ -291,33 +295,18 @@ public final class Evaluation {
     if (kind == MapKind.AV) {
       return av;
     }
-    int c = objects.channels();
-    int side = objects.mapSize();
-    int size = c * side * side;
-    float[] own = new float[size];
-    System.arraycopy(features, i * size, own, 0, size);
-    double[] obj = ObjectGuidedLocalization.objectMap(own, c, side, side, MAP_SIZE, MAP_SIZE);
+    double[] obj = objectMaps[i];
     return kind == MapKind.OBJ ? obj : ObjectGuidedLocalization.mix(av, obj, options.alpha());
   }
 
   /** One batch, preprocessed; the decoded pictures are kept only for overlays. */
   private record Inputs(
-      int n,
-      float[] images,
-      float[] objectImages,
-      float[] spectrograms,
-      int frames,
-      RgbImage[] pictures) {}
+      int n, float[] images, float[] spectrograms, int frames, RgbImage[] pictures) {}
 
   private Inputs prepare(List<Sample> batch) {
     int n = batch.size();
     int s = options.imageSize();
-    int objectSide = ObjectBackbone.IMAGE_SIZE;
     float[] images = new float[n * 3 * s * s];
-    float[] forObjects = null;
-    if (objects != null) {
-      forObjects = s == objectSide ? images : new float[n * 3 * objectSide * objectSide];
-    }
     RgbImage[] pictures = new RgbImage[n];
     float[] spectrograms = null;
     int frames = 0;
@@ -330,10 +319,7 @@ public final class Evaluation {
         throw new IllegalArgumentException("clip " + sample.id() + ": " + e.getMessage(), e);
       }
       networkImages.preprocess(picture, images, i * 3 * s * s);
-      if (forObjects != null && forObjects != images) {
-        objectImages.preprocess(picture, forObjects, i * 3 * objectSide * objectSide);
-      }
-      if (options.overlays() != null) {
+      if (options.overlays() != null || objects != null) {
         pictures[i] = picture;
       }
       LogSpectrogram spec;
@@ -351,7 +337,7 @@ public final class Evaluation {
       }
       System.arraycopy(spec.data(), 0, spectrograms, i * spec.data().length, spec.data().length);
     }
-    return new Inputs(n, images, forObjects, spectrograms, frames, pictures);
+    return new Inputs(n, images, spectrograms, frames, pictures);
   }
 
   private void writeOverlay(

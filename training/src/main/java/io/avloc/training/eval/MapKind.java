@@ -11,7 +11,12 @@ public enum MapKind {
   /** The object map of the frozen ImageNet ResNet-18 alone; it ignores the audio. */
   OBJ("obj"),
   /** EZ-VSL's object-guided localization: {@code minmax(α·av + (1−α)·obj)}. */
-  AV_OBJ("av+obj");
+  AV_OBJ("av+obj"),
+  /**
+   * A baseline that sees neither picture nor sound: the centre prior ({@link CentrePrior}), the
+   * same map for every clip.
+   */
+  CENTRE("centre");
 
   private final String label;
 
@@ -26,7 +31,7 @@ public enum MapKind {
 
   /** Whether the map needs the frozen ImageNet ResNet-18. */
   public boolean needsObjectMap() {
-    return this != AV;
+    return this == OBJ || this == AV_OBJ;
   }
 
   /** The kind with this label, ignoring case. */

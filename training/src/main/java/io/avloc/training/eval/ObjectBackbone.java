@@ -7,6 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.avloc.core.heatmap.ObjectGuidedLocalization;
+import io.avloc.core.image.ImagePreprocessor;
+import io.avloc.core.image.RgbImage;
 import io.avloc.core.metrics.GroundTruth;
 import io.avloc.core.model.ImageNetWeights;
 import io.avloc.core.model.Preset;
@@ -25,7 +28,10 @@ import java.util.Objects;
  *
  * <p>Runs on DJL's PyTorch engine. Not thread-safe.
  */
-public final class ObjectBackbone implements AutoCloseable {
+public final class ObjectBackbone implements ObjectPrior {
+
+  /** The name on the command line and in reports. */
+  public static final String NAME = "imagenet";
 
   /** The input side: the protocol's test-time image size. */
   public static final int IMAGE_SIZE = GroundTruth.SIZE;
@@ -96,6 +102,36 @@ public final class ObjectBackbone implements AutoCloseable {
       NDList out = trunk.forward(new ParameterStore(batch, false), new NDList(x), false);
       return out.singletonOrThrow().toFloatArray();
     }
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /**
+   * The OGL object maps of a batch: each picture preprocessed as the test image (224×224, PIL
+   * bicubic, ImageNet normalization), layer4 features, then core's {@link
+   * ObjectGuidedLocalization#objectMap}.
+   */
+  @Override
+  public double[][] maps(RgbImage[] pictures, int n, int side) {
+    ImagePreprocessor pre = new ImagePreprocessor(IMAGE_SIZE);
+    int size = 3 * IMAGE_SIZE * IMAGE_SIZE;
+    float[] images = new float[n * size];
+    for (int i = 0; i < n; i++) {
+      pre.preprocess(pictures[i], images, i * size);
+    }
+    float[] features = features(images, n);
+    int c = channels();
+    int plane = c * mapSize * mapSize;
+    double[][] maps = new double[n][];
+    for (int i = 0; i < n; i++) {
+      float[] own = new float[plane];
+      System.arraycopy(features, i * plane, own, 0, plane);
+      maps[i] = ObjectGuidedLocalization.objectMap(own, c, mapSize, mapSize, side, side);
+    }
+    return maps;
   }
 
   @Override

@@ -272,13 +272,67 @@ class EvaluationTest {
   }
 
   @Test
-  void objectMapsNeedTheImageNetNetwork() {
+  void objectMapsNeedAnObjectPrior() {
     assertThatThrownBy(
             () ->
                 new Evaluation(TestClips.brightness(224), null, options().withMap(MapKind.AV_OBJ)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("av+obj map needs the frozen ImageNet ResNet-18")
+        .hasMessageContaining("av+obj map needs an object prior")
+        .hasMessageContaining("CenterNet")
         .hasMessageContaining("tools/export_torchvision_resnet18.py");
+  }
+
+  @Test
+  void theObjMapIsTheObjectPriorsMapWhateverTheNetworkSays() throws Exception {
+    List<Sample> clips =
+        List.of(
+            TestClips.clip(dir, "a", RIGHT, List.of(LARGE)),
+            TestClips.clip(dir, "b", RIGHT, List.of(LARGE)));
+    // the network's map is high outside the box, the prior's exactly inside it
+    ObjectPrior insideLarge =
+        new ObjectPrior() {
+          @Override
+          public String name() {
+            return "test";
+          }
+
+          @Override
+          public double[][] maps(io.avloc.core.image.RgbImage[] pictures, int n, int side) {
+            double[][] maps = new double[n][side * side];
+            for (int i = 0; i < n; i++) {
+              for (int y = 0; y < side; y++) {
+                for (int x = 0; x < side * 3 / 4; x++) {
+                  maps[i][y * side + x] = 1;
+                }
+              }
+            }
+            return maps;
+          }
+
+          @Override
+          public void close() {}
+        };
+    EvalReport r =
+        new Evaluation(TestClips.brightness(224), insideLarge, options().withMap(MapKind.OBJ))
+            .run(clips, null);
+    assertThat(r.pointing()).isEqualTo(1.0);
+    assertThat(r.meanCiou()).isEqualTo(1.0);
+  }
+
+  @Test
+  void theCentrePriorPointsAtTheMiddleWhateverThePicture() throws Exception {
+    NormalizedBox middle = new NormalizedBox(0.4, 0.4, 0.6, 0.6);
+    List<Sample> clips =
+        List.of(
+            TestClips.clip(dir, "mid", RIGHT, List.of(middle)),
+            TestClips.clip(dir, "corner", RIGHT, List.of(new NormalizedBox(0, 0, 0.2, 0.2))));
+    Evaluation e = evaluation(TestClips.brightness(224), options().withMap(MapKind.CENTRE));
+    EvalReport r = e.run(clips, null);
+    assertThat(r.pointing()).isEqualTo(0.5); // the middle box, not the corner one
+    double[] map = CentrePrior.map(224);
+    assertThat(map[112 * 224 + 112]).isGreaterThan(0.99);
+    assertThat(map[0]).isZero();
+    assertThat(map[10 * 224 + 50]).isEqualTo(map[50 * 224 + 10]);
   }
 
   @Test
