@@ -248,7 +248,9 @@ public final class AvlocStreamsApp implements AutoCloseable {
                   () -> System.currentTimeMillis() * 1000)
               : null;
       Properties props = streamsProperties(settings);
-      props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(settings, clusterId).toString());
+      if (!settings.kafkaOverrides().containsKey(StreamsConfig.STATE_DIR_CONFIG)) {
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(settings, clusterId).toString());
+      }
       streams =
           new KafkaStreams(
               AvlocTopology.build(settings, localizer, registry, deadLetterBytes), props);

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -47,7 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
  * undecodable become dead letters, and the pipeline keeps going. Before, the dead letter of a ~1 MB
  * audio chunk (1,048,732 bytes with its error headers) was over the producer's 1 MiB {@code
  * max.request.size}: the application stopped, its offset uncommitted, and died on the same record
- * at every restart; a 2 MB frame could not even be stored in a topic the application had created.
+ * at every restart; a 2 MB frame could not even be stored in a topic the application had created. A
+ * dead-letter topic created elsewhere with the broker's 1 MiB default gets truncated dead letters
+ * from both the streams application and {@code avloc serve}.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class PoisonPillIT {
@@ -178,89 +181,45 @@ class PoisonPillIT {
     }
   }
 
-  @Test
-  void aDeadLetterTopicWithTheBrokersDefaultLimitGetsTruncatedDeadLettersFromStreamsAndServe(
-      KafkaBroker broker) throws Exception {
-    String prefix = TestTopics.unique("pill");
-    StreamsSettings s = settings(broker, prefix);
-    // Created by someone else, without a record limit: the broker's 1 MiB default.
+  /** Creates {@code topic} without a record limit: the broker's 1 MiB default. */
+  private static void createWithBrokerDefaults(KafkaBroker broker, String topic) throws Exception {
     try (Admin admin =
         Admin.create(
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       admin
-          .createTopics(List.of(new NewTopic(s.get("avloc.topic.deadletter"), 2, (short) 1)))
+          .createTopics(List.of(new NewTopic(topic, 2, (short) 1)))
           .all()
           .get(30, TimeUnit.SECONDS);
     }
-    Path modelDir = TestMedia.liteModel(tmp.resolve("model"));
-    PrometheusMeterRegistry serveRegistry = OpsServer.newRegistry("avloc-serve");
-    ServeConfig serve =
-        ServeConfig.builder()
-            .bootstrap(broker.bootstrapServers())
-            .group(prefix + "-serve")
-            .pairsTopic(s.get("avloc.topic.pairs"))
-            .heatmapsTopic(s.get("avloc.topic.heatmaps"))
-            .deadletterTopic(s.get("avloc.topic.deadletter"))
-            .httpPort(-1)
-            .build();
+  }
+
+  @Test
+  void aDeadLetterTopicWithTheBrokersDefaultLimitGetsTruncatedDeadLettersFromStreams(
+      KafkaBroker broker) throws Exception {
+    StreamsSettings s = settings(broker, TestTopics.unique("pill"));
+    createWithBrokerDefaults(broker, s.get("avloc.topic.deadletter"));
     try (AvlocStreamsApp app =
             AvlocStreamsApp.start(
                 s, tmp.resolve("absent"), new SimpleMeterRegistry(), Duration.ofSeconds(60));
-        LocalizationModel model = LocalizationModel.load(ModelArtifact.load(modelDir));
-        PairServer server =
-            PairServer.start(
-                serve,
-                new PairInference(model, 8, serveRegistry, () -> System.currentTimeMillis() * 1000),
-                serveRegistry);
         KafkaProducer<byte[], byte[]> p = producer(broker)) {
       int expected = publish(p, s);
-      // A pair whose 2 MB frame does not decode: serve's dead letter of it is over 1 MiB.
-      byte[] frame = undecodableJpeg(FRAME_BYTES);
-      AvPair bad =
-          new AvPair(
-              "cam-z",
-              new VideoFrame(T0, ImageFormat.JPEG, frame),
-              new float[48_000],
-              T0 - 2_500_000,
-              T0 + 500_000,
-              false,
-              0,
-              0);
-      RecordHeaders h = new RecordHeaders();
-      byte[] value = PairCodec.encode(bad, h);
-      p.send(
-          new ProducerRecord<>(
-              s.get("avloc.topic.pairs"),
-              null,
-              T0 / 1000,
-              "cam-z".getBytes(StandardCharsets.UTF_8),
-              value,
-              h));
-      p.flush();
 
-      List<ConsumerRecord<byte[], byte[]>> heatmaps =
+      List<ConsumerRecord<byte[], byte[]>> pairs =
           StreamsPipelineIT.consume(
-              broker, s.get("avloc.topic.heatmaps"), expected, Duration.ofSeconds(120));
+              broker, s.get("avloc.topic.pairs"), expected, Duration.ofSeconds(120));
       List<ConsumerRecord<byte[], byte[]>> dead =
           StreamsPipelineIT.consume(
-              broker, s.get("avloc.topic.deadletter"), 3, Duration.ofSeconds(30));
+              broker, s.get("avloc.topic.deadletter"), 2, Duration.ofSeconds(30));
 
-      assertThat(heatmaps).hasSize(expected);
-      assertThat(dead).hasSize(3);
-      assertThat(dead)
-          .extracting(r -> header(r, "error-stage"))
-          .containsExactlyInAnyOrder("validate", "validate", "serve");
+      assertThat(pairs).hasSize(expected);
+      assertThat(dead).hasSize(2);
       for (ConsumerRecord<byte[], byte[]> r : dead) {
         assertThat(r.value().length).isLessThan(DeadLetters.BROKER_DEFAULT_MAX_MESSAGE_BYTES);
+        assertThat(header(r, "error-stage")).isEqualTo("validate");
         assertThat(header(r, "error-reason")).isNotBlank();
         assertThat(header(r, "ts-us")).as("original headers kept").isNotBlank();
+        assertThat(r.key()).isEqualTo("cam-a".getBytes(StandardCharsets.UTF_8));
       }
-      ConsumerRecord<byte[], byte[]> served =
-          dead.stream().filter(r -> "serve".equals(header(r, "error-stage"))).findFirst().get();
-      assertThat(header(served, DeadLetters.PAYLOAD_TRUNCATED))
-          .isEqualTo(Integer.toString(value.length));
-      assertThat(header(served, DeadLetters.PAYLOAD_SHA256)).isEqualTo(sha256(value));
-      assertThat(served.key()).isEqualTo("cam-z".getBytes(StandardCharsets.UTF_8));
       ConsumerRecord<byte[], byte[]> audioDead =
           dead.stream()
               .filter(r -> s.get("avloc.topic.audio").equals(header(r, "source-topic")))
@@ -270,8 +229,103 @@ class PoisonPillIT {
           .isEqualTo(Integer.toString(AUDIO_BYTES));
       assertThat(header(audioDead, DeadLetters.PAYLOAD_SHA256))
           .isEqualTo(sha256(new byte[AUDIO_BYTES]));
+      ConsumerRecord<byte[], byte[]> frameDead =
+          dead.stream()
+              .filter(r -> s.get("avloc.topic.frames").equals(header(r, "source-topic")))
+              .findFirst()
+              .orElseThrow();
+      byte[] frame = undecodableJpeg(FRAME_BYTES);
+      assertThat(header(frameDead, DeadLetters.PAYLOAD_TRUNCATED))
+          .isEqualTo(Integer.toString(FRAME_BYTES));
+      assertThat(header(frameDead, DeadLetters.PAYLOAD_SHA256)).isEqualTo(sha256(frame));
+      assertThat(frameDead.value()).isEqualTo(Arrays.copyOf(frame, frameDead.value().length));
       assertThat(app.failure()).isNull();
       assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
+    }
+  }
+
+  /** A pairs-topic record, as the streams application writes it in distributed mode. */
+  private static ProducerRecord<byte[], byte[]> pairRecord(String topic, AvPair pair) {
+    RecordHeaders h = new RecordHeaders();
+    byte[] value = PairCodec.encode(pair, h);
+    return new ProducerRecord<>(
+        topic,
+        null,
+        pair.frameTsUs() / 1000,
+        pair.camera().getBytes(StandardCharsets.UTF_8),
+        value,
+        h);
+  }
+
+  private static AvPair pair(String camera, long tsUs, byte[] jpeg) {
+    return new AvPair(
+        camera,
+        new VideoFrame(tsUs, ImageFormat.JPEG, jpeg),
+        new float[48_000],
+        tsUs - 2_500_000,
+        tsUs + 500_000,
+        false,
+        0,
+        0);
+  }
+
+  @Test
+  void serveTruncatesTheDeadLetterOfAnUndecodablePairToTheTopicsLimitAndKeepsGoing(
+      KafkaBroker broker) throws Exception {
+    String prefix = TestTopics.unique("pill");
+    String pairs = prefix + ".pairs";
+    String heatmaps = prefix + ".heatmaps";
+    String deadletter = prefix + ".deadletter";
+    createWithBrokerDefaults(broker, deadletter);
+    Path modelDir = TestMedia.liteModel(tmp.resolve("model"));
+    PrometheusMeterRegistry registry = OpsServer.newRegistry("avloc-serve");
+    ServeConfig serve =
+        ServeConfig.builder()
+            .bootstrap(broker.bootstrapServers())
+            .group(prefix + "-serve")
+            .pairsTopic(pairs)
+            .heatmapsTopic(heatmaps)
+            .deadletterTopic(deadletter)
+            .httpPort(-1)
+            .build();
+    try (LocalizationModel model = LocalizationModel.load(ModelArtifact.load(modelDir));
+        PairServer server =
+            PairServer.start(
+                serve,
+                new PairInference(model, 8, registry, () -> System.currentTimeMillis() * 1000),
+                registry);
+        KafkaProducer<byte[], byte[]> p = producer(broker)) {
+      // Good pairs around a pair whose 2 MB frame does not decode: its dead letter is over 1 MiB.
+      ProducerRecord<byte[], byte[]> bad =
+          pairRecord(pairs, pair("cam-z", T0, undecodableJpeg(FRAME_BYTES)));
+      int good = 0;
+      for (int k = 0; k < 6; k++) {
+        p.send(pairRecord(pairs, pair("cam-y", T0 + k * 200_000L, MediaRecords.jpeg(96, 72, k))));
+        good++;
+        if (k == 2) {
+          p.send(bad);
+        }
+      }
+      p.flush();
+
+      List<ConsumerRecord<byte[], byte[]>> out =
+          StreamsPipelineIT.consume(broker, heatmaps, good, Duration.ofSeconds(120));
+      List<ConsumerRecord<byte[], byte[]>> dead =
+          StreamsPipelineIT.consume(broker, deadletter, 1, Duration.ofSeconds(30));
+
+      assertThat(out).hasSize(good);
+      assertThat(dead).hasSize(1);
+      ConsumerRecord<byte[], byte[]> d = dead.get(0);
+      assertThat(header(d, "error-stage")).isEqualTo("serve");
+      assertThat(header(d, "error-reason")).isEqualTo("UNDECODABLE_IMAGE");
+      assertThat(header(d, "source-topic")).isEqualTo(pairs);
+      assertThat(header(d, "ts-us")).as("original headers kept").isEqualTo(Long.toString(T0));
+      assertThat(d.key()).isEqualTo("cam-z".getBytes(StandardCharsets.UTF_8));
+      assertThat(d.value().length).isLessThan(DeadLetters.BROKER_DEFAULT_MAX_MESSAGE_BYTES);
+      assertThat(d.value()).isEqualTo(Arrays.copyOf(bad.value(), d.value().length));
+      assertThat(header(d, DeadLetters.PAYLOAD_TRUNCATED))
+          .isEqualTo(Integer.toString(bad.value().length));
+      assertThat(header(d, DeadLetters.PAYLOAD_SHA256)).isEqualTo(sha256(bad.value()));
       assertThat(server.failure()).isNull();
     }
   }
