@@ -319,6 +319,25 @@ class DockerComposeTest {
   // ---- topics -----------------------------------------------------------------------------------
 
   @Test
+  void topicsServiceGivesTheTopicsTheRecordLimitsAvlocDerivesFromItsOneSetting() {
+    String script = services.get("topics").get("command").get(0).asText().replace("\\\n", " ");
+    Map<String, String> limits = new HashMap<>();
+    Matcher m =
+        Pattern.compile("(?m)^\\s*topic (\\S+) [^\\n]*--config max.message.bytes=(\\d+)")
+            .matcher(script);
+    while (m.find()) {
+      limits.put(m.group(1), m.group(2));
+    }
+    io.avloc.core.media.RecordLimits derived = io.avloc.core.media.RecordLimits.DEFAULT;
+    // Smaller limits would stop the pipeline on valid records (pairs) or truncate dead letters.
+    assertThat(limits)
+        .containsEntry("avloc.frames", Integer.toString(derived.mediaRecordBytes()))
+        .containsEntry("avloc.audio", Integer.toString(derived.mediaRecordBytes()))
+        .containsEntry("avloc.pairs", Integer.toString(derived.pairRecordBytes()))
+        .containsEntry("avloc.deadletter", Integer.toString(derived.pairRecordBytes()));
+  }
+
+  @Test
   void topicsServiceCreatesEveryTopicTheAppUsesWithFramesAndAudioCoPartitioned() {
     String script = services.get("topics").get("command").get(0).asText();
     Map<String, String> partitions = new HashMap<>();

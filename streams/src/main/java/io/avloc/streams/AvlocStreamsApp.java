@@ -1,6 +1,8 @@
 package io.avloc.streams;
 
 import io.avloc.core.artifact.ModelArtifact;
+import io.avloc.core.media.DeadLetters;
+import io.avloc.core.media.RecordLimits;
 import io.avloc.modelserver.BatchModel;
 import io.avloc.modelserver.PairLocalizer;
 import io.avloc.modelserver.engine.EngineKind;
@@ -65,29 +67,65 @@ public final class AvlocStreamsApp implements AutoCloseable {
 
   /** Kafka Streams properties for {@code settings}; avloc's defaults, then pass-through keys. */
   public static Properties streamsProperties(StreamsSettings s) {
+    RecordLimits limits = s.recordLimits();
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.get("avloc.application.id"));
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.get("avloc.bootstrap"));
-    p.put(StreamsConfig.STATE_DIR_CONFIG, s.get("avloc.state.dir"));
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(s, null).toString());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, MediaTimestampExtractor.class);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     // Kafka 5 turns this on by default; opting in now keeps behaviour stable across upgrades.
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-    // A frame record is up to avloc.limits.frame.bytes; let fetches carry a few of them.
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 16 << 20);
-    if (InferenceMode.of(s) == InferenceMode.DISTRIBUTED) {
-      // A pair record carries a whole frame: let the producer send the largest one accepted.
-      p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), pairBytes(s));
-    }
+    // A frame record is up to avloc.limits.record.bytes; let fetches carry a few of them.
+    p.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+        Math.max(16 << 20, limits.pairRecordBytes()));
+    // The largest record it writes: a pair (distributed mode), a pending frame's changelog record,
+    // or the dead letter of the largest accepted frame. Below that a valid record would stop it.
+    p.put(
+        StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        limits.pairRecordBytes());
+    // The changelogs hold whole frames (pending frames) and audio chunks.
+    p.put(
+        StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG),
+        Integer.toString(limits.mediaRecordBytes()));
     p.putAll(s.kafkaOverrides());
     return p;
   }
 
+  /**
+   * The local state folder: {@code avloc.state.dir} when set; else one per user and per Kafka
+   * cluster under the temporary directory, {@code <tmp>/avloc-streams-<user>/<cluster id>} (Kafka
+   * Streams adds the application id below it). Per user, so that two users of one machine do not
+   * share (or fail on the permissions of) one folder; per cluster, so that a run against a new
+   * broker never meets the stores of an earlier broker's run, whose changelog offsets do not exist
+   * there (Kafka Streams would find them corrupt, wipe them and restore, which costs start-up
+   * time).
+   *
+   * @param clusterId the broker cluster's id, or null when not known (yet)
+   */
+  public static Path stateDir(StreamsSettings s, String clusterId) {
+    String explicit = s.get(StreamsSettings.STATE_DIR_CONFIG).strip();
+    if (!explicit.isEmpty()) {
+      return Path.of(explicit);
+    }
+    Path base =
+        Path.of(
+            System.getProperty("java.io.tmpdir"),
+            "avloc-streams-" + safeName(System.getProperty("user.name", "user")));
+    return clusterId == null || clusterId.isBlank() ? base : base.resolve(safeName(clusterId));
+  }
+
+  private static String safeName(String s) {
+    String n = s.replaceAll("[^A-Za-z0-9._-]", "_");
+    return n.isEmpty() || n.startsWith(".") ? "_" + n : n;
+  }
+
   /** The largest pair record: the largest frame accepted plus a generous audio window. */
   static int pairBytes(StreamsSettings s) {
-    return s.getInt("avloc.limits.frame.bytes") + (2 << 20);
+    return s.recordLimits().pairRecordBytes();
   }
 
   /**
@@ -153,6 +191,9 @@ public final class AvlocStreamsApp implements AutoCloseable {
                 + " is not a folder; create it and put each model version in a subfolder");
       }
     }
+    RecordLimits limits = settings.recordLimits();
+    int deadLetterBytes;
+    String clusterId;
     try (Admin admin =
         Admin.create(
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get("avloc.bootstrap")))) {
@@ -171,7 +212,28 @@ public final class AvlocStreamsApp implements AutoCloseable {
           outputs,
           settings.getBoolean("avloc.topic.create"),
           settings.getInt("avloc.topic.partitions"),
-          (short) 1);
+          (short) 1,
+          topicRecordBytes(settings));
+      deadLetterBytes =
+          DeadLetters.recordLimit(
+              admin, settings.get("avloc.topic.deadletter"), limits.pairRecordBytes());
+      if (deadLetterBytes < limits.mediaRecordBytes()) {
+        LOG.warn(
+            "topic {} accepts records of at most {} bytes, less than the {} bytes of the largest"
+                + " accepted record: larger dead letters are truncated ({} header). Raise its"
+                + " max.message.bytes to keep them whole",
+            settings.get("avloc.topic.deadletter"),
+            deadLetterBytes,
+            limits.mediaRecordBytes(),
+            DeadLetters.PAYLOAD_TRUNCATED);
+      }
+      clusterId = admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(
+          "cannot read the cluster id of " + settings.get("avloc.bootstrap") + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while checking topics", e);
     }
     BatchModel model = embedded ? loadModel(settings, artifact, registry) : null;
     PairLocalizer localizer;
@@ -185,9 +247,13 @@ public final class AvlocStreamsApp implements AutoCloseable {
                   registry,
                   () -> System.currentTimeMillis() * 1000)
               : null;
+      Properties props = streamsProperties(settings);
+      if (!settings.kafkaOverrides().containsKey(StreamsConfig.STATE_DIR_CONFIG)) {
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(settings, clusterId).toString());
+      }
       streams =
           new KafkaStreams(
-              AvlocTopology.build(settings, localizer, registry), streamsProperties(settings));
+              AvlocTopology.build(settings, localizer, registry, deadLetterBytes), props);
     } catch (RuntimeException e) {
       if (model != null) {
         model.close();
@@ -243,6 +309,16 @@ public final class AvlocStreamsApp implements AutoCloseable {
         embedded ? "model " + localizer.modelId() : "distributed inference",
         settings.get("avloc.sync.mode"));
     return app;
+  }
+
+  /** {@code max.message.bytes} of the topics the application creates, by topic name. */
+  static Map<String, Integer> topicRecordBytes(StreamsSettings s) {
+    RecordLimits limits = s.recordLimits();
+    return Map.of(
+        s.get("avloc.topic.frames"), limits.mediaRecordBytes(),
+        s.get("avloc.topic.audio"), limits.mediaRecordBytes(),
+        // Dead letters of serve are whole pair records.
+        s.get("avloc.topic.deadletter"), limits.pairRecordBytes());
   }
 
   /**

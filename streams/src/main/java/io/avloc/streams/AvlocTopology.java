@@ -3,15 +3,19 @@ package io.avloc.streams;
 import io.avloc.core.media.AudioChunk;
 import io.avloc.core.media.MediaLimits;
 import io.avloc.core.media.MediaValidator;
+import io.avloc.core.media.RecordLimits;
 import io.avloc.core.media.VideoFrame;
 import io.avloc.core.pair.PairCodec;
 import io.avloc.core.serde.HeatmapEventSerde;
 import io.avloc.modelserver.PairLocalizer;
+import io.avloc.streams.ingest.ClockSkewGuard;
 import io.avloc.streams.ingest.MediaIngest;
 import io.avloc.streams.sync.AvSyncConfig;
 import io.avloc.streams.sync.AvSynchronizer;
+import io.avloc.streams.sync.CameraClocks;
 import io.avloc.streams.sync.SyncMode;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.Locale;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -27,10 +31,13 @@ import org.apache.kafka.streams.Topology;
  *                                  └─► avloc.deadletter  micro-batches)
  * </pre>
  *
- * Sources read raw bytes so a record that is not even decodable is dead-lettered, never fatal. In
- * embedded mode the synchronizer localizes its micro-batches and writes heatmaps; in distributed
- * mode ({@code avloc.inference.mode=distributed}) it writes each ready pair to the pairs topic
- * ({@link PairCodec}) for {@code avloc serve}.
+ * Sources read raw bytes so a record that is not even decodable is dead-lettered, never fatal;
+ * records stamped too far in the future are dead-lettered by the validation processors too ({@link
+ * ClockSkewGuard}, which reads the synchronizer's camera clocks: it runs before the synchronizer so
+ * that a bad timestamp never reaches a camera's state, and there the original bytes are still at
+ * hand for the dead letter). In embedded mode the synchronizer localizes its micro-batches and
+ * writes heatmaps; in distributed mode ({@code avloc.inference.mode=distributed}) it writes each
+ * ready pair to the pairs topic ({@link PairCodec}) for {@code avloc serve}.
  */
 public final class AvlocTopology {
 
@@ -52,6 +59,18 @@ public final class AvlocTopology {
    */
   public static Topology build(
       StreamsSettings settings, PairLocalizer localizer, MeterRegistry registry) {
+    return build(settings, localizer, registry, settings.recordLimits().pairRecordBytes());
+  }
+
+  /**
+   * As above, for a dead-letter topic that accepts records of at most {@code deadLetterBytes}
+   * (larger dead letters are truncated to fit, never fatal).
+   */
+  public static Topology build(
+      StreamsSettings settings,
+      PairLocalizer localizer,
+      MeterRegistry registry,
+      int deadLetterBytes) {
     InferenceMode mode = InferenceMode.of(settings);
     if ((mode == InferenceMode.EMBEDDED) != (localizer != null)) {
       throw new IllegalArgumentException(
@@ -61,12 +80,10 @@ public final class AvlocTopology {
     }
     String frames = settings.get("avloc.topic.frames");
     String audio = settings.get("avloc.topic.audio");
+    RecordLimits limits = settings.recordLimits();
     MediaValidator validator =
-        new MediaValidator(
-            new MediaLimits(
-                settings.getInt("avloc.limits.frame.bytes"),
-                settings.getInt("avloc.limits.audio.bytes"),
-                true));
+        new MediaValidator(new MediaLimits(limits.maxFrameBytes(), limits.maxAudioBytes(), true));
+    Duration skewTolerance = settings.getMillis(StreamsSettings.CLOCK_SKEW_MS_CONFIG);
     Topology t = new Topology();
     t.addSource(FRAMES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), frames);
     t.addSource(AUDIO_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), audio);
@@ -79,7 +96,10 @@ public final class AvlocTopology {
                 frames,
                 AvSynchronizer.NAME,
                 DEADLETTER_SINK,
-                registry),
+                registry,
+                deadLetterBytes,
+                VideoFrame::tsUs,
+                new ClockSkewGuard(skewTolerance)),
         FRAMES_SOURCE);
     t.addProcessor(
         VALIDATE_AUDIO,
@@ -90,7 +110,10 @@ public final class AvlocTopology {
                 audio,
                 AvSynchronizer.NAME,
                 DEADLETTER_SINK,
-                registry),
+                registry,
+                deadLetterBytes,
+                AudioChunk::tsUs,
+                new ClockSkewGuard(skewTolerance)),
         AUDIO_SOURCE);
     if (mode == InferenceMode.EMBEDDED) {
       t.addProcessor(
@@ -117,6 +140,9 @@ public final class AvlocTopology {
           PairCodec.serializer(),
           AvSynchronizer.NAME);
     }
+    // The clock-skew guards read the cameras' clocks that the synchronizer keeps.
+    t.connectProcessorAndStateStores(VALIDATE_FRAMES, CameraClocks.STORE);
+    t.connectProcessorAndStateStores(VALIDATE_AUDIO, CameraClocks.STORE);
     t.addSink(
         DEADLETTER_SINK,
         settings.get("avloc.topic.deadletter"),

@@ -1,5 +1,6 @@
 package io.avloc.streams;
 
+import io.avloc.core.media.RecordLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,25 @@ import java.util.TreeMap;
  */
 public final class StreamsSettings {
 
+  /**
+   * The largest media record value (frame or audio chunk) accepted, bytes. Every other record-size
+   * limit (validator, producer, topics the application creates) derives from it: {@link
+   * io.avloc.core.media.RecordLimits}.
+   */
+  public static final String RECORD_BYTES_CONFIG = "avloc.limits.record.bytes";
+
+  /**
+   * How far ahead of the wall clock, or of its camera's clock, a record's {@code ts-us} may be,
+   * milliseconds; records further ahead are dead-lettered as {@code CLOCK_SKEW}.
+   */
+  public static final String CLOCK_SKEW_MS_CONFIG = "avloc.limits.clock.skew.ms";
+
+  /**
+   * Local state (RocksDB) folder; empty = a folder per user and per Kafka cluster under the
+   * temporary directory (see {@code AvlocStreamsApp#stateDir}).
+   */
+  public static final String STATE_DIR_CONFIG = "avloc.state.dir";
+
   /** Every avloc setting with its default; defaults run on a laptop against a local broker. */
   public static final Map<String, String> DEFAULTS = defaults();
 
@@ -29,9 +49,7 @@ public final class StreamsSettings {
     Map<String, String> d = new LinkedHashMap<>();
     d.put("avloc.bootstrap", "127.0.0.1:9092");
     d.put("avloc.application.id", "avloc-streams");
-    d.put(
-        "avloc.state.dir",
-        Path.of(System.getProperty("java.io.tmpdir"), "avloc-streams").toString());
+    d.put(STATE_DIR_CONFIG, "");
     d.put("avloc.topic.frames", "avloc.frames");
     d.put("avloc.topic.audio", "avloc.audio");
     d.put("avloc.topic.heatmaps", "avloc.heatmaps");
@@ -53,8 +71,8 @@ public final class StreamsSettings {
     d.put("avloc.sync.camera.idle.ms", "60000");
     d.put("avloc.batch.max", "8");
     d.put("avloc.batch.delay.ms", "25");
-    d.put("avloc.limits.frame.bytes", Integer.toString(8 << 20));
-    d.put("avloc.limits.audio.bytes", Integer.toString(1 << 20));
+    d.put(RECORD_BYTES_CONFIG, Integer.toString(RecordLimits.DEFAULT.maxMediaBytes()));
+    d.put(CLOCK_SKEW_MS_CONFIG, "10000");
     // Prometheus' conventional exporter port; 0 = any free port, -1 = no endpoint.
     d.put("avloc.metrics.port", "9464");
     return Map.copyOf(d);
@@ -158,6 +176,16 @@ public final class StreamsSettings {
 
   public Duration getMillis(String key) {
     return Duration.ofMillis(getLong(key));
+  }
+
+  /** The record-size limits, all derived from {@link #RECORD_BYTES_CONFIG}. */
+  public RecordLimits recordLimits() {
+    try {
+      return new RecordLimits(getInt(RECORD_BYTES_CONFIG));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "setting " + RECORD_BYTES_CONFIG + ": " + e.getMessage(), e);
+    }
   }
 
   /** Settings that are not avloc's own: passed to Kafka Streams. */

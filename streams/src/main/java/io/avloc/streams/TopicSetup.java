@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -22,8 +23,9 @@ public final class TopicSetup {
   private TopicSetup() {}
 
   /**
-   * Ensures the topics exist ({@code create}: with {@code partitions} partitions, replication 1)
-   * and that frames and audio have equally many partitions.
+   * Ensures the topics exist ({@code create}: with {@code partitions} partitions, replication 1,
+   * and the {@code max.message.bytes} that {@code recordBytes} gives for a topic, if any) and that
+   * frames and audio have equally many partitions.
    *
    * @throws IllegalStateException with what to change when they are not co-partitioned or missing
    */
@@ -34,7 +36,8 @@ public final class TopicSetup {
       List<String> outputs,
       boolean create,
       int partitions,
-      short replication) {
+      short replication,
+      Map<String, Integer> recordBytes) {
     List<String> all = new ArrayList<>(List.of(frames, audio));
     all.addAll(outputs);
     try {
@@ -42,7 +45,13 @@ public final class TopicSetup {
       List<NewTopic> missing = new ArrayList<>();
       for (String t : all) {
         if (!existing.contains(t)) {
-          missing.add(new NewTopic(t, partitions, replication));
+          NewTopic topic = new NewTopic(t, partitions, replication);
+          Integer limit = recordBytes.get(t);
+          if (limit != null) {
+            // The broker's default (1 MiB) is smaller than the records avloc accepts.
+            topic.configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(limit)));
+          }
+          missing.add(topic);
         }
       }
       if (!missing.isEmpty()) {

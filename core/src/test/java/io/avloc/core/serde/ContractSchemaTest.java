@@ -117,4 +117,30 @@ class ContractSchemaTest {
     headers.add(AvlocHeaders.SOURCE_TOPIC, "avloc.frames".getBytes(StandardCharsets.UTF_8));
     assertThat(schema("deadletter-headers").validate(headersAsJson(headers))).isEmpty();
   }
+
+  @Test
+  void aTruncatedDeadLetterAsWrittenValidatesAndItsTruncationHeadersGoTogether() {
+    RecordHeaders original = new RecordHeaders();
+    original.add(AvlocHeaders.TS_US, "1700000000000000".getBytes(StandardCharsets.UTF_8));
+    io.avloc.core.media.DeadLetters.Letter letter =
+        io.avloc.core.media.DeadLetters.of(
+            "cam-1".getBytes(StandardCharsets.UTF_8),
+            new byte[10_000],
+            original,
+            "odd PCM length",
+            "ODD_PCM_LENGTH",
+            "validate",
+            "avloc.audio",
+            2_000);
+    assertThat(letter.truncated()).isTrue();
+    assertThat(
+            schema("deadletter-headers").validate(headersAsJson((RecordHeaders) letter.headers())))
+        .isEmpty();
+
+    letter.headers().remove(io.avloc.core.media.DeadLetters.PAYLOAD_SHA256);
+    assertThat(
+            schema("deadletter-headers").validate(headersAsJson((RecordHeaders) letter.headers())))
+        .extracting(ValidationMessage::getMessage)
+        .anySatisfy(m -> assertThat(m).contains("payload-sha256"));
+  }
 }

@@ -2,6 +2,8 @@ package io.avloc.modelserver.serve;
 
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.media.AvlocHeaders;
+import io.avloc.core.media.DeadLetters;
+import io.avloc.core.media.RecordLimits;
 import io.avloc.core.pair.AvPair;
 import io.avloc.core.pair.InvalidPairException;
 import io.avloc.core.pair.PairCodec;
@@ -85,6 +87,7 @@ final class PairLoop implements Runnable {
   private final DynamicBatcher<AvPair, Outcome> batcher;
   private final ServeMetrics metrics;
   private final LongSupplier wallClockUs;
+  private final int deadLetterBytes;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> producer;
   private final KafkaClientMetrics consumerMetrics;
@@ -98,14 +101,19 @@ final class PairLoop implements Runnable {
 
   /**
    * Creates the clients and initializes transactions (fencing an older producer of the same id).
+   *
+   * @param deadLetterBytes the largest record the dead-letter topic accepts; larger dead letters
+   *     are truncated to fit, so that one can never fail its transaction over and over
    */
   PairLoop(
       ServeConfig config,
       DynamicBatcher<AvPair, Outcome> batcher,
       ServeMetrics metrics,
       MeterRegistry registry,
-      LongSupplier wallClockUs) {
+      LongSupplier wallClockUs,
+      int deadLetterBytes) {
     this.config = config;
+    this.deadLetterBytes = deadLetterBytes;
     this.batcher = batcher;
     this.metrics = metrics;
     this.wallClockUs = wallClockUs;
@@ -153,8 +161,9 @@ final class PairLoop implements Runnable {
     // A crashed instance's open transaction blocks read-committed readers until it times out.
     p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    // Dead letters carry the whole pair record.
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);
+    // Dead letters carry the whole pair record (truncated only beyond the dead-letter topic's
+    // limit).
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RecordLimits.DEFAULT.pairRecordBytes());
     p.putAll(c.kafkaFor("producer"));
     return p;
   }
@@ -326,21 +335,29 @@ final class PairLoop implements Runnable {
         config.heatmapsTopic(), null, r.timestamp(), r.key(), HeatmapEventSerde.toJson(e), h);
   }
 
-  /** The rejected record unchanged, with the error headers the streams application also writes. */
+  /**
+   * The rejected record unchanged, with the error headers the streams application also writes;
+   * truncated when it would not fit in the dead-letter topic ({@link DeadLetters}).
+   */
   private ProducerRecord<byte[], byte[]> deadLetter(Item item) {
     ConsumerRecord<byte[], byte[]> r = item.record;
-    Headers h = new RecordHeaders(r.headers().toArray());
-    put(h, AvlocHeaders.ERROR, item.deadMessage);
-    put(h, AvlocHeaders.ERROR_REASON, item.deadReason);
-    put(h, AvlocHeaders.ERROR_STAGE, STAGE);
-    put(h, AvlocHeaders.SOURCE_TOPIC, r.topic());
+    DeadLetters.Letter letter =
+        DeadLetters.of(
+            r.key(),
+            r.value(),
+            r.headers(),
+            item.deadMessage,
+            item.deadReason,
+            STAGE,
+            r.topic(),
+            deadLetterBytes);
     return new ProducerRecord<>(
-        config.deadletterTopic(), null, r.timestamp(), r.key(), r.value(), h);
-  }
-
-  private static void put(Headers headers, String key, String value) {
-    headers.remove(key);
-    headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+        config.deadletterTopic(),
+        null,
+        r.timestamp(),
+        letter.key(),
+        letter.value(),
+        letter.headers());
   }
 
   /** Seeks back to the first offsets of a failed poll, for the partitions still assigned. */

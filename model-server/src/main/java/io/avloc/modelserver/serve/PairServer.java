@@ -1,5 +1,7 @@
 package io.avloc.modelserver.serve;
 
+import io.avloc.core.media.DeadLetters;
+import io.avloc.core.media.RecordLimits;
 import io.avloc.core.pair.AvPair;
 import io.avloc.modelserver.PairLocalizer;
 import io.avloc.modelserver.batch.BatcherConfig;
@@ -81,9 +83,7 @@ public final class PairServer implements AutoCloseable {
       LongSupplier wallClockUs) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(localizer, "localizer");
-    if (config.createTopics()) {
-      createTopics(config);
-    }
+    int deadLetterBytes = prepareTopics(config);
     ServeMetrics metrics = new ServeMetrics(registry, config.pairsTopic());
     int maxBatch = Math.min(config.maxBatch(), localizer.maxBatch());
     DynamicBatcher<AvPair, Outcome> batcher =
@@ -100,7 +100,7 @@ public final class PairServer implements AutoCloseable {
             registry);
     PairLoop loop;
     try {
-      loop = new PairLoop(config, batcher, metrics, registry, wallClockUs);
+      loop = new PairLoop(config, batcher, metrics, registry, wallClockUs, deadLetterBytes);
     } catch (RuntimeException e) {
       batcher.close();
       throw new IllegalStateException(
@@ -145,10 +145,15 @@ public final class PairServer implements AutoCloseable {
   }
 
   /**
-   * Creates the missing topics; pairs and dead letters hold whole frames, so their limit is raised.
+   * Creates the missing topics when allowed (pairs and dead letters hold whole frames, so their
+   * limit is raised to {@link RecordLimits#pairRecordBytes()}) and reads the dead-letter topic's
+   * record limit.
+   *
+   * @return the largest dead letter the topic and the producer accept
    */
-  private static void createTopics(ServeConfig config) {
-    String big = Integer.toString(16 << 20);
+  private static int prepareTopics(ServeConfig config) {
+    int pairBytes = RecordLimits.DEFAULT.pairRecordBytes();
+    String big = Integer.toString(pairBytes);
     List<NewTopic> wanted = new ArrayList<>();
     wanted.add(
         new NewTopic(config.pairsTopic(), config.partitions(), (short) 1)
@@ -166,7 +171,7 @@ public final class PairServer implements AutoCloseable {
                 30_000))) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
-      if (!missing.isEmpty()) {
+      if (config.createTopics() && !missing.isEmpty()) {
         try {
           admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
           LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
@@ -176,6 +181,22 @@ public final class PairServer implements AutoCloseable {
           }
         }
       }
+      if (!config.createTopics() && !existing.contains(config.deadletterTopic())) {
+        // Whoever creates it later may keep the broker's default limit.
+        return Math.min(pairBytes, DeadLetters.BROKER_DEFAULT_MAX_MESSAGE_BYTES);
+      }
+      int limit = DeadLetters.recordLimit(admin, config.deadletterTopic(), pairBytes);
+      if (limit < pairBytes) {
+        LOG.warn(
+            "topic {} accepts records of at most {} bytes, less than a pair record's {}: larger"
+                + " dead letters are truncated ({} header). Raise its max.message.bytes to keep"
+                + " them whole",
+            config.deadletterTopic(),
+            limit,
+            pairBytes,
+            DeadLetters.PAYLOAD_TRUNCATED);
+      }
+      return limit;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while checking topics", e);
