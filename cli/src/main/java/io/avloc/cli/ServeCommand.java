@@ -9,17 +9,17 @@ import io.avloc.modelserver.engine.Engines;
 import io.avloc.modelserver.ops.OpsServer;
 import io.avloc.modelserver.registry.ModelRegistry;
 import io.avloc.modelserver.registry.RegistryConfig;
+import io.avloc.modelserver.serve.BearerToken;
 import io.avloc.modelserver.serve.PairServer;
 import io.avloc.modelserver.serve.ServeConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,11 +40,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--bootstrap",
-      defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(
       names = "--model",
@@ -128,27 +124,44 @@ final class ServeCommand implements Callable<Integer> {
   int httpPort;
 
   @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
+      names = "--http-host",
+      paramLabel = "ADDR",
+      defaultValue = ServeConfig.DEFAULT_HTTP_HOST,
       description =
-          "Kafka client setting; consumer./producer. prefixes pick one client, e.g."
-              + " --set consumer.session.timeout.ms=10000")
-  Map<String, String> set = new LinkedHashMap<>();
+          "address the HTTP port binds to; 0.0.0.0 for every interface (default:"
+              + " ${DEFAULT-VALUE})")
+  String httpHost;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "require 'Authorization: Bearer <token>' on POST /v1/localize, the token being the"
+              + " content of FILE (or of the "
+              + BearerToken.ENV
+              + " environment variable); default: no token")
+  Path tokenFile;
 
   @Override
   public Integer call() throws Exception {
-    ServeConfig.Builder b =
-        ServeConfig.builder()
-            .bootstrap(bootstrap)
-            .group(group)
-            .pairsTopic(pairsTopic)
-            .heatmapsTopic(heatmapsTopic)
-            .deadletterTopic(deadletterTopic)
-            .partitions(partitions)
-            .maxBatch(maxBatch)
-            .maxDelay(maxDelay)
-            .httpPort(httpPort)
-            .kafka(set);
+    ServeConfig.Builder b;
+    try {
+      b =
+          ServeConfig.builder()
+              .kafka(kafka.settings())
+              .localizeToken(BearerToken.resolve(tokenFile, System.getenv()));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    b.group(group)
+        .pairsTopic(pairsTopic)
+        .heatmapsTopic(heatmapsTopic)
+        .deadletterTopic(deadletterTopic)
+        .partitions(partitions)
+        .maxBatch(maxBatch)
+        .maxDelay(maxDelay)
+        .httpHost(httpHost)
+        .httpPort(httpPort);
     if (instanceId != null) {
       b.instanceId(instanceId);
     }

@@ -7,12 +7,16 @@ import io.avloc.streams.StreamsSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -29,14 +33,14 @@ import picocli.CommandLine.Spec;
       "once. Bad records go to avloc.deadletter.",
       "With --inference distributed it writes the pairs to avloc.pairs instead, for the model",
       "servers ('avloc serve'), and loads no model.",
-      "Settings: defaults < --config FILE < AVLOC_* environment < flags; see docs/streams.md."
+      "Settings: defaults < --config FILE < --kafka-config FILE < AVLOC_* environment < flags;",
+      "see docs/streams.md (settings) and docs/security.md (SASL/TLS)."
     })
 final class StreamsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: 127.0.0.1:9092)")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(
       names = "--model",
@@ -60,16 +64,23 @@ final class StreamsCommand implements Callable<Integer> {
   String inference;
 
   @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description = "any setting, e.g. --set avloc.batch.max=16 --set num.stream.threads=2")
-  Map<String, String> set = new LinkedHashMap<>();
+      names = "--http-host",
+      paramLabel = "ADDR",
+      description =
+          "address of the /metrics, /health, /ready endpoint (default: avloc.metrics.host,"
+              + " 127.0.0.1; 0.0.0.0 for every interface)")
+  String httpHost;
 
   @Override
   public Integer call() throws Exception {
-    Map<String, String> flags = new LinkedHashMap<>(set);
-    if (bootstrap != null) {
-      flags.put("avloc.bootstrap", bootstrap);
+    Map<String, String> flags = new LinkedHashMap<>(kafka.set);
+    if (kafka.bootstrap != null) {
+      flags.put("avloc.bootstrap", kafka.bootstrap);
+      // A bootstrap.servers in a properties file passes through to Kafka: the flag wins over it.
+      flags.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap);
+    }
+    if (httpHost != null) {
+      flags.put("avloc.metrics.host", httpHost);
     }
     if (model != null) {
       flags.put("avloc.model", model.toString());
@@ -82,7 +93,14 @@ final class StreamsCommand implements Callable<Integer> {
     }
     StreamsSettings settings;
     try {
-      settings = StreamsSettings.load(config, System.getenv(), flags);
+      List<Path> files = new ArrayList<>();
+      if (config != null) {
+        files.add(config);
+      }
+      if (kafka.file != null) {
+        files.add(kafka.file);
+      }
+      settings = StreamsSettings.loadFiles(files, System.getenv(), flags);
       io.avloc.streams.AvlocTopology.syncConfig(settings);
       InferenceMode.of(settings);
       AvlocStreamsApp.engineOrder(settings);
@@ -97,7 +115,7 @@ final class StreamsCommand implements Callable<Integer> {
             ? null
             : OpsServer.start(
                 registry,
-                "0.0.0.0",
+                settings.get("avloc.metrics.host"),
                 metricsPort,
                 () ->
                     running.get() != null

@@ -1,6 +1,7 @@
 package io.avloc.streams;
 
 import io.avloc.core.artifact.ModelArtifact;
+import io.avloc.core.kafka.KafkaClientSettings;
 import io.avloc.modelserver.BatchModel;
 import io.avloc.modelserver.PairLocalizer;
 import io.avloc.modelserver.engine.EngineKind;
@@ -22,7 +23,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -83,6 +83,14 @@ public final class AvlocStreamsApp implements AutoCloseable {
     }
     p.putAll(s.kafkaOverrides());
     return p;
+  }
+
+  /**
+   * The configuration of the start-up admin client: what Kafka Streams gives its own admin client
+   * (so {@code security.protocol}, {@code sasl.*}, {@code ssl.*} and {@code admin.*} keys apply).
+   */
+  static Map<String, Object> adminConfig(StreamsSettings s) {
+    return new StreamsConfig(streamsProperties(s)).getAdminConfigs("avloc-streams-setup");
   }
 
   /** The largest pair record: the largest frame accepted plus a generous audio window. */
@@ -153,9 +161,10 @@ public final class AvlocStreamsApp implements AutoCloseable {
                 + " is not a folder; create it and put each model version in a subfolder");
       }
     }
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get("avloc.bootstrap")))) {
+    // The admin gets the same client properties (security included) as the streams' own clients.
+    Map<String, Object> adminConfig = adminConfig(settings);
+    KafkaClientSettings.requireBroker(adminConfig, KafkaClientSettings.DEFAULT_CONNECT_TIMEOUT);
+    try (Admin admin = Admin.create(adminConfig)) {
       List<String> outputs =
           new ArrayList<>(
               List.of(

@@ -1,5 +1,6 @@
 package io.avloc.streams;
 
+import io.avloc.core.kafka.KafkaClientSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -18,7 +20,9 @@ import java.util.TreeMap;
  * are avloc's own (documented in {@link #DEFAULTS}); every other key (e.g. {@code
  * num.stream.threads}, {@code commit.interval.ms}) is passed to Kafka Streams unchanged. Sources,
  * later ones winning: built-in defaults, a properties file, environment variables ({@code
- * AVLOC_SYNC_WINDOW_MS} sets {@code avloc.sync.window.ms}), command-line flags.
+ * AVLOC_SYNC_WINDOW_MS} sets {@code avloc.sync.window.ms}; {@code AVLOC_KAFKA_SASL_JAAS_CONFIG}
+ * sets the client property {@code sasl.jaas.config}, see {@link KafkaClientSettings}), command-line
+ * flags.
  */
 public final class StreamsSettings {
 
@@ -57,6 +61,8 @@ public final class StreamsSettings {
     d.put("avloc.limits.audio.bytes", Integer.toString(1 << 20));
     // Prometheus' conventional exporter port; 0 = any free port, -1 = no endpoint.
     d.put("avloc.metrics.port", "9464");
+    // Loopback only unless asked: /metrics tells anyone who can reach it about the deployment.
+    d.put("avloc.metrics.host", "127.0.0.1");
     return Map.copyOf(d);
   }
 
@@ -69,13 +75,21 @@ public final class StreamsSettings {
   /** Defaults, then {@code file} (if not null), then the environment, then {@code overrides}. */
   public static StreamsSettings load(
       Path file, Map<String, String> env, Map<String, String> overrides) {
+    return loadFiles(file == null ? List.of() : List.of(file), env, overrides);
+  }
+
+  /** Defaults, then {@code files} in order, then the environment, then {@code overrides}. */
+  public static StreamsSettings loadFiles(
+      List<Path> files, Map<String, String> env, Map<String, String> overrides) {
     Map<String, String> v = new TreeMap<>(DEFAULTS);
-    if (file != null) {
+    for (Path file : files) {
       v.putAll(readFile(file));
     }
+    // Kafka client properties (secrets among them) that need not be on the command line.
+    v.putAll(KafkaClientSettings.fromEnvironment(env));
     env.forEach(
         (k, val) -> {
-          if (k.startsWith("AVLOC_")) {
+          if (k.startsWith("AVLOC_") && !k.startsWith(KafkaClientSettings.ENV_PREFIX)) {
             String key = "avloc." + k.substring(6).toLowerCase(Locale.ROOT).replace('_', '.');
             if (DEFAULTS.containsKey(key)) {
               v.put(key, val);

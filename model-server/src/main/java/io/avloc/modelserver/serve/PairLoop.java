@@ -1,6 +1,7 @@
 package io.avloc.modelserver.serve;
 
 import io.avloc.core.event.HeatmapEvent;
+import io.avloc.core.kafka.KafkaClientSettings;
 import io.avloc.core.media.AvlocHeaders;
 import io.avloc.core.pair.AvPair;
 import io.avloc.core.pair.InvalidPairException;
@@ -141,7 +142,7 @@ final class PairLoop implements Runnable {
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, c.maxPollRecords());
     // A pair carries a whole frame; let a fetch hold a few of the largest.
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20);
-    p.putAll(c.kafkaFor("consumer"));
+    p.putAll(c.kafkaFor(KafkaClientSettings.Client.CONSUMER));
     return p;
   }
 
@@ -155,7 +156,7 @@ final class PairLoop implements Runnable {
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     // Dead letters carry the whole pair record.
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);
-    p.putAll(c.kafkaFor("producer"));
+    p.putAll(c.kafkaFor(KafkaClientSettings.Client.PRODUCER));
     return p;
   }
 
