@@ -2,6 +2,7 @@ package io.avloc.cli;
 
 import io.avloc.core.kafka.KafkaClientSettings;
 import io.avloc.core.kafka.KafkaUnavailableException;
+import io.avloc.core.media.AvlocTopics;
 import io.avloc.streams.feed.CameraFeed;
 import io.avloc.streams.feed.FeedException;
 import io.avloc.streams.feed.FeedPublisher;
@@ -94,13 +95,13 @@ final class FeedCommand implements Callable<Integer> {
 
   @Option(
       names = "--frames-topic",
-      defaultValue = FeedPublisher.Settings.DEFAULT_FRAMES_TOPIC,
+      defaultValue = AvlocTopics.FRAMES,
       description = "topic for frames (default: ${DEFAULT-VALUE})")
   String framesTopic;
 
   @Option(
       names = "--audio-topic",
-      defaultValue = FeedPublisher.Settings.DEFAULT_AUDIO_TOPIC,
+      defaultValue = AvlocTopics.AUDIO,
       description = "topic for audio chunks (default: ${DEFAULT-VALUE})")
   String audioTopic;
 

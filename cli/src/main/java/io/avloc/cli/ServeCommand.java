@@ -1,6 +1,7 @@
 package io.avloc.cli;
 
 import io.avloc.core.artifact.ModelArtifact;
+import io.avloc.core.media.AvlocTopics;
 import io.avloc.modelserver.BatchModel;
 import io.avloc.modelserver.PairInference;
 import io.avloc.modelserver.engine.EngineKind;
@@ -82,19 +83,19 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--pairs-topic",
-      defaultValue = "avloc.pairs",
+      defaultValue = AvlocTopics.PAIRS,
       description = "input topic (default: ${DEFAULT-VALUE})")
   String pairsTopic;
 
   @Option(
       names = "--heatmaps-topic",
-      defaultValue = "avloc.heatmaps",
+      defaultValue = AvlocTopics.HEATMAPS,
       description = "output topic (default: ${DEFAULT-VALUE})")
   String heatmapsTopic;
 
   @Option(
       names = "--deadletter-topic",
-      defaultValue = "avloc.deadletter",
+      defaultValue = AvlocTopics.DEADLETTER,
       description = "topic for broken pair records (default: ${DEFAULT-VALUE})")
   String deadletterTopic;
 

@@ -1,6 +1,7 @@
 package io.avloc.cli;
 
 import io.avloc.core.kafka.KafkaClientSettings;
+import io.avloc.core.media.AvlocTopics;
 import io.avloc.streams.watch.HeatmapWatcher;
 import io.avloc.streams.watch.WatchConfig;
 import io.avloc.streams.watch.WatchConfig.ConsoleMode;
@@ -38,13 +39,13 @@ final class WatchCommand implements Callable<Integer> {
 
   @Option(
       names = "--topic",
-      defaultValue = WatchConfig.DEFAULT_TOPIC,
+      defaultValue = AvlocTopics.HEATMAPS,
       description = "heatmap topic (default: ${DEFAULT-VALUE})")
   String topic;
 
   @Option(
       names = "--frames-topic",
-      defaultValue = WatchConfig.DEFAULT_FRAMES_TOPIC,
+      defaultValue = AvlocTopics.FRAMES,
       description = "frames topic for overlays; '' for none (default: ${DEFAULT-VALUE})")
   String framesTopic;
 

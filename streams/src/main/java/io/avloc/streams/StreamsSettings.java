@@ -1,6 +1,7 @@
 package io.avloc.streams;
 
 import io.avloc.core.kafka.KafkaClientSettings;
+import io.avloc.core.media.AvlocTopics;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -31,16 +32,16 @@ public final class StreamsSettings {
 
   private static Map<String, String> defaults() {
     Map<String, String> d = new LinkedHashMap<>();
-    d.put("avloc.bootstrap", "127.0.0.1:9092");
+    d.put("avloc.bootstrap", KafkaClientSettings.DEFAULT_BOOTSTRAP);
     d.put("avloc.application.id", "avloc-streams");
     d.put(
         "avloc.state.dir",
         Path.of(System.getProperty("java.io.tmpdir"), "avloc-streams").toString());
-    d.put("avloc.topic.frames", "avloc.frames");
-    d.put("avloc.topic.audio", "avloc.audio");
-    d.put("avloc.topic.heatmaps", "avloc.heatmaps");
-    d.put("avloc.topic.deadletter", "avloc.deadletter");
-    d.put("avloc.topic.pairs", "avloc.pairs");
+    d.put("avloc.topic.frames", AvlocTopics.FRAMES);
+    d.put("avloc.topic.audio", AvlocTopics.AUDIO);
+    d.put("avloc.topic.heatmaps", AvlocTopics.HEATMAPS);
+    d.put("avloc.topic.deadletter", AvlocTopics.DEADLETTER);
+    d.put("avloc.topic.pairs", AvlocTopics.PAIRS);
     d.put("avloc.topic.partitions", "4");
     d.put("avloc.topic.create", "true");
     d.put("avloc.model", "models/default");

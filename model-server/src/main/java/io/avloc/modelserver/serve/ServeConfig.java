@@ -1,6 +1,7 @@
 package io.avloc.modelserver.serve;
 
 import io.avloc.core.kafka.KafkaClientSettings;
+import io.avloc.core.media.AvlocTopics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -146,9 +147,9 @@ public record ServeConfig(
     private String bootstrap = KafkaClientSettings.DEFAULT_BOOTSTRAP;
     private String group = DEFAULT_GROUP;
     private String instanceId = java.util.UUID.randomUUID().toString().substring(0, 8);
-    private String pairsTopic = "avloc.pairs";
-    private String heatmapsTopic = "avloc.heatmaps";
-    private String deadletterTopic = "avloc.deadletter";
+    private String pairsTopic = AvlocTopics.PAIRS;
+    private String heatmapsTopic = AvlocTopics.HEATMAPS;
+    private String deadletterTopic = AvlocTopics.DEADLETTER;
     private boolean createTopics = true;
     private int partitions = 4;
     private int maxBatch = 8;
