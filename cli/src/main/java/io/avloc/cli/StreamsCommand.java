@@ -75,21 +75,21 @@ final class StreamsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, String> flags = new LinkedHashMap<>(kafka.set);
     if (kafka.bootstrap != null) {
-      flags.put("avloc.bootstrap", kafka.bootstrap);
+      flags.put(StreamsSettings.BOOTSTRAP_CONFIG, kafka.bootstrap);
       // A bootstrap.servers in a properties file passes through to Kafka: the flag wins over it.
       flags.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap);
     }
     if (httpHost != null) {
-      flags.put("avloc.metrics.host", httpHost);
+      flags.put(StreamsSettings.METRICS_HOST_CONFIG, httpHost);
     }
     if (model != null) {
-      flags.put("avloc.model", model.toString());
+      flags.put(StreamsSettings.MODEL_CONFIG, model.toString());
     }
     if (mode != null) {
-      flags.put("avloc.sync.mode", mode);
+      flags.put(StreamsSettings.SYNC_MODE_CONFIG, mode);
     }
     if (inference != null) {
-      flags.put("avloc.inference.mode", inference);
+      flags.put(StreamsSettings.INFERENCE_MODE_CONFIG, inference);
     }
     StreamsSettings settings;
     try {
@@ -108,14 +108,14 @@ final class StreamsCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     PrometheusMeterRegistry registry = OpsServer.newRegistry("avloc-streams");
-    int metricsPort = settings.getInt("avloc.metrics.port");
+    int metricsPort = settings.getInt(StreamsSettings.METRICS_PORT_CONFIG);
     AtomicReference<AvlocStreamsApp> running = new AtomicReference<>();
     OpsServer ops =
         metricsPort < 0
             ? null
             : OpsServer.start(
                 registry,
-                settings.get("avloc.metrics.host"),
+                settings.get(StreamsSettings.METRICS_HOST_CONFIG),
                 metricsPort,
                 () ->
                     running.get() != null
@@ -124,7 +124,10 @@ final class StreamsCommand implements Callable<Integer> {
     try {
       app =
           AvlocStreamsApp.start(
-              settings, Path.of(settings.get("avloc.model")), registry, Duration.ofSeconds(120));
+              settings,
+              Path.of(settings.get(StreamsSettings.MODEL_CONFIG)),
+              registry,
+              Duration.ofSeconds(120));
     } catch (RuntimeException e) {
       if (ops != null) {
         ops.close();
@@ -149,7 +152,8 @@ final class StreamsCommand implements Callable<Integer> {
             "avloc streams running (%s)%s; Ctrl-C to stop%n",
             app.inferenceMode() == InferenceMode.EMBEDDED
                 ? "model " + app.modelId()
-                : "distributed inference: pairs to " + settings.get("avloc.topic.pairs"),
+                : "distributed inference: pairs to "
+                    + settings.get(StreamsSettings.TOPIC_PAIRS_CONFIG),
             ops == null ? "" : ", metrics at " + ops.url() + "/metrics");
     spec.commandLine().getOut().flush();
     app.awaitStop(Duration.ofDays(36500));

@@ -66,9 +66,9 @@ public final class AvlocStreamsApp implements AutoCloseable {
   /** Kafka Streams properties for {@code settings}; avloc's defaults, then pass-through keys. */
   public static Properties streamsProperties(StreamsSettings s) {
     Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.get("avloc.application.id"));
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.get("avloc.bootstrap"));
-    p.put(StreamsConfig.STATE_DIR_CONFIG, s.get("avloc.state.dir"));
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.get(StreamsSettings.APPLICATION_ID_CONFIG));
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.get(StreamsSettings.BOOTSTRAP_CONFIG));
+    p.put(StreamsConfig.STATE_DIR_CONFIG, s.get(StreamsSettings.STATE_DIR_CONFIG));
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, MediaTimestampExtractor.class);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
@@ -95,7 +95,7 @@ public final class AvlocStreamsApp implements AutoCloseable {
 
   /** The largest pair record: the largest frame accepted plus a generous audio window. */
   static int pairBytes(StreamsSettings s) {
-    return s.getInt("avloc.limits.frame.bytes") + (2 << 20);
+    return s.getInt(StreamsSettings.LIMITS_FRAME_BYTES_CONFIG) + (2 << 20);
   }
 
   /**
@@ -105,7 +105,7 @@ public final class AvlocStreamsApp implements AutoCloseable {
    */
   public static List<EngineKind> engineOrder(StreamsSettings s) {
     try {
-      return EngineKind.parseOrder(s.get("avloc.model.engines"));
+      return EngineKind.parseOrder(s.get(StreamsSettings.MODEL_ENGINES_CONFIG));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("setting avloc.model.engines: " + e.getMessage(), e);
     }
@@ -119,7 +119,7 @@ public final class AvlocStreamsApp implements AutoCloseable {
    */
   public static BatchModel loadModel(
       StreamsSettings settings, Path modelDir, MeterRegistry registry) {
-    boolean folder = !settings.get("avloc.models").strip().isEmpty();
+    boolean folder = !settings.get(StreamsSettings.MODELS_CONFIG).strip().isEmpty();
     return loadModel(settings, folder ? null : ModelArtifact.load(modelDir), registry);
   }
 
@@ -127,8 +127,9 @@ public final class AvlocStreamsApp implements AutoCloseable {
   private static BatchModel loadModel(
       StreamsSettings settings, ModelArtifact artifact, MeterRegistry registry) {
     List<EngineKind> engines = engineOrder(settings);
-    EngineOptions options = EngineOptions.DEFAULTS.withMaxBatch(settings.getInt("avloc.batch.max"));
-    String models = settings.get("avloc.models").strip();
+    EngineOptions options =
+        EngineOptions.DEFAULTS.withMaxBatch(settings.getInt(StreamsSettings.BATCH_MAX_CONFIG));
+    String models = settings.get(StreamsSettings.MODELS_CONFIG).strip();
     if (!models.isEmpty()) {
       return BatchModel.of(
           ModelRegistry.open(
@@ -151,7 +152,7 @@ public final class AvlocStreamsApp implements AutoCloseable {
     if (embedded) {
       // Check the model settings before touching Kafka; the artifact is verified here, once.
       engineOrder(settings);
-      String models = settings.get("avloc.models").strip();
+      String models = settings.get(StreamsSettings.MODELS_CONFIG).strip();
       if (models.isEmpty()) {
         artifact = ModelArtifact.load(modelDir);
       } else if (!Files.isDirectory(Path.of(models))) {
@@ -168,18 +169,19 @@ public final class AvlocStreamsApp implements AutoCloseable {
       List<String> outputs =
           new ArrayList<>(
               List.of(
-                  settings.get("avloc.topic.heatmaps"), settings.get("avloc.topic.deadletter")));
+                  settings.get(StreamsSettings.TOPIC_HEATMAPS_CONFIG),
+                  settings.get(StreamsSettings.TOPIC_DEADLETTER_CONFIG)));
       if (!embedded) {
         createPairsTopic(admin, settings);
-        outputs.add(settings.get("avloc.topic.pairs"));
+        outputs.add(settings.get(StreamsSettings.TOPIC_PAIRS_CONFIG));
       }
       TopicSetup.ensure(
           admin,
-          settings.get("avloc.topic.frames"),
-          settings.get("avloc.topic.audio"),
+          settings.get(StreamsSettings.TOPIC_FRAMES_CONFIG),
+          settings.get(StreamsSettings.TOPIC_AUDIO_CONFIG),
           outputs,
-          settings.getBoolean("avloc.topic.create"),
-          settings.getInt("avloc.topic.partitions"),
+          settings.getBoolean(StreamsSettings.TOPIC_CREATE_CONFIG),
+          settings.getInt(StreamsSettings.TOPIC_PARTITIONS_CONFIG),
           (short) 1);
     }
     BatchModel model = embedded ? loadModel(settings, artifact, registry) : null;
@@ -190,7 +192,7 @@ public final class AvlocStreamsApp implements AutoCloseable {
           embedded
               ? new EmbeddedLocalizer(
                   model,
-                  settings.getInt("avloc.batch.max"),
+                  settings.getInt(StreamsSettings.BATCH_MAX_CONFIG),
                   registry,
                   () -> System.currentTimeMillis() * 1000)
               : null;
@@ -246,11 +248,12 @@ public final class AvlocStreamsApp implements AutoCloseable {
     }
     LOG.info(
         "avloc streams running: {} + {} → {} ({}, {} mode)",
-        settings.get("avloc.topic.frames"),
-        settings.get("avloc.topic.audio"),
-        settings.get(embedded ? "avloc.topic.heatmaps" : "avloc.topic.pairs"),
+        settings.get(StreamsSettings.TOPIC_FRAMES_CONFIG),
+        settings.get(StreamsSettings.TOPIC_AUDIO_CONFIG),
+        settings.get(
+            embedded ? StreamsSettings.TOPIC_HEATMAPS_CONFIG : StreamsSettings.TOPIC_PAIRS_CONFIG),
         embedded ? "model " + localizer.modelId() : "distributed inference",
-        settings.get("avloc.sync.mode"));
+        settings.get(StreamsSettings.SYNC_MODE_CONFIG));
     return app;
   }
 
@@ -259,8 +262,8 @@ public final class AvlocStreamsApp implements AutoCloseable {
    * that fits the largest frame (the broker's default of 1 MiB does not).
    */
   private static void createPairsTopic(Admin admin, StreamsSettings settings) {
-    String pairs = settings.get("avloc.topic.pairs");
-    if (!settings.getBoolean("avloc.topic.create")) {
+    String pairs = settings.get(StreamsSettings.TOPIC_PAIRS_CONFIG);
+    if (!settings.getBoolean(StreamsSettings.TOPIC_CREATE_CONFIG)) {
       return;
     }
     try {
@@ -268,7 +271,7 @@ public final class AvlocStreamsApp implements AutoCloseable {
         return;
       }
       NewTopic topic =
-          new NewTopic(pairs, settings.getInt("avloc.topic.partitions"), (short) 1)
+          new NewTopic(pairs, settings.getInt(StreamsSettings.TOPIC_PARTITIONS_CONFIG), (short) 1)
               .configs(
                   Map.of(
                       TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(pairBytes(settings))));

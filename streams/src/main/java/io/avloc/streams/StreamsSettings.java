@@ -27,43 +27,99 @@ import java.util.TreeMap;
  */
 public final class StreamsSettings {
 
+  // The keys of avloc's own settings, Kafka style: code refers to these, never to the text.
+
+  public static final String BOOTSTRAP_CONFIG = "avloc.bootstrap";
+
+  public static final String APPLICATION_ID_CONFIG = "avloc.application.id";
+
+  public static final String STATE_DIR_CONFIG = "avloc.state.dir";
+
+  public static final String TOPIC_FRAMES_CONFIG = "avloc.topic.frames";
+
+  public static final String TOPIC_AUDIO_CONFIG = "avloc.topic.audio";
+
+  public static final String TOPIC_HEATMAPS_CONFIG = "avloc.topic.heatmaps";
+
+  public static final String TOPIC_DEADLETTER_CONFIG = "avloc.topic.deadletter";
+
+  public static final String TOPIC_PAIRS_CONFIG = "avloc.topic.pairs";
+
+  public static final String TOPIC_PARTITIONS_CONFIG = "avloc.topic.partitions";
+
+  public static final String TOPIC_CREATE_CONFIG = "avloc.topic.create";
+
+  public static final String MODEL_CONFIG = "avloc.model";
+
+  public static final String MODELS_CONFIG = "avloc.models";
+
+  public static final String MODEL_ENGINES_CONFIG = "avloc.model.engines";
+
+  public static final String INFERENCE_MODE_CONFIG = "avloc.inference.mode";
+
+  public static final String SYNC_WINDOW_MS_CONFIG = "avloc.sync.window.ms";
+
+  public static final String SYNC_LOOKAHEAD_MS_CONFIG = "avloc.sync.lookahead.ms";
+
+  public static final String SYNC_GRACE_MS_CONFIG = "avloc.sync.grace.ms";
+
+  public static final String SYNC_RATE_HZ_CONFIG = "avloc.sync.rate.hz";
+
+  public static final String SYNC_MODE_CONFIG = "avloc.sync.mode";
+
+  public static final String SYNC_STALE_BUDGET_MS_CONFIG = "avloc.sync.stale.budget.ms";
+
+  public static final String SYNC_CAMERA_IDLE_MS_CONFIG = "avloc.sync.camera.idle.ms";
+
+  public static final String BATCH_MAX_CONFIG = "avloc.batch.max";
+
+  public static final String BATCH_DELAY_MS_CONFIG = "avloc.batch.delay.ms";
+
+  public static final String LIMITS_FRAME_BYTES_CONFIG = "avloc.limits.frame.bytes";
+
+  public static final String LIMITS_AUDIO_BYTES_CONFIG = "avloc.limits.audio.bytes";
+
+  public static final String METRICS_PORT_CONFIG = "avloc.metrics.port";
+
+  public static final String METRICS_HOST_CONFIG = "avloc.metrics.host";
+
   /** Every avloc setting with its default; defaults run on a laptop against a local broker. */
   public static final Map<String, String> DEFAULTS = defaults();
 
   private static Map<String, String> defaults() {
     Map<String, String> d = new LinkedHashMap<>();
-    d.put("avloc.bootstrap", KafkaClientSettings.DEFAULT_BOOTSTRAP);
-    d.put("avloc.application.id", "avloc-streams");
+    d.put(BOOTSTRAP_CONFIG, KafkaClientSettings.DEFAULT_BOOTSTRAP);
+    d.put(APPLICATION_ID_CONFIG, "avloc-streams");
     d.put(
-        "avloc.state.dir",
+        STATE_DIR_CONFIG,
         Path.of(System.getProperty("java.io.tmpdir"), "avloc-streams").toString());
-    d.put("avloc.topic.frames", AvlocTopics.FRAMES);
-    d.put("avloc.topic.audio", AvlocTopics.AUDIO);
-    d.put("avloc.topic.heatmaps", AvlocTopics.HEATMAPS);
-    d.put("avloc.topic.deadletter", AvlocTopics.DEADLETTER);
-    d.put("avloc.topic.pairs", AvlocTopics.PAIRS);
-    d.put("avloc.topic.partitions", "4");
-    d.put("avloc.topic.create", "true");
-    d.put("avloc.model", "models/default");
+    d.put(TOPIC_FRAMES_CONFIG, AvlocTopics.FRAMES);
+    d.put(TOPIC_AUDIO_CONFIG, AvlocTopics.AUDIO);
+    d.put(TOPIC_HEATMAPS_CONFIG, AvlocTopics.HEATMAPS);
+    d.put(TOPIC_DEADLETTER_CONFIG, AvlocTopics.DEADLETTER);
+    d.put(TOPIC_PAIRS_CONFIG, AvlocTopics.PAIRS);
+    d.put(TOPIC_PARTITIONS_CONFIG, "4");
+    d.put(TOPIC_CREATE_CONFIG, "true");
+    d.put(MODEL_CONFIG, "models/default");
     // A folder of model versions, hot-swapped; empty = the one artifact at avloc.model.
-    d.put("avloc.models", "");
-    d.put("avloc.model.engines", "onnxruntime");
-    d.put("avloc.inference.mode", "embedded");
-    d.put("avloc.sync.window.ms", "3000");
-    d.put("avloc.sync.lookahead.ms", "500");
-    d.put("avloc.sync.grace.ms", "1000");
-    d.put("avloc.sync.rate.hz", "5");
-    d.put("avloc.sync.mode", "realtime");
-    d.put("avloc.sync.stale.budget.ms", "150");
-    d.put("avloc.sync.camera.idle.ms", "60000");
-    d.put("avloc.batch.max", "8");
-    d.put("avloc.batch.delay.ms", "25");
-    d.put("avloc.limits.frame.bytes", Integer.toString(8 << 20));
-    d.put("avloc.limits.audio.bytes", Integer.toString(1 << 20));
+    d.put(MODELS_CONFIG, "");
+    d.put(MODEL_ENGINES_CONFIG, "onnxruntime");
+    d.put(INFERENCE_MODE_CONFIG, "embedded");
+    d.put(SYNC_WINDOW_MS_CONFIG, "3000");
+    d.put(SYNC_LOOKAHEAD_MS_CONFIG, "500");
+    d.put(SYNC_GRACE_MS_CONFIG, "1000");
+    d.put(SYNC_RATE_HZ_CONFIG, "5");
+    d.put(SYNC_MODE_CONFIG, "realtime");
+    d.put(SYNC_STALE_BUDGET_MS_CONFIG, "150");
+    d.put(SYNC_CAMERA_IDLE_MS_CONFIG, "60000");
+    d.put(BATCH_MAX_CONFIG, "8");
+    d.put(BATCH_DELAY_MS_CONFIG, "25");
+    d.put(LIMITS_FRAME_BYTES_CONFIG, Integer.toString(8 << 20));
+    d.put(LIMITS_AUDIO_BYTES_CONFIG, Integer.toString(1 << 20));
     // Prometheus' conventional exporter port; 0 = any free port, -1 = no endpoint.
-    d.put("avloc.metrics.port", "9464");
+    d.put(METRICS_PORT_CONFIG, "9464");
     // Loopback only unless asked: /metrics tells anyone who can reach it about the deployment.
-    d.put("avloc.metrics.host", "127.0.0.1");
+    d.put(METRICS_HOST_CONFIG, "127.0.0.1");
     return Map.copyOf(d);
   }
 
