@@ -4,6 +4,7 @@ import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.media.AvlocTopics;
 import io.avloc.modelserver.BatchModel;
 import io.avloc.modelserver.PairInference;
+import io.avloc.modelserver.batch.BatcherConfig;
 import io.avloc.modelserver.engine.EngineKind;
 import io.avloc.modelserver.engine.EngineOptions;
 import io.avloc.modelserver.engine.Engines;
@@ -107,7 +108,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-batch",
-      defaultValue = "8",
+      defaultValue = "" + BatcherConfig.DEFAULT_MAX_BATCH_SIZE,
       description = "largest inference batch (default: ${DEFAULT-VALUE})")
   int maxBatch;
 

@@ -2,6 +2,7 @@ package io.avloc.streams;
 
 import io.avloc.core.kafka.KafkaClientSettings;
 import io.avloc.core.media.AvlocTopics;
+import io.avloc.streams.sync.AvSyncConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -105,15 +106,15 @@ public final class StreamsSettings {
     d.put(MODELS_CONFIG, "");
     d.put(MODEL_ENGINES_CONFIG, "onnxruntime");
     d.put(INFERENCE_MODE_CONFIG, "embedded");
-    d.put(SYNC_WINDOW_MS_CONFIG, "3000");
-    d.put(SYNC_LOOKAHEAD_MS_CONFIG, "500");
-    d.put(SYNC_GRACE_MS_CONFIG, "1000");
+    d.put(SYNC_WINDOW_MS_CONFIG, millis(AvSyncConfig.DEFAULT_WINDOW));
+    d.put(SYNC_LOOKAHEAD_MS_CONFIG, millis(AvSyncConfig.DEFAULT_LOOKAHEAD));
+    d.put(SYNC_GRACE_MS_CONFIG, millis(AvSyncConfig.DEFAULT_GRACE));
     d.put(SYNC_RATE_HZ_CONFIG, "5");
     d.put(SYNC_MODE_CONFIG, "realtime");
-    d.put(SYNC_STALE_BUDGET_MS_CONFIG, "150");
-    d.put(SYNC_CAMERA_IDLE_MS_CONFIG, "60000");
-    d.put(BATCH_MAX_CONFIG, "8");
-    d.put(BATCH_DELAY_MS_CONFIG, "25");
+    d.put(SYNC_STALE_BUDGET_MS_CONFIG, millis(AvSyncConfig.DEFAULT_STALE_BUDGET));
+    d.put(SYNC_CAMERA_IDLE_MS_CONFIG, millis(AvSyncConfig.DEFAULT_CAMERA_IDLE_TIMEOUT));
+    d.put(BATCH_MAX_CONFIG, Integer.toString(AvSyncConfig.DEFAULT_MAX_BATCH));
+    d.put(BATCH_DELAY_MS_CONFIG, millis(AvSyncConfig.DEFAULT_MAX_DELAY));
     d.put(LIMITS_FRAME_BYTES_CONFIG, Integer.toString(8 << 20));
     d.put(LIMITS_AUDIO_BYTES_CONFIG, Integer.toString(1 << 20));
     // Prometheus' conventional exporter port; 0 = any free port, -1 = no endpoint.
@@ -121,6 +122,10 @@ public final class StreamsSettings {
     // Loopback only unless asked: /metrics tells anyone who can reach it about the deployment.
     d.put(METRICS_HOST_CONFIG, "127.0.0.1");
     return Map.copyOf(d);
+  }
+
+  private static String millis(Duration d) {
+    return Long.toString(d.toMillis());
   }
 
   private final Map<String, String> values;

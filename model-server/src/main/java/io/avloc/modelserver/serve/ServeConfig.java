@@ -2,6 +2,7 @@ package io.avloc.modelserver.serve;
 
 import io.avloc.core.kafka.KafkaClientSettings;
 import io.avloc.core.media.AvlocTopics;
+import io.avloc.modelserver.batch.BatcherConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -152,7 +153,7 @@ public record ServeConfig(
     private String deadletterTopic = AvlocTopics.DEADLETTER;
     private boolean createTopics = true;
     private int partitions = 4;
-    private int maxBatch = 8;
+    private int maxBatch = BatcherConfig.DEFAULT_MAX_BATCH_SIZE;
     private Duration maxDelay = Duration.ofMillis(10);
     private Integer maxPollRecords;
     private Duration window = Duration.ofSeconds(3);
