@@ -1,21 +1,17 @@
 package io.avloc.cli;
 
-import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.media.AvlocTopics;
 import io.avloc.modelserver.BatchModel;
+import io.avloc.modelserver.ModelSource;
 import io.avloc.modelserver.PairInference;
 import io.avloc.modelserver.batch.BatcherConfig;
 import io.avloc.modelserver.engine.EngineKind;
 import io.avloc.modelserver.engine.EngineOptions;
-import io.avloc.modelserver.engine.Engines;
 import io.avloc.modelserver.ops.OpsServer;
-import io.avloc.modelserver.registry.ModelRegistry;
-import io.avloc.modelserver.registry.RegistryConfig;
 import io.avloc.modelserver.serve.BearerToken;
 import io.avloc.modelserver.serve.PairServer;
 import io.avloc.modelserver.serve.ServeConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -187,34 +183,15 @@ final class ServeCommand implements Callable<Integer> {
     }
     EngineOptions engineOptions = EngineOptions.DEFAULTS.withMaxBatch(config.maxBatch());
     PrometheusMeterRegistry registry = OpsServer.newRegistry("avloc-serve");
-    BatchModel loaded;
-    if (models != null) {
-      if (!Files.isDirectory(models)) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "--models: "
-                + models
-                + " is not a folder; create it and put each model version in a subfolder");
-      }
-      loaded =
-          BatchModel.of(
-              ModelRegistry.open(
-                  RegistryConfig.of(models).withEngines(order).withEngineOptions(engineOptions),
-                  registry));
-    } else {
-      Path dir = model == null ? Path.of("models/default") : model;
-      if (!Files.isRegularFile(dir.resolve(ModelArtifact.MANIFEST))) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "--model: no model artifact at "
-                + dir
-                + " (no "
-                + ModelArtifact.MANIFEST
-                + "); pass --model DIR, e.g. one made by 'avloc model init --out DIR'");
-      }
-      ModelArtifact artifact = ModelArtifact.load(dir);
-      loaded = BatchModel.of(Engines.load(artifact, order, engineOptions).engine());
+    ModelSource source;
+    try {
+      source =
+          ModelSource.resolve(
+              model == null ? Path.of("models/default") : model, "--model", models, "--models");
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    BatchModel loaded = source.open(order, engineOptions, registry);
     PairServer server;
     try {
       config =

@@ -1,18 +1,15 @@
 package io.avloc.streams;
 
-import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.kafka.KafkaClientSettings;
 import io.avloc.modelserver.BatchModel;
+import io.avloc.modelserver.ModelSource;
 import io.avloc.modelserver.PairLocalizer;
 import io.avloc.modelserver.engine.EngineKind;
 import io.avloc.modelserver.engine.EngineOptions;
-import io.avloc.modelserver.engine.Engines;
 import io.avloc.modelserver.registry.ModelRegistry;
-import io.avloc.modelserver.registry.RegistryConfig;
 import io.avloc.streams.inference.EmbeddedLocalizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,24 +116,29 @@ public final class AvlocStreamsApp implements AutoCloseable {
    */
   public static BatchModel loadModel(
       StreamsSettings settings, Path modelDir, MeterRegistry registry) {
-    boolean folder = !settings.get(StreamsSettings.MODELS_CONFIG).strip().isEmpty();
-    return loadModel(settings, folder ? null : ModelArtifact.load(modelDir), registry);
+    return loadModel(settings, modelSource(settings, modelDir), registry);
   }
 
-  /** As above, with the {@code avloc.model} artifact already loaded (null with avloc.models). */
-  private static BatchModel loadModel(
-      StreamsSettings settings, ModelArtifact artifact, MeterRegistry registry) {
-    List<EngineKind> engines = engineOrder(settings);
-    EngineOptions options =
-        EngineOptions.DEFAULTS.withMaxBatch(settings.getInt(StreamsSettings.BATCH_MAX_CONFIG));
+  /**
+   * The folder of {@code avloc.models} when set, else the artifact at {@code modelDir} (verified
+   * here, once); the rule and its messages are {@link ModelSource}'s, shared with {@code serve}.
+   */
+  private static ModelSource modelSource(StreamsSettings settings, Path modelDir) {
     String models = settings.get(StreamsSettings.MODELS_CONFIG).strip();
-    if (!models.isEmpty()) {
-      return BatchModel.of(
-          ModelRegistry.open(
-              RegistryConfig.of(Path.of(models)).withEngines(engines).withEngineOptions(options),
-              registry));
-    }
-    return BatchModel.of(Engines.load(artifact, engines, options).engine());
+    return ModelSource.resolve(
+        modelDir,
+        "--model",
+        models.isEmpty() ? null : Path.of(models),
+        "setting " + StreamsSettings.MODELS_CONFIG);
+  }
+
+  /** As above, with the source already resolved. */
+  private static BatchModel loadModel(
+      StreamsSettings settings, ModelSource source, MeterRegistry registry) {
+    return source.open(
+        engineOrder(settings),
+        EngineOptions.DEFAULTS.withMaxBatch(settings.getInt(StreamsSettings.BATCH_MAX_CONFIG)),
+        registry);
   }
 
   /**
@@ -148,19 +150,11 @@ public final class AvlocStreamsApp implements AutoCloseable {
   public static AvlocStreamsApp start(
       StreamsSettings settings, Path modelDir, MeterRegistry registry, Duration startTimeout) {
     boolean embedded = InferenceMode.of(settings) == InferenceMode.EMBEDDED;
-    ModelArtifact artifact = null; // verified once, here, and loaded on an engine below
+    ModelSource source = null; // verified once, here, and loaded on an engine below
     if (embedded) {
       // Check the model settings before touching Kafka; the artifact is verified here, once.
       engineOrder(settings);
-      String models = settings.get(StreamsSettings.MODELS_CONFIG).strip();
-      if (models.isEmpty()) {
-        artifact = ModelArtifact.load(modelDir);
-      } else if (!Files.isDirectory(Path.of(models))) {
-        throw new IllegalArgumentException(
-            "setting avloc.models: "
-                + models
-                + " is not a folder; create it and put each model version in a subfolder");
-      }
+      source = modelSource(settings, modelDir);
     }
     // The admin gets the same client properties (security included) as the streams' own clients.
     Map<String, Object> adminConfig = adminConfig(settings);
@@ -184,7 +178,7 @@ public final class AvlocStreamsApp implements AutoCloseable {
           settings.getInt(StreamsSettings.TOPIC_PARTITIONS_CONFIG),
           (short) 1);
     }
-    BatchModel model = embedded ? loadModel(settings, artifact, registry) : null;
+    BatchModel model = embedded ? loadModel(settings, source, registry) : null;
     PairLocalizer localizer;
     KafkaStreams streams;
     try {
