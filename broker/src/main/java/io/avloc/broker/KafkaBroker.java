@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -39,6 +41,7 @@ public final class KafkaBroker implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
   private static final String HOST = "127.0.0.1";
+  private static final String SCRAM_MECHANISM = "SCRAM-SHA-256";
 
   private final int port;
   private final int controllerPort;
@@ -46,6 +49,9 @@ public final class KafkaBroker implements AutoCloseable {
   private final Map<String, String> overrides;
   private final Duration startTimeout;
   private final boolean fresh;
+  private final int saslPort; // 0: no SASL listener
+  private final String scramUser;
+  private final String scramPassword;
   private KafkaRaftServer server;
   private boolean closed;
 
@@ -56,6 +62,9 @@ public final class KafkaBroker implements AutoCloseable {
     this.overrides = Map.copyOf(b.overrides);
     this.startTimeout = b.startTimeout;
     this.fresh = b.fresh;
+    this.saslPort = b.scramUser == null ? 0 : b.saslPort;
+    this.scramUser = b.scramUser;
+    this.scramPassword = b.scramPassword;
   }
 
   public static Builder builder() {
@@ -69,6 +78,43 @@ public final class KafkaBroker implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /**
+   * {@code 127.0.0.1:<port>} of the SASL_PLAINTEXT listener (SCRAM-SHA-256), the bootstrap servers
+   * for clients that authenticate; see {@link Builder#scramUser}.
+   *
+   * @throws IllegalStateException when the broker has no SASL listener
+   */
+  public String saslBootstrapServers() {
+    if (saslPort == 0) {
+      throw new IllegalStateException("this broker has no SASL listener; build it with scramUser");
+    }
+    return HOST + ":" + saslPort;
+  }
+
+  /**
+   * The client properties that authenticate on the SASL listener as the SCRAM user: {@code
+   * security.protocol}, {@code sasl.mechanism} and {@code sasl.jaas.config}.
+   */
+  public Map<String, String> saslClientProperties() {
+    saslBootstrapServers();
+    return Map.of(
+        "security.protocol",
+        "SASL_PLAINTEXT",
+        "sasl.mechanism",
+        SCRAM_MECHANISM,
+        "sasl.jaas.config",
+        scramJaasConfig(scramUser, scramPassword));
+  }
+
+  /** The JAAS line of a SCRAM client; the values are quoted as JAAS wants. */
+  public static String scramJaasConfig(String user, String password) {
+    return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+        + user
+        + "\" password=\""
+        + password
+        + "\";";
   }
 
   public int controllerPort() {
@@ -92,6 +138,9 @@ public final class KafkaBroker implements AutoCloseable {
     }
     requireFreePort(port, "--port");
     requireFreePort(controllerPort, "--controller-port");
+    if (saslPort != 0) {
+      requireFreePort(saslPort, "another SASL port");
+    }
     if (fresh) {
       deleteRecursively(dataDir);
     }
@@ -187,13 +236,26 @@ public final class KafkaBroker implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
+    String sasl = saslPort == 0 ? "" : ",SASL_PLAINTEXT://" + HOST + ":" + saslPort;
     p.put(
         "listeners",
-        "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
+        "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort + sasl);
+    p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port + sasl);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put(
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+            + (saslPort == 0 ? "" : ",SASL_PLAINTEXT:SASL_PLAINTEXT"));
+    if (saslPort != 0) {
+      // SCRAM credentials live in the cluster metadata; format() adds the user's.
+      p.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+      p.put(
+          "listener.name.sasl_plaintext."
+              + SCRAM_MECHANISM.toLowerCase(java.util.Locale.ROOT)
+              + ".sasl.jaas.config",
+          "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    }
     p.put("log.dirs", logDir.toString());
     // A single node: every internal topic must fit on one replica.
     p.put("offsets.topic.replication.factor", "1");
@@ -228,12 +290,22 @@ public final class KafkaBroker implements AutoCloseable {
 
   private void format(Path propsFile) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    String[] args = {
-      "format", "-t", Uuid.randomUuid().toString(), "-c", propsFile.toString(), "--ignore-formatted"
-    };
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "format",
+                "-t",
+                Uuid.randomUuid().toString(),
+                "-c",
+                propsFile.toString(),
+                "--ignore-formatted"));
+    if (scramUser != null) {
+      args.add("--add-scram");
+      args.add(SCRAM_MECHANISM + "=[name=" + scramUser + ",password=\"" + scramPassword + "\"]");
+    }
     int rc;
     try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-      rc = StorageTool.execute(args, ps);
+      rc = StorageTool.execute(args.toArray(new String[0]), ps);
     } catch (RuntimeException e) {
       throw new BrokerStartException(
           "formatting the broker storage in "
@@ -362,8 +434,29 @@ public final class KafkaBroker implements AutoCloseable {
     private boolean fresh;
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private Duration startTimeout = Duration.ofSeconds(60);
+    private int saslPort;
+    private String scramUser;
+    private String scramPassword;
 
     private Builder() {}
+
+    /**
+     * Adds a SASL_PLAINTEXT listener (SCRAM-SHA-256) on a free port, next to the PLAINTEXT one,
+     * with one user whose credential is written into the storage when it is formatted (so a fresh
+     * data directory is needed for a new user).
+     */
+    public Builder scramUser(String user, String password) {
+      if (user == null || user.isBlank() || password == null || password.isEmpty()) {
+        throw new IllegalArgumentException("a SCRAM user needs a name and a password");
+      }
+      if (!user.matches("[A-Za-z0-9._-]+") || password.contains("\"")) {
+        throw new IllegalArgumentException(
+            "SCRAM user names are letters, digits, '.', '_' or '-', and passwords have no quotes");
+      }
+      this.scramUser = user;
+      this.scramPassword = password;
+      return this;
+    }
 
     public Builder port(int port) {
       this.port = checkPort(port, "port");
@@ -409,6 +502,13 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public KafkaBroker build() {
+      if (scramUser != null && saslPort == 0) {
+        int p = freePort();
+        while (p == port || p == controllerPort) {
+          p = freePort();
+        }
+        saslPort = p;
+      }
       if (port == controllerPort) {
         throw new IllegalArgumentException(
             "the broker port and the controller port must differ (both are " + port + ")");

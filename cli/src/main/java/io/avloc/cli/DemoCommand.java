@@ -134,10 +134,10 @@ final class DemoCommand implements Callable<Integer> {
       out.printf("demo: Kafka broker (KRaft) at %s%n", broker.bootstrapServers());
       Path modelDir = resolveModel(work, out);
       Map<String, String> s = new LinkedHashMap<>();
-      s.put("avloc.bootstrap", broker.bootstrapServers());
-      s.put("avloc.application.id", "avloc-demo");
-      s.put("avloc.state.dir", work.resolve("state").toString());
-      s.put("avloc.sync.mode", mode);
+      s.put(StreamsSettings.BOOTSTRAP_CONFIG, broker.bootstrapServers());
+      s.put(StreamsSettings.APPLICATION_ID_CONFIG, "avloc-demo");
+      s.put(StreamsSettings.STATE_DIR_CONFIG, work.resolve("state").toString());
+      s.put(StreamsSettings.SYNC_MODE_CONFIG, mode);
       StreamsSettings settings;
       try {
         settings = StreamsSettings.of(s);

@@ -1,5 +1,8 @@
 package io.avloc.cli;
 
+import io.avloc.core.kafka.KafkaClientSettings;
+import io.avloc.core.kafka.KafkaUnavailableException;
+import io.avloc.core.media.AvlocTopics;
 import io.avloc.streams.feed.CameraFeed;
 import io.avloc.streams.feed.FeedException;
 import io.avloc.streams.feed.FeedPublisher;
@@ -22,17 +25,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -92,22 +91,17 @@ final class FeedCommand implements Callable<Integer> {
     Path audio;
   }
 
-  @Option(
-      names = "--bootstrap",
-      defaultValue = "127.0.0.1:9092",
-      paramLabel = "HOST:PORT",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(
       names = "--frames-topic",
-      defaultValue = FeedPublisher.Settings.DEFAULT_FRAMES_TOPIC,
+      defaultValue = AvlocTopics.FRAMES,
       description = "topic for frames (default: ${DEFAULT-VALUE})")
   String framesTopic;
 
   @Option(
       names = "--audio-topic",
-      defaultValue = FeedPublisher.Settings.DEFAULT_AUDIO_TOPIC,
+      defaultValue = AvlocTopics.AUDIO,
       description = "topic for audio chunks (default: ${DEFAULT-VALUE})")
   String audioTopic;
 
@@ -198,7 +192,7 @@ final class FeedCommand implements Callable<Integer> {
 
   @Option(
       names = "--connect-timeout",
-      defaultValue = "15s",
+      defaultValue = "10s",
       paramLabel = "TIME",
       converter = DurationConverter.class,
       description = "how long to wait for the broker at start-up (default: ${DEFAULT-VALUE})")
@@ -208,7 +202,8 @@ final class FeedCommand implements Callable<Integer> {
       names = "--producer",
       paramLabel = "KEY=VALUE",
       description =
-          "extra Kafka producer setting, repeatable (e.g. --producer compression.type=lz4)")
+          "extra Kafka producer setting, repeatable (e.g. --producer compression.type=lz4);"
+              + " the same as --set producer.KEY=VALUE")
   Map<String, String> producerProps = new LinkedHashMap<>();
 
   @Override
@@ -218,10 +213,11 @@ final class FeedCommand implements Callable<Integer> {
     checkPaths();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    checkKafka();
+    KafkaClientSettings clients = clients();
+    checkKafka(clients);
 
     List<CameraFeed> feeds = openFeeds(settings, scene);
-    err.println("avloc feed: " + describe(feeds, settings));
+    err.println("avloc feed: " + describe(feeds, settings, clients.bootstrap()));
     for (CameraFeed f : feeds) {
       if (f instanceof SyntheticCamera s) {
         err.println("  " + f.cameraId() + ": objects " + s.scene().objectClasses());
@@ -231,7 +227,9 @@ final class FeedCommand implements Callable<Integer> {
     }
     err.flush();
 
-    Map<String, Object> config = FeedPublisher.producerConfig(bootstrap, producerProps);
+    Map<String, Object> config =
+        FeedPublisher.producerConfig(
+            clients.bootstrap(), clients.forClient(KafkaClientSettings.Client.PRODUCER));
     FeedPublisher.Settings publish =
         new FeedPublisher.Settings(
             framesTopic,
@@ -351,26 +349,26 @@ final class FeedCommand implements Callable<Integer> {
     }
   }
 
-  /** Fails fast, with one line, when no broker answers at --bootstrap. */
-  private void checkKafka() throws InterruptedException {
-    int timeoutMs = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
-    Map<String, Object> conf = new LinkedHashMap<>();
-    conf.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+  /** The client settings of every Kafka client here; --producer keys go to the producer. */
+  private KafkaClientSettings clients() {
+    Map<String, String> producerOnly = new LinkedHashMap<>();
+    producerProps.forEach(
+        (k, v) -> producerOnly.put(KafkaClientSettings.Client.PRODUCER.prefix() + k, v));
+    try {
+      return kafka.settings().with(producerOnly);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  /** Fails fast, with one line saying why, when no broker answers. */
+  private void checkKafka(KafkaClientSettings clients) {
+    Map<String, Object> conf = clients.forClient(KafkaClientSettings.Client.ADMIN);
     conf.put(AdminClientConfig.CLIENT_ID_CONFIG, "avloc-feed-check");
-    conf.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
-    conf.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-    try (Admin admin = Admin.create(conf)) {
-      admin
-          .describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
-          .clusterId()
-          .get(timeoutMs + 2_000L, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      throw new FeedException(
-          "no Kafka broker answered at "
-              + bootstrap
-              + " within "
-              + format(connectTimeout)
-              + "; start one with 'avloc broker' or pass --bootstrap HOST:PORT");
+    try {
+      KafkaClientSettings.requireBroker(conf, connectTimeout);
+    } catch (KafkaUnavailableException e) {
+      throw new FeedException(e.getMessage());
     }
   }
 
@@ -414,7 +412,7 @@ final class FeedCommand implements Callable<Integer> {
     return feeds;
   }
 
-  private String describe(List<CameraFeed> feeds, FeedSettings settings) {
+  private String describe(List<CameraFeed> feeds, FeedSettings settings, String bootstrap) {
     String kind =
         source.synthetic
             ? "synthetic"

@@ -1,25 +1,23 @@
 package io.avloc.cli;
 
-import io.avloc.core.artifact.ModelArtifact;
+import io.avloc.core.media.AvlocTopics;
 import io.avloc.modelserver.BatchModel;
+import io.avloc.modelserver.ModelSource;
 import io.avloc.modelserver.PairInference;
+import io.avloc.modelserver.batch.BatcherConfig;
 import io.avloc.modelserver.engine.EngineKind;
 import io.avloc.modelserver.engine.EngineOptions;
-import io.avloc.modelserver.engine.Engines;
 import io.avloc.modelserver.ops.OpsServer;
-import io.avloc.modelserver.registry.ModelRegistry;
-import io.avloc.modelserver.registry.RegistryConfig;
+import io.avloc.modelserver.serve.BearerToken;
 import io.avloc.modelserver.serve.PairServer;
 import io.avloc.modelserver.serve.ServeConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -41,11 +39,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--bootstrap",
-      defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(
       names = "--model",
@@ -87,19 +81,19 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--pairs-topic",
-      defaultValue = "avloc.pairs",
+      defaultValue = AvlocTopics.PAIRS,
       description = "input topic (default: ${DEFAULT-VALUE})")
   String pairsTopic;
 
   @Option(
       names = "--heatmaps-topic",
-      defaultValue = "avloc.heatmaps",
+      defaultValue = AvlocTopics.HEATMAPS,
       description = "output topic (default: ${DEFAULT-VALUE})")
   String heatmapsTopic;
 
   @Option(
       names = "--deadletter-topic",
-      defaultValue = "avloc.deadletter",
+      defaultValue = AvlocTopics.DEADLETTER,
       description = "topic for broken pair records (default: ${DEFAULT-VALUE})")
   String deadletterTopic;
 
@@ -111,7 +105,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-batch",
-      defaultValue = "8",
+      defaultValue = "" + BatcherConfig.DEFAULT_MAX_BATCH_SIZE,
       description = "largest inference batch (default: ${DEFAULT-VALUE})")
   int maxBatch;
 
@@ -129,27 +123,44 @@ final class ServeCommand implements Callable<Integer> {
   int httpPort;
 
   @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
+      names = "--http-host",
+      paramLabel = "ADDR",
+      defaultValue = ServeConfig.DEFAULT_HTTP_HOST,
       description =
-          "Kafka client setting; consumer./producer. prefixes pick one client, e.g."
-              + " --set consumer.session.timeout.ms=10000")
-  Map<String, String> set = new LinkedHashMap<>();
+          "address the HTTP port binds to; 0.0.0.0 for every interface (default:"
+              + " ${DEFAULT-VALUE})")
+  String httpHost;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "require 'Authorization: Bearer <token>' on POST /v1/localize, the token being the"
+              + " content of FILE (or of the "
+              + BearerToken.ENV
+              + " environment variable); default: no token")
+  Path tokenFile;
 
   @Override
   public Integer call() throws Exception {
-    ServeConfig.Builder b =
-        ServeConfig.builder()
-            .bootstrap(bootstrap)
-            .group(group)
-            .pairsTopic(pairsTopic)
-            .heatmapsTopic(heatmapsTopic)
-            .deadletterTopic(deadletterTopic)
-            .partitions(partitions)
-            .maxBatch(maxBatch)
-            .maxDelay(maxDelay)
-            .httpPort(httpPort)
-            .kafka(set);
+    ServeConfig.Builder b;
+    try {
+      b =
+          ServeConfig.builder()
+              .kafka(kafka.settings())
+              .localizeToken(BearerToken.resolve(tokenFile, System.getenv()));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    b.group(group)
+        .pairsTopic(pairsTopic)
+        .heatmapsTopic(heatmapsTopic)
+        .deadletterTopic(deadletterTopic)
+        .partitions(partitions)
+        .maxBatch(maxBatch)
+        .maxDelay(maxDelay)
+        .httpHost(httpHost)
+        .httpPort(httpPort);
     if (instanceId != null) {
       b.instanceId(instanceId);
     }
@@ -173,34 +184,15 @@ final class ServeCommand implements Callable<Integer> {
     }
     EngineOptions engineOptions = EngineOptions.DEFAULTS.withMaxBatch(config.maxBatch());
     PrometheusMeterRegistry registry = OpsServer.newRegistry("avloc-serve");
-    BatchModel loaded;
-    if (models != null) {
-      if (!Files.isDirectory(models)) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "--models: "
-                + models
-                + " is not a folder; create it and put each model version in a subfolder");
-      }
-      loaded =
-          BatchModel.of(
-              ModelRegistry.open(
-                  RegistryConfig.of(models).withEngines(order).withEngineOptions(engineOptions),
-                  registry));
-    } else {
-      Path dir = model == null ? Path.of("models/default") : model;
-      if (!Files.isRegularFile(dir.resolve(ModelArtifact.MANIFEST))) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "--model: no model artifact at "
-                + dir
-                + " (no "
-                + ModelArtifact.MANIFEST
-                + "); pass --model DIR, e.g. one made by 'avloc model init --out DIR'");
-      }
-      ModelArtifact artifact = ModelArtifact.load(dir);
-      loaded = BatchModel.of(Engines.load(artifact, order, engineOptions).engine());
+    ModelSource source;
+    try {
+      source =
+          ModelSource.resolve(
+              model == null ? Path.of("models/default") : model, "--model", models, "--models");
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    BatchModel loaded = source.open(order, engineOptions, registry);
     PairServer server;
     try {
       config =

@@ -7,12 +7,16 @@ import io.avloc.streams.StreamsSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -30,14 +34,14 @@ import picocli.CommandLine.Spec;
             + "publishes heatmap events to avloc.heatmaps, exactly once. Bad records go to "
             + "avloc.deadletter. With --inference distributed it writes the pairs to "
             + "avloc.pairs instead, for the model servers ('avloc serve'), and loads no "
-            + "model. Settings: defaults < --config FILE < AVLOC_* environment < flags; see "
-            + "docs/streams.md.")
+            + "model. Settings: defaults < --config FILE < --kafka-config FILE < AVLOC_* "
+            + "environment < flags; see docs/streams.md (settings) and docs/security.md "
+            + "(SASL/TLS).")
 final class StreamsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: 127.0.0.1:9092)")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(
       names = "--model",
@@ -61,29 +65,43 @@ final class StreamsCommand implements Callable<Integer> {
   String inference;
 
   @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description = "any setting, e.g. --set avloc.batch.max=16 --set num.stream.threads=2")
-  Map<String, String> set = new LinkedHashMap<>();
+      names = "--http-host",
+      paramLabel = "ADDR",
+      description =
+          "address of the /metrics, /health, /ready endpoint (default: avloc.metrics.host,"
+              + " 127.0.0.1; 0.0.0.0 for every interface)")
+  String httpHost;
 
   @Override
   public Integer call() throws Exception {
-    Map<String, String> flags = new LinkedHashMap<>(set);
-    if (bootstrap != null) {
-      flags.put("avloc.bootstrap", bootstrap);
+    Map<String, String> flags = new LinkedHashMap<>(kafka.set);
+    if (kafka.bootstrap != null) {
+      flags.put(StreamsSettings.BOOTSTRAP_CONFIG, kafka.bootstrap);
+      // A bootstrap.servers in a properties file passes through to Kafka: the flag wins over it.
+      flags.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap);
+    }
+    if (httpHost != null) {
+      flags.put(StreamsSettings.METRICS_HOST_CONFIG, httpHost);
     }
     if (model != null) {
-      flags.put("avloc.model", model.toString());
+      flags.put(StreamsSettings.MODEL_CONFIG, model.toString());
     }
     if (mode != null) {
-      flags.put("avloc.sync.mode", mode);
+      flags.put(StreamsSettings.SYNC_MODE_CONFIG, mode);
     }
     if (inference != null) {
-      flags.put("avloc.inference.mode", inference);
+      flags.put(StreamsSettings.INFERENCE_MODE_CONFIG, inference);
     }
     StreamsSettings settings;
     try {
-      settings = StreamsSettings.load(config, System.getenv(), flags);
+      List<Path> files = new ArrayList<>();
+      if (config != null) {
+        files.add(config);
+      }
+      if (kafka.file != null) {
+        files.add(kafka.file);
+      }
+      settings = StreamsSettings.loadFiles(files, System.getenv(), flags);
       io.avloc.streams.AvlocTopology.syncConfig(settings);
       InferenceMode.of(settings);
       AvlocStreamsApp.engineOrder(settings);
@@ -91,14 +109,14 @@ final class StreamsCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     PrometheusMeterRegistry registry = OpsServer.newRegistry("avloc-streams");
-    int metricsPort = settings.getInt("avloc.metrics.port");
+    int metricsPort = settings.getInt(StreamsSettings.METRICS_PORT_CONFIG);
     AtomicReference<AvlocStreamsApp> running = new AtomicReference<>();
     OpsServer ops =
         metricsPort < 0
             ? null
             : OpsServer.start(
                 registry,
-                "0.0.0.0",
+                settings.get(StreamsSettings.METRICS_HOST_CONFIG),
                 metricsPort,
                 () ->
                     running.get() != null
@@ -107,7 +125,10 @@ final class StreamsCommand implements Callable<Integer> {
     try {
       app =
           AvlocStreamsApp.start(
-              settings, Path.of(settings.get("avloc.model")), registry, Duration.ofSeconds(120));
+              settings,
+              Path.of(settings.get(StreamsSettings.MODEL_CONFIG)),
+              registry,
+              Duration.ofSeconds(120));
     } catch (RuntimeException e) {
       if (ops != null) {
         ops.close();
@@ -132,7 +153,8 @@ final class StreamsCommand implements Callable<Integer> {
             "avloc streams running (%s)%s; Ctrl-C to stop%n",
             app.inferenceMode() == InferenceMode.EMBEDDED
                 ? "model " + app.modelId()
-                : "distributed inference: pairs to " + settings.get("avloc.topic.pairs"),
+                : "distributed inference: pairs to "
+                    + settings.get(StreamsSettings.TOPIC_PAIRS_CONFIG),
             ops == null ? "" : ", metrics at " + ops.url() + "/metrics");
     spec.commandLine().getOut().flush();
     app.awaitStop(Duration.ofDays(36500));

@@ -1,5 +1,7 @@
 package io.avloc.cli;
 
+import io.avloc.core.kafka.KafkaClientSettings;
+import io.avloc.core.media.AvlocTopics;
 import io.avloc.streams.watch.HeatmapWatcher;
 import io.avloc.streams.watch.WatchConfig;
 import io.avloc.streams.watch.WatchConfig.ConsoleMode;
@@ -11,8 +13,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -32,22 +36,17 @@ final class WatchCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--bootstrap",
-      defaultValue = "127.0.0.1:9092",
-      paramLabel = "HOST:PORT",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(
       names = "--topic",
-      defaultValue = WatchConfig.DEFAULT_TOPIC,
+      defaultValue = AvlocTopics.HEATMAPS,
       description = "heatmap topic (default: ${DEFAULT-VALUE})")
   String topic;
 
   @Option(
       names = "--frames-topic",
-      defaultValue = WatchConfig.DEFAULT_FRAMES_TOPIC,
+      defaultValue = AvlocTopics.FRAMES,
       description = "frames topic for overlays; '' for none (default: ${DEFAULT-VALUE})")
   String framesTopic;
 
@@ -113,8 +112,14 @@ final class WatchCommand implements Callable<Integer> {
     validate();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    KafkaClientSettings clients;
+    try {
+      clients = kafka.settings();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     WatchConfig.Builder b =
-        WatchConfig.builder(bootstrap)
+        WatchConfig.builder(clients.bootstrap())
             .topic(topic)
             .framesTopic(framesTopic.isBlank() ? null : framesTopic)
             .cameras(new LinkedHashSet<>(cameras))
@@ -123,6 +128,15 @@ final class WatchCommand implements Callable<Integer> {
             .window(window)
             .maxEvents(maxEvents)
             .console(plain ? ConsoleMode.LINES : ConsoleMode.AUTO, out);
+    // The consumers get the client properties (security) that every avloc client gets.
+    clients
+        .forClient(KafkaClientSettings.Client.CONSUMER)
+        .forEach(
+            (k, v) -> {
+              if (!k.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+                b.consumerProperty(k, v);
+              }
+            });
     if (httpPort != null) {
       b.http(httpHost, httpPort);
     }
@@ -135,7 +149,7 @@ final class WatchCommand implements Callable<Integer> {
           "avloc watch: reading "
               + topic
               + " at "
-              + bootstrap
+              + clients.bootstrap()
               + watcher.httpUrl().map(u -> ", web page at " + u).orElse("")
               + (pngDir == null ? "" : ", overlays in " + pngDir)
               + "; Ctrl-C to stop");

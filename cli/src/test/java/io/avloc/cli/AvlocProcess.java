@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -29,6 +30,11 @@ final class AvlocProcess implements AutoCloseable {
   }
 
   static AvlocProcess start(String... args) throws IOException {
+    return start(Map.of(), args);
+  }
+
+  /** As above, with {@code env} added to this JVM's environment (e.g. secrets). */
+  static AvlocProcess start(Map<String, String> env, String... args) throws IOException {
     String jar = System.getProperty("avloc.jar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
       throw new IllegalStateException(
@@ -40,7 +46,9 @@ final class AvlocProcess implements AutoCloseable {
     cmd.add("-jar");
     cmd.add(jar);
     cmd.addAll(List.of(args));
-    return new AvlocProcess(new ProcessBuilder(cmd).start());
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().putAll(env);
+    return new AvlocProcess(pb.start());
   }
 
   private static Thread pump(java.io.InputStream in, List<String> sink) {

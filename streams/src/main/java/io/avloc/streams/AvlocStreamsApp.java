@@ -1,19 +1,17 @@
 package io.avloc.streams;
 
-import io.avloc.core.artifact.ModelArtifact;
+import io.avloc.core.kafka.KafkaClientSettings;
 import io.avloc.core.media.DeadLetters;
 import io.avloc.core.media.RecordLimits;
 import io.avloc.modelserver.BatchModel;
+import io.avloc.modelserver.ModelSource;
 import io.avloc.modelserver.PairLocalizer;
 import io.avloc.modelserver.engine.EngineKind;
 import io.avloc.modelserver.engine.EngineOptions;
-import io.avloc.modelserver.engine.Engines;
 import io.avloc.modelserver.registry.ModelRegistry;
-import io.avloc.modelserver.registry.RegistryConfig;
 import io.avloc.streams.inference.EmbeddedLocalizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +22,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -69,8 +66,8 @@ public final class AvlocStreamsApp implements AutoCloseable {
   public static Properties streamsProperties(StreamsSettings s) {
     RecordLimits limits = s.recordLimits();
     Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.get("avloc.application.id"));
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.get("avloc.bootstrap"));
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.get(StreamsSettings.APPLICATION_ID_CONFIG));
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.get(StreamsSettings.BOOTSTRAP_CONFIG));
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(s, null).toString());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, MediaTimestampExtractor.class);
@@ -123,6 +120,14 @@ public final class AvlocStreamsApp implements AutoCloseable {
     return n.isEmpty() || n.startsWith(".") ? "_" + n : n;
   }
 
+  /**
+   * The configuration of the start-up admin client: what Kafka Streams gives its own admin client
+   * (so {@code security.protocol}, {@code sasl.*}, {@code ssl.*} and {@code admin.*} keys apply).
+   */
+  static Map<String, Object> adminConfig(StreamsSettings s) {
+    return new StreamsConfig(streamsProperties(s)).getAdminConfigs("avloc-streams-setup");
+  }
+
   /** The largest pair record: the largest frame accepted plus a generous audio window. */
   static int pairBytes(StreamsSettings s) {
     return s.recordLimits().pairRecordBytes();
@@ -135,7 +140,7 @@ public final class AvlocStreamsApp implements AutoCloseable {
    */
   public static List<EngineKind> engineOrder(StreamsSettings s) {
     try {
-      return EngineKind.parseOrder(s.get("avloc.model.engines"));
+      return EngineKind.parseOrder(s.get(StreamsSettings.MODEL_ENGINES_CONFIG));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("setting avloc.model.engines: " + e.getMessage(), e);
     }
@@ -149,23 +154,29 @@ public final class AvlocStreamsApp implements AutoCloseable {
    */
   public static BatchModel loadModel(
       StreamsSettings settings, Path modelDir, MeterRegistry registry) {
-    boolean folder = !settings.get("avloc.models").strip().isEmpty();
-    return loadModel(settings, folder ? null : ModelArtifact.load(modelDir), registry);
+    return loadModel(settings, modelSource(settings, modelDir), registry);
   }
 
-  /** As above, with the {@code avloc.model} artifact already loaded (null with avloc.models). */
+  /**
+   * The folder of {@code avloc.models} when set, else the artifact at {@code modelDir} (verified
+   * here, once); the rule and its messages are {@link ModelSource}'s, shared with {@code serve}.
+   */
+  private static ModelSource modelSource(StreamsSettings settings, Path modelDir) {
+    String models = settings.get(StreamsSettings.MODELS_CONFIG).strip();
+    return ModelSource.resolve(
+        modelDir,
+        "--model",
+        models.isEmpty() ? null : Path.of(models),
+        "setting " + StreamsSettings.MODELS_CONFIG);
+  }
+
+  /** As above, with the source already resolved. */
   private static BatchModel loadModel(
-      StreamsSettings settings, ModelArtifact artifact, MeterRegistry registry) {
-    List<EngineKind> engines = engineOrder(settings);
-    EngineOptions options = EngineOptions.DEFAULTS.withMaxBatch(settings.getInt("avloc.batch.max"));
-    String models = settings.get("avloc.models").strip();
-    if (!models.isEmpty()) {
-      return BatchModel.of(
-          ModelRegistry.open(
-              RegistryConfig.of(Path.of(models)).withEngines(engines).withEngineOptions(options),
-              registry));
-    }
-    return BatchModel.of(Engines.load(artifact, engines, options).engine());
+      StreamsSettings settings, ModelSource source, MeterRegistry registry) {
+    return source.open(
+        engineOrder(settings),
+        EngineOptions.DEFAULTS.withMaxBatch(settings.getInt(StreamsSettings.BATCH_MAX_CONFIG)),
+        registry);
   }
 
   /**
@@ -177,52 +188,48 @@ public final class AvlocStreamsApp implements AutoCloseable {
   public static AvlocStreamsApp start(
       StreamsSettings settings, Path modelDir, MeterRegistry registry, Duration startTimeout) {
     boolean embedded = InferenceMode.of(settings) == InferenceMode.EMBEDDED;
-    ModelArtifact artifact = null; // verified once, here, and loaded on an engine below
+    ModelSource source = null; // verified once, here, and loaded on an engine below
     if (embedded) {
       // Check the model settings before touching Kafka; the artifact is verified here, once.
       engineOrder(settings);
-      String models = settings.get("avloc.models").strip();
-      if (models.isEmpty()) {
-        artifact = ModelArtifact.load(modelDir);
-      } else if (!Files.isDirectory(Path.of(models))) {
-        throw new IllegalArgumentException(
-            "setting avloc.models: "
-                + models
-                + " is not a folder; create it and put each model version in a subfolder");
-      }
+      source = modelSource(settings, modelDir);
     }
     RecordLimits limits = settings.recordLimits();
     int deadLetterBytes;
     String clusterId;
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get("avloc.bootstrap")))) {
+    // The admin gets the same client properties (security included) as the streams' own clients.
+    Map<String, Object> adminConfig = adminConfig(settings);
+    KafkaClientSettings.requireBroker(adminConfig, KafkaClientSettings.DEFAULT_CONNECT_TIMEOUT);
+    try (Admin admin = Admin.create(adminConfig)) {
       List<String> outputs =
           new ArrayList<>(
               List.of(
-                  settings.get("avloc.topic.heatmaps"), settings.get("avloc.topic.deadletter")));
+                  settings.get(StreamsSettings.TOPIC_HEATMAPS_CONFIG),
+                  settings.get(StreamsSettings.TOPIC_DEADLETTER_CONFIG)));
       if (!embedded) {
         createPairsTopic(admin, settings);
-        outputs.add(settings.get("avloc.topic.pairs"));
+        outputs.add(settings.get(StreamsSettings.TOPIC_PAIRS_CONFIG));
       }
       TopicSetup.ensure(
           admin,
-          settings.get("avloc.topic.frames"),
-          settings.get("avloc.topic.audio"),
+          settings.get(StreamsSettings.TOPIC_FRAMES_CONFIG),
+          settings.get(StreamsSettings.TOPIC_AUDIO_CONFIG),
           outputs,
-          settings.getBoolean("avloc.topic.create"),
-          settings.getInt("avloc.topic.partitions"),
+          settings.getBoolean(StreamsSettings.TOPIC_CREATE_CONFIG),
+          settings.getInt(StreamsSettings.TOPIC_PARTITIONS_CONFIG),
           (short) 1,
           topicRecordBytes(settings));
       deadLetterBytes =
           DeadLetters.recordLimit(
-              admin, settings.get("avloc.topic.deadletter"), limits.pairRecordBytes());
+              admin,
+              settings.get(StreamsSettings.TOPIC_DEADLETTER_CONFIG),
+              limits.pairRecordBytes());
       if (deadLetterBytes < limits.mediaRecordBytes()) {
         LOG.warn(
             "topic {} accepts records of at most {} bytes, less than the {} bytes of the largest"
                 + " accepted record: larger dead letters are truncated ({} header). Raise its"
                 + " max.message.bytes to keep them whole",
-            settings.get("avloc.topic.deadletter"),
+            settings.get(StreamsSettings.TOPIC_DEADLETTER_CONFIG),
             deadLetterBytes,
             limits.mediaRecordBytes(),
             DeadLetters.PAYLOAD_TRUNCATED);
@@ -230,12 +237,16 @@ public final class AvlocStreamsApp implements AutoCloseable {
       clusterId = admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException(
-          "cannot read the cluster id of " + settings.get("avloc.bootstrap") + ": " + e, e);
+          "cannot read the cluster id of "
+              + settings.get(StreamsSettings.BOOTSTRAP_CONFIG)
+              + ": "
+              + e,
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while checking topics", e);
     }
-    BatchModel model = embedded ? loadModel(settings, artifact, registry) : null;
+    BatchModel model = embedded ? loadModel(settings, source, registry) : null;
     PairLocalizer localizer;
     KafkaStreams streams;
     try {
@@ -243,7 +254,7 @@ public final class AvlocStreamsApp implements AutoCloseable {
           embedded
               ? new EmbeddedLocalizer(
                   model,
-                  settings.getInt("avloc.batch.max"),
+                  settings.getInt(StreamsSettings.BATCH_MAX_CONFIG),
                   registry,
                   () -> System.currentTimeMillis() * 1000)
               : null;
@@ -303,11 +314,12 @@ public final class AvlocStreamsApp implements AutoCloseable {
     }
     LOG.info(
         "avloc streams running: {} + {} → {} ({}, {} mode)",
-        settings.get("avloc.topic.frames"),
-        settings.get("avloc.topic.audio"),
-        settings.get(embedded ? "avloc.topic.heatmaps" : "avloc.topic.pairs"),
+        settings.get(StreamsSettings.TOPIC_FRAMES_CONFIG),
+        settings.get(StreamsSettings.TOPIC_AUDIO_CONFIG),
+        settings.get(
+            embedded ? StreamsSettings.TOPIC_HEATMAPS_CONFIG : StreamsSettings.TOPIC_PAIRS_CONFIG),
         embedded ? "model " + localizer.modelId() : "distributed inference",
-        settings.get("avloc.sync.mode"));
+        settings.get(StreamsSettings.SYNC_MODE_CONFIG));
     return app;
   }
 
@@ -315,10 +327,10 @@ public final class AvlocStreamsApp implements AutoCloseable {
   static Map<String, Integer> topicRecordBytes(StreamsSettings s) {
     RecordLimits limits = s.recordLimits();
     return Map.of(
-        s.get("avloc.topic.frames"), limits.mediaRecordBytes(),
-        s.get("avloc.topic.audio"), limits.mediaRecordBytes(),
+        s.get(StreamsSettings.TOPIC_FRAMES_CONFIG), limits.mediaRecordBytes(),
+        s.get(StreamsSettings.TOPIC_AUDIO_CONFIG), limits.mediaRecordBytes(),
         // Dead letters of serve are whole pair records.
-        s.get("avloc.topic.deadletter"), limits.pairRecordBytes());
+        s.get(StreamsSettings.TOPIC_DEADLETTER_CONFIG), limits.pairRecordBytes());
   }
 
   /**
@@ -326,8 +338,8 @@ public final class AvlocStreamsApp implements AutoCloseable {
    * that fits the largest frame (the broker's default of 1 MiB does not).
    */
   private static void createPairsTopic(Admin admin, StreamsSettings settings) {
-    String pairs = settings.get("avloc.topic.pairs");
-    if (!settings.getBoolean("avloc.topic.create")) {
+    String pairs = settings.get(StreamsSettings.TOPIC_PAIRS_CONFIG);
+    if (!settings.getBoolean(StreamsSettings.TOPIC_CREATE_CONFIG)) {
       return;
     }
     try {
@@ -335,7 +347,7 @@ public final class AvlocStreamsApp implements AutoCloseable {
         return;
       }
       NewTopic topic =
-          new NewTopic(pairs, settings.getInt("avloc.topic.partitions"), (short) 1)
+          new NewTopic(pairs, settings.getInt(StreamsSettings.TOPIC_PARTITIONS_CONFIG), (short) 1)
               .configs(
                   Map.of(
                       TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(pairBytes(settings))));

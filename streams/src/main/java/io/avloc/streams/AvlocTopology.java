@@ -78,8 +78,8 @@ public final class AvlocTopology {
               ? "embedded inference needs a localizer"
               : "distributed inference runs on the model servers; pass no localizer");
     }
-    String frames = settings.get("avloc.topic.frames");
-    String audio = settings.get("avloc.topic.audio");
+    String frames = settings.get(StreamsSettings.TOPIC_FRAMES_CONFIG);
+    String audio = settings.get(StreamsSettings.TOPIC_AUDIO_CONFIG);
     RecordLimits limits = settings.recordLimits();
     MediaValidator validator =
         new MediaValidator(new MediaLimits(limits.maxFrameBytes(), limits.maxAudioBytes(), true));
@@ -123,7 +123,7 @@ public final class AvlocTopology {
           VALIDATE_AUDIO);
       t.addSink(
           HEATMAP_SINK,
-          settings.get("avloc.topic.heatmaps"),
+          settings.get(StreamsSettings.TOPIC_HEATMAPS_CONFIG),
           new StringSerializer(),
           new HeatmapEventSerde().serializer(),
           AvSynchronizer.NAME);
@@ -135,7 +135,7 @@ public final class AvlocTopology {
           VALIDATE_AUDIO);
       t.addSink(
           PAIRS_SINK,
-          settings.get("avloc.topic.pairs"),
+          settings.get(StreamsSettings.TOPIC_PAIRS_CONFIG),
           new StringSerializer(),
           PairCodec.serializer(),
           AvSynchronizer.NAME);
@@ -145,7 +145,7 @@ public final class AvlocTopology {
     t.connectProcessorAndStateStores(VALIDATE_AUDIO, CameraClocks.STORE);
     t.addSink(
         DEADLETTER_SINK,
-        settings.get("avloc.topic.deadletter"),
+        settings.get(StreamsSettings.TOPIC_DEADLETTER_CONFIG),
         new ByteArraySerializer(),
         new ByteArraySerializer(),
         VALIDATE_FRAMES,
@@ -155,7 +155,8 @@ public final class AvlocTopology {
 
   /** The synchronizer's configuration from {@code avloc.sync.*} and {@code avloc.batch.*}. */
   public static AvSyncConfig syncConfig(StreamsSettings s) {
-    String mode = s.get("avloc.sync.mode").toLowerCase(Locale.ROOT).replace('-', '_');
+    String mode =
+        s.get(StreamsSettings.SYNC_MODE_CONFIG).toLowerCase(Locale.ROOT).replace('-', '_');
     SyncMode m =
         switch (mode) {
           case "realtime", "real_time" -> SyncMode.REALTIME;
@@ -163,18 +164,18 @@ public final class AvlocTopology {
           default ->
               throw new IllegalArgumentException(
                   "avloc.sync.mode must be realtime or catch-up, got '"
-                      + s.get("avloc.sync.mode")
+                      + s.get(StreamsSettings.SYNC_MODE_CONFIG)
                       + "'");
         };
     return AvSyncConfig.defaults()
-        .withWindow(s.getMillis("avloc.sync.window.ms"))
-        .withLookahead(s.getMillis("avloc.sync.lookahead.ms"))
-        .withGrace(s.getMillis("avloc.sync.grace.ms"))
-        .withMaxRateHz(s.getDouble("avloc.sync.rate.hz"))
+        .withWindow(s.getMillis(StreamsSettings.SYNC_WINDOW_MS_CONFIG))
+        .withLookahead(s.getMillis(StreamsSettings.SYNC_LOOKAHEAD_MS_CONFIG))
+        .withGrace(s.getMillis(StreamsSettings.SYNC_GRACE_MS_CONFIG))
+        .withMaxRateHz(s.getDouble(StreamsSettings.SYNC_RATE_HZ_CONFIG))
         .withMode(m)
-        .withStaleBudget(s.getMillis("avloc.sync.stale.budget.ms"))
-        .withMaxBatch(s.getInt("avloc.batch.max"))
-        .withMaxDelay(s.getMillis("avloc.batch.delay.ms"))
-        .withCameraIdleTimeout(s.getMillis("avloc.sync.camera.idle.ms"));
+        .withStaleBudget(s.getMillis(StreamsSettings.SYNC_STALE_BUDGET_MS_CONFIG))
+        .withMaxBatch(s.getInt(StreamsSettings.BATCH_MAX_CONFIG))
+        .withMaxDelay(s.getMillis(StreamsSettings.BATCH_DELAY_MS_CONFIG))
+        .withCameraIdleTimeout(s.getMillis(StreamsSettings.SYNC_CAMERA_IDLE_MS_CONFIG));
   }
 }

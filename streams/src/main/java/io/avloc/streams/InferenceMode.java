@@ -14,14 +14,14 @@ public enum InferenceMode {
 
   /** The mode of {@code settings}. */
   public static InferenceMode of(StreamsSettings settings) {
-    String v = settings.get("avloc.inference.mode").trim().toLowerCase(Locale.ROOT);
+    String v = settings.get(StreamsSettings.INFERENCE_MODE_CONFIG).trim().toLowerCase(Locale.ROOT);
     return switch (v) {
       case "embedded" -> EMBEDDED;
       case "distributed" -> DISTRIBUTED;
       default ->
           throw new IllegalArgumentException(
               "avloc.inference.mode must be embedded or distributed, got '"
-                  + settings.get("avloc.inference.mode")
+                  + settings.get(StreamsSettings.INFERENCE_MODE_CONFIG)
                   + "'");
     };
   }

@@ -1,6 +1,9 @@
 package io.avloc.streams;
 
+import io.avloc.core.kafka.KafkaClientSettings;
+import io.avloc.core.media.AvlocTopics;
 import io.avloc.core.media.RecordLimits;
+import io.avloc.streams.sync.AvSyncConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -19,9 +23,63 @@ import java.util.TreeMap;
  * are avloc's own (documented in {@link #DEFAULTS}); every other key (e.g. {@code
  * num.stream.threads}, {@code commit.interval.ms}) is passed to Kafka Streams unchanged. Sources,
  * later ones winning: built-in defaults, a properties file, environment variables ({@code
- * AVLOC_SYNC_WINDOW_MS} sets {@code avloc.sync.window.ms}), command-line flags.
+ * AVLOC_SYNC_WINDOW_MS} sets {@code avloc.sync.window.ms}; {@code AVLOC_KAFKA_SASL_JAAS_CONFIG}
+ * sets the client property {@code sasl.jaas.config}, see {@link KafkaClientSettings}), command-line
+ * flags.
  */
 public final class StreamsSettings {
+
+  // The keys of avloc's own settings, Kafka style: code refers to these, never to the text.
+
+  public static final String BOOTSTRAP_CONFIG = "avloc.bootstrap";
+
+  public static final String APPLICATION_ID_CONFIG = "avloc.application.id";
+
+  /**
+   * Local state (RocksDB) folder; empty = a folder per user and per Kafka cluster under the
+   * temporary directory (see {@code AvlocStreamsApp#stateDir}).
+   */
+  public static final String STATE_DIR_CONFIG = "avloc.state.dir";
+
+  public static final String TOPIC_FRAMES_CONFIG = "avloc.topic.frames";
+
+  public static final String TOPIC_AUDIO_CONFIG = "avloc.topic.audio";
+
+  public static final String TOPIC_HEATMAPS_CONFIG = "avloc.topic.heatmaps";
+
+  public static final String TOPIC_DEADLETTER_CONFIG = "avloc.topic.deadletter";
+
+  public static final String TOPIC_PAIRS_CONFIG = "avloc.topic.pairs";
+
+  public static final String TOPIC_PARTITIONS_CONFIG = "avloc.topic.partitions";
+
+  public static final String TOPIC_CREATE_CONFIG = "avloc.topic.create";
+
+  public static final String MODEL_CONFIG = "avloc.model";
+
+  public static final String MODELS_CONFIG = "avloc.models";
+
+  public static final String MODEL_ENGINES_CONFIG = "avloc.model.engines";
+
+  public static final String INFERENCE_MODE_CONFIG = "avloc.inference.mode";
+
+  public static final String SYNC_WINDOW_MS_CONFIG = "avloc.sync.window.ms";
+
+  public static final String SYNC_LOOKAHEAD_MS_CONFIG = "avloc.sync.lookahead.ms";
+
+  public static final String SYNC_GRACE_MS_CONFIG = "avloc.sync.grace.ms";
+
+  public static final String SYNC_RATE_HZ_CONFIG = "avloc.sync.rate.hz";
+
+  public static final String SYNC_MODE_CONFIG = "avloc.sync.mode";
+
+  public static final String SYNC_STALE_BUDGET_MS_CONFIG = "avloc.sync.stale.budget.ms";
+
+  public static final String SYNC_CAMERA_IDLE_MS_CONFIG = "avloc.sync.camera.idle.ms";
+
+  public static final String BATCH_MAX_CONFIG = "avloc.batch.max";
+
+  public static final String BATCH_DELAY_MS_CONFIG = "avloc.batch.delay.ms";
 
   /**
    * The largest media record value (frame or audio chunk) accepted, bytes. Every other record-size
@@ -36,46 +94,50 @@ public final class StreamsSettings {
    */
   public static final String CLOCK_SKEW_MS_CONFIG = "avloc.limits.clock.skew.ms";
 
-  /**
-   * Local state (RocksDB) folder; empty = a folder per user and per Kafka cluster under the
-   * temporary directory (see {@code AvlocStreamsApp#stateDir}).
-   */
-  public static final String STATE_DIR_CONFIG = "avloc.state.dir";
+  public static final String METRICS_PORT_CONFIG = "avloc.metrics.port";
+
+  public static final String METRICS_HOST_CONFIG = "avloc.metrics.host";
 
   /** Every avloc setting with its default; defaults run on a laptop against a local broker. */
   public static final Map<String, String> DEFAULTS = defaults();
 
   private static Map<String, String> defaults() {
     Map<String, String> d = new LinkedHashMap<>();
-    d.put("avloc.bootstrap", "127.0.0.1:9092");
-    d.put("avloc.application.id", "avloc-streams");
+    d.put(BOOTSTRAP_CONFIG, KafkaClientSettings.DEFAULT_BOOTSTRAP);
+    d.put(APPLICATION_ID_CONFIG, "avloc-streams");
     d.put(STATE_DIR_CONFIG, "");
-    d.put("avloc.topic.frames", "avloc.frames");
-    d.put("avloc.topic.audio", "avloc.audio");
-    d.put("avloc.topic.heatmaps", "avloc.heatmaps");
-    d.put("avloc.topic.deadletter", "avloc.deadletter");
-    d.put("avloc.topic.pairs", "avloc.pairs");
-    d.put("avloc.topic.partitions", "4");
-    d.put("avloc.topic.create", "true");
-    d.put("avloc.model", "models/default");
+    d.put(TOPIC_FRAMES_CONFIG, AvlocTopics.FRAMES);
+    d.put(TOPIC_AUDIO_CONFIG, AvlocTopics.AUDIO);
+    d.put(TOPIC_HEATMAPS_CONFIG, AvlocTopics.HEATMAPS);
+    d.put(TOPIC_DEADLETTER_CONFIG, AvlocTopics.DEADLETTER);
+    d.put(TOPIC_PAIRS_CONFIG, AvlocTopics.PAIRS);
+    d.put(TOPIC_PARTITIONS_CONFIG, "4");
+    d.put(TOPIC_CREATE_CONFIG, "true");
+    d.put(MODEL_CONFIG, "models/default");
     // A folder of model versions, hot-swapped; empty = the one artifact at avloc.model.
-    d.put("avloc.models", "");
-    d.put("avloc.model.engines", "onnxruntime");
-    d.put("avloc.inference.mode", "embedded");
-    d.put("avloc.sync.window.ms", "3000");
-    d.put("avloc.sync.lookahead.ms", "500");
-    d.put("avloc.sync.grace.ms", "1000");
-    d.put("avloc.sync.rate.hz", "5");
-    d.put("avloc.sync.mode", "realtime");
-    d.put("avloc.sync.stale.budget.ms", "150");
-    d.put("avloc.sync.camera.idle.ms", "60000");
-    d.put("avloc.batch.max", "8");
-    d.put("avloc.batch.delay.ms", "25");
+    d.put(MODELS_CONFIG, "");
+    d.put(MODEL_ENGINES_CONFIG, "onnxruntime");
+    d.put(INFERENCE_MODE_CONFIG, "embedded");
+    d.put(SYNC_WINDOW_MS_CONFIG, millis(AvSyncConfig.DEFAULT_WINDOW));
+    d.put(SYNC_LOOKAHEAD_MS_CONFIG, millis(AvSyncConfig.DEFAULT_LOOKAHEAD));
+    d.put(SYNC_GRACE_MS_CONFIG, millis(AvSyncConfig.DEFAULT_GRACE));
+    d.put(SYNC_RATE_HZ_CONFIG, "5");
+    d.put(SYNC_MODE_CONFIG, "realtime");
+    d.put(SYNC_STALE_BUDGET_MS_CONFIG, millis(AvSyncConfig.DEFAULT_STALE_BUDGET));
+    d.put(SYNC_CAMERA_IDLE_MS_CONFIG, millis(AvSyncConfig.DEFAULT_CAMERA_IDLE_TIMEOUT));
+    d.put(BATCH_MAX_CONFIG, Integer.toString(AvSyncConfig.DEFAULT_MAX_BATCH));
+    d.put(BATCH_DELAY_MS_CONFIG, millis(AvSyncConfig.DEFAULT_MAX_DELAY));
     d.put(RECORD_BYTES_CONFIG, Integer.toString(RecordLimits.DEFAULT.maxMediaBytes()));
     d.put(CLOCK_SKEW_MS_CONFIG, "10000");
     // Prometheus' conventional exporter port; 0 = any free port, -1 = no endpoint.
-    d.put("avloc.metrics.port", "9464");
+    d.put(METRICS_PORT_CONFIG, "9464");
+    // Loopback only unless asked: /metrics tells anyone who can reach it about the deployment.
+    d.put(METRICS_HOST_CONFIG, "127.0.0.1");
     return Map.copyOf(d);
+  }
+
+  private static String millis(Duration d) {
+    return Long.toString(d.toMillis());
   }
 
   private final Map<String, String> values;
@@ -87,13 +149,21 @@ public final class StreamsSettings {
   /** Defaults, then {@code file} (if not null), then the environment, then {@code overrides}. */
   public static StreamsSettings load(
       Path file, Map<String, String> env, Map<String, String> overrides) {
+    return loadFiles(file == null ? List.of() : List.of(file), env, overrides);
+  }
+
+  /** Defaults, then {@code files} in order, then the environment, then {@code overrides}. */
+  public static StreamsSettings loadFiles(
+      List<Path> files, Map<String, String> env, Map<String, String> overrides) {
     Map<String, String> v = new TreeMap<>(DEFAULTS);
-    if (file != null) {
+    for (Path file : files) {
       v.putAll(readFile(file));
     }
+    // Kafka client properties (secrets among them) that need not be on the command line.
+    v.putAll(KafkaClientSettings.fromEnvironment(env));
     env.forEach(
         (k, val) -> {
-          if (k.startsWith("AVLOC_")) {
+          if (k.startsWith("AVLOC_") && !k.startsWith(KafkaClientSettings.ENV_PREFIX)) {
             String key = "avloc." + k.substring(6).toLowerCase(Locale.ROOT).replace('_', '.');
             if (DEFAULTS.containsKey(key)) {
               v.put(key, val);

@@ -60,9 +60,13 @@ public final class KafkaBrokerExtension implements ParameterResolver {
     }
 
     static RunningBroker start() {
+      return start(KafkaBroker.builder());
+    }
+
+    static RunningBroker start(KafkaBroker.Builder builder) {
       try {
         Path dir = Files.createTempDirectory("avloc-test-broker-");
-        KafkaBroker broker = KafkaBroker.builder().freePorts().dataDir(dir).build().start();
+        KafkaBroker broker = builder.freePorts().dataDir(dir).build().start();
         return new RunningBroker(broker, dir);
       } catch (IOException e) {
         throw new UncheckedIOException(e);

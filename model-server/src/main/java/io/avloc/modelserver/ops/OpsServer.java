@@ -17,6 +17,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -140,11 +142,22 @@ public final class OpsServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** {@code http://host:port}; a wildcard bind is shown as the loopback address. */
+  /**
+   * {@code http://address:port} of the bound address, as it is: a wildcard bind shows as {@code
+   * 0.0.0.0}, so that what is printed says who can reach the port.
+   */
   public String url() {
-    InetSocketAddress a = server.getAddress();
-    String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getHostString();
+    InetAddress ip = server.getAddress().getAddress();
+    String host =
+        ip.isAnyLocalAddress()
+            ? "0.0.0.0" // the JDK reports a dual-stack wildcard bind as the IPv6 one
+            : ip instanceof Inet6Address ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress();
     return "http://" + host + ":" + port();
+  }
+
+  /** The bound address (e.g. {@code 127.0.0.1}, or {@code 0.0.0.0} for every interface). */
+  public InetAddress address() {
+    return server.getAddress().getAddress();
   }
 
   public MeterRegistry registry() {

@@ -43,9 +43,13 @@ import org.slf4j.LoggerFactory;
  * resampled to 16 kHz and its centred window (the model's, 3 s) is used, as in offline evaluation.
  * The event reports that window as centred on {@code frameTsUs} (default: now).
  *
+ * <p>When the server has a {@link BearerToken}, requests must carry it as {@code Authorization:
+ * Bearer <token>}; 401 otherwise.
+ *
  * <p>Errors are JSON {@code {"error": "...", "field": "..."}}: 400 for a bad body or field (which
- * one, and why), 405 for another method, 413 for a body over the limit, 415 for another content
- * type, 503 when the batcher is overloaded, 500 when inference fails.
+ * one, and why), 401 without the right token, 405 for another method, 413 for a body over the
+ * limit, 415 for another content type, 503 when the batcher is overloaded, 500 when inference
+ * fails.
  */
 final class LocalizeEndpoint implements HttpHandler {
 
@@ -98,6 +102,8 @@ final class LocalizeEndpoint implements HttpHandler {
         body = error(r.getMessage(), r.field);
         if (status == 405) {
           ex.getResponseHeaders().set("Allow", "POST");
+        } else if (status == 401) {
+          ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"avloc\"");
         } else if (status == 503) {
           ex.getResponseHeaders().set("Retry-After", "1");
         }
@@ -141,6 +147,16 @@ final class LocalizeEndpoint implements HttpHandler {
     if (!"POST".equals(ex.getRequestMethod())) {
       throw new Refusal(
           405, null, ex.getRequestMethod() + " is not allowed on " + PATH + "; use POST");
+    }
+    BearerToken token = config.localizeToken();
+    if (token != null && !token.matches(ex.getRequestHeaders().getFirst("Authorization"))) {
+      throw new Refusal(
+          401,
+          null,
+          "missing or wrong bearer token; send 'Authorization: Bearer <token>' (the token of"
+              + " the server's --token-file or "
+              + BearerToken.ENV
+              + ")");
     }
     String type = ex.getRequestHeaders().getFirst("Content-Type");
     if (type == null

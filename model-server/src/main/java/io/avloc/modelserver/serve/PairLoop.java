@@ -1,6 +1,7 @@
 package io.avloc.modelserver.serve;
 
 import io.avloc.core.event.HeatmapEvent;
+import io.avloc.core.kafka.KafkaClientSettings;
 import io.avloc.core.media.AvlocHeaders;
 import io.avloc.core.media.DeadLetters;
 import io.avloc.core.media.RecordLimits;
@@ -149,7 +150,7 @@ final class PairLoop implements Runnable {
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, c.maxPollRecords());
     // A pair carries a whole frame; let a fetch hold a few of the largest.
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20);
-    p.putAll(c.kafkaFor("consumer"));
+    p.putAll(c.kafkaFor(KafkaClientSettings.Client.CONSUMER));
     return p;
   }
 
@@ -164,7 +165,7 @@ final class PairLoop implements Runnable {
     // Dead letters carry the whole pair record (truncated only beyond the dead-letter topic's
     // limit).
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RecordLimits.DEFAULT.pairRecordBytes());
-    p.putAll(c.kafkaFor("producer"));
+    p.putAll(c.kafkaFor(KafkaClientSettings.Client.PRODUCER));
     return p;
   }
 

@@ -1,5 +1,6 @@
 package io.avloc.modelserver.serve;
 
+import io.avloc.core.kafka.KafkaClientSettings;
 import io.avloc.core.media.DeadLetters;
 import io.avloc.core.media.RecordLimits;
 import io.avloc.core.pair.AvPair;
@@ -11,6 +12,7 @@ import io.avloc.modelserver.ops.OpsServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -83,6 +85,10 @@ public final class PairServer implements AutoCloseable {
       LongSupplier wallClockUs) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(localizer, "localizer");
+    // Every client gets the same properties; fail fast, saying why, when no broker answers.
+    KafkaClientSettings.requireBroker(
+        config.kafkaFor(KafkaClientSettings.Client.ADMIN),
+        KafkaClientSettings.DEFAULT_CONNECT_TIMEOUT);
     int deadLetterBytes = prepareTopics(config);
     ServeMetrics metrics = new ServeMetrics(registry, config.pairsTopic());
     int maxBatch = Math.min(config.maxBatch(), localizer.maxBatch());
@@ -162,13 +168,10 @@ public final class PairServer implements AutoCloseable {
     wanted.add(
         new NewTopic(config.deadletterTopic(), config.partitions(), (short) 1)
             .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, big)));
-    try (Admin admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.bootstrap(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                30_000))) {
+    Map<String, Object> adminConfig =
+        new HashMap<>(config.kafkaFor(KafkaClientSettings.Client.ADMIN));
+    adminConfig.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    try (Admin admin = Admin.create(adminConfig)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
       if (config.createTopics() && !missing.isEmpty()) {

@@ -1,9 +1,12 @@
 package io.avloc.modelserver.serve;
 
+import io.avloc.core.kafka.KafkaClientSettings;
+import io.avloc.core.media.AvlocTopics;
+import io.avloc.modelserver.batch.BatcherConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * Settings of {@code avloc serve}. Defaults run on a laptop against a local broker; build with
@@ -24,13 +27,15 @@ import java.util.TreeMap;
  * @param maxDelay longest wait for a batch to fill
  * @param maxPollRecords most pair records per poll, and so per transaction
  * @param window the model's audio window (HTTP requests are cut to it)
- * @param httpHost interface of the HTTP endpoint
+ * @param httpHost interface of the HTTP endpoint (loopback unless an operator opens it up)
  * @param httpPort port of the HTTP endpoint ({@code /metrics}, {@code /health}, {@code /ready},
  *     {@code POST /v1/localize}); 0 = any free port, −1 = off
  * @param maxRequestBytes largest accepted HTTP request body
  * @param requestTimeout how long an HTTP request may wait for a batch slot
- * @param kafka extra client settings: {@code consumer.}/{@code producer.}-prefixed keys go to one
- *     client, other keys to both
+ * @param kafka extra client settings (security among them): {@code admin.}/{@code consumer.}/{@code
+ *     producer.}-prefixed keys go to one kind of client, other keys to all, see {@link
+ *     KafkaClientSettings}
+ * @param localizeToken the bearer token {@code POST /v1/localize} requires, or null for none
  */
 public record ServeConfig(
     String bootstrap,
@@ -49,10 +54,14 @@ public record ServeConfig(
     int httpPort,
     int maxRequestBytes,
     Duration requestTimeout,
-    Map<String, String> kafka) {
+    Map<String, String> kafka,
+    BearerToken localizeToken) {
 
   public static final String DEFAULT_GROUP = "avloc-serve";
   public static final int DEFAULT_HTTP_PORT = 9465;
+
+  /** Loopback: other machines reach the HTTP port only when an operator says so. */
+  public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
 
   public ServeConfig {
     requireText(bootstrap, "bootstrap");
@@ -98,28 +107,36 @@ public record ServeConfig(
     }
   }
 
+  /** Every setting but the values of the Kafka client properties, which may hold secrets. */
+  @Override
+  public String toString() {
+    return "ServeConfig[bootstrap="
+        + bootstrap
+        + ", group="
+        + group
+        + ", instanceId="
+        + instanceId
+        + ", topics="
+        + List.of(pairsTopic, heatmapsTopic, deadletterTopic)
+        + ", http="
+        + httpHost
+        + ":"
+        + httpPort
+        + ", kafka properties="
+        + kafka.keySet()
+        + ", localizeToken="
+        + (localizeToken == null ? "none" : "set")
+        + "]";
+  }
+
   /** The producer's {@code transactional.id}. */
   public String transactionalId() {
     return group + "-" + instanceId;
   }
 
-  /** Settings for one client: the plain keys, then its prefixed ones without the prefix. */
-  Map<String, String> kafkaFor(String client) {
-    Map<String, String> m = new TreeMap<>();
-    String prefix = client + ".";
-    kafka.forEach(
-        (k, v) -> {
-          if (!k.startsWith("consumer.") && !k.startsWith("producer.")) {
-            m.put(k, v);
-          }
-        });
-    kafka.forEach(
-        (k, v) -> {
-          if (k.startsWith(prefix)) {
-            m.put(k.substring(prefix.length()), v);
-          }
-        });
-    return m;
+  /** The whole configuration of one kind of client: bootstrap servers and {@link #kafka}. */
+  public Map<String, Object> kafkaFor(KafkaClientSettings.Client client) {
+    return KafkaClientSettings.configFor(client, bootstrap, kafka);
   }
 
   public static Builder builder() {
@@ -128,23 +145,24 @@ public record ServeConfig(
 
   /** Builder of {@link ServeConfig}, starting from the defaults. */
   public static final class Builder {
-    private String bootstrap = "127.0.0.1:9092";
+    private String bootstrap = KafkaClientSettings.DEFAULT_BOOTSTRAP;
     private String group = DEFAULT_GROUP;
     private String instanceId = java.util.UUID.randomUUID().toString().substring(0, 8);
-    private String pairsTopic = "avloc.pairs";
-    private String heatmapsTopic = "avloc.heatmaps";
-    private String deadletterTopic = "avloc.deadletter";
+    private String pairsTopic = AvlocTopics.PAIRS;
+    private String heatmapsTopic = AvlocTopics.HEATMAPS;
+    private String deadletterTopic = AvlocTopics.DEADLETTER;
     private boolean createTopics = true;
     private int partitions = 4;
-    private int maxBatch = 8;
+    private int maxBatch = BatcherConfig.DEFAULT_MAX_BATCH_SIZE;
     private Duration maxDelay = Duration.ofMillis(10);
     private Integer maxPollRecords;
     private Duration window = Duration.ofSeconds(3);
-    private String httpHost = "0.0.0.0";
+    private String httpHost = DEFAULT_HTTP_HOST;
     private int httpPort = DEFAULT_HTTP_PORT;
     private int maxRequestBytes = 32 << 20;
     private Duration requestTimeout = Duration.ofSeconds(10);
     private Map<String, String> kafka = Map.of();
+    private BearerToken localizeToken;
 
     private Builder() {}
 
@@ -234,6 +252,19 @@ public record ServeConfig(
       return this;
     }
 
+    /** Bootstrap servers and client properties in one. */
+    public Builder kafka(KafkaClientSettings v) {
+      bootstrap = v.bootstrap();
+      kafka = v.properties();
+      return this;
+    }
+
+    /** Null: {@code /v1/localize} needs no token. */
+    public Builder localizeToken(BearerToken v) {
+      localizeToken = v;
+      return this;
+    }
+
     public ServeConfig build() {
       return new ServeConfig(
           bootstrap,
@@ -252,7 +283,8 @@ public record ServeConfig(
           httpPort,
           maxRequestBytes,
           requestTimeout,
-          kafka);
+          kafka,
+          localizeToken);
     }
   }
 }

@@ -64,4 +64,15 @@ class OpsServerTest {
           .hasMessageContaining("avloc.metrics.port");
     }
   }
+
+  @Test
+  void thePrintedUrlIsTheBoundAddress() throws Exception {
+    try (OpsServer loop = OpsServer.start(OpsServer.newRegistry("a"), "127.0.0.1", 0, () -> true);
+        OpsServer all = OpsServer.start(OpsServer.newRegistry("b"), "0.0.0.0", 0, () -> true)) {
+      assertThat(loop.url()).isEqualTo("http://127.0.0.1:" + loop.port());
+      assertThat(loop.address().isLoopbackAddress()).isTrue();
+      assertThat(all.url()).isEqualTo("http://0.0.0.0:" + all.port());
+      assertThat(all.address().isAnyLocalAddress()).isTrue();
+    }
+  }
 }

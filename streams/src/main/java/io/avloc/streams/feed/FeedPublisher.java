@@ -1,6 +1,7 @@
 package io.avloc.streams.feed;
 
 import io.avloc.core.media.AudioChunk;
+import io.avloc.core.media.AvlocTopics;
 import io.avloc.core.media.VideoFrame;
 import io.avloc.core.serde.MediaSerdes;
 import java.nio.charset.StandardCharsets;
@@ -69,9 +70,6 @@ public final class FeedPublisher implements AutoCloseable {
       Duration progressEvery,
       Consumer<String> progress) {
 
-    public static final String DEFAULT_FRAMES_TOPIC = "avloc.frames";
-    public static final String DEFAULT_AUDIO_TOPIC = "avloc.audio";
-
     public Settings {
       Objects.requireNonNull(framesTopic, "framesTopic");
       Objects.requireNonNull(audioTopic, "audioTopic");
@@ -82,7 +80,7 @@ public final class FeedPublisher implements AutoCloseable {
 
     /** Default topics, real time, no progress lines. */
     public static Settings defaults() {
-      return new Settings(DEFAULT_FRAMES_TOPIC, DEFAULT_AUDIO_TOPIC, true, null, null);
+      return new Settings(AvlocTopics.FRAMES, AvlocTopics.AUDIO, true, null, null);
     }
 
     public Settings withTopics(String frames, String audio) {

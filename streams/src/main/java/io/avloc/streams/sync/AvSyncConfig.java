@@ -1,6 +1,7 @@
 package io.avloc.streams.sync;
 
 import io.avloc.core.pair.AvPair;
+import io.avloc.modelserver.batch.BatcherConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -19,8 +20,8 @@ import java.util.Objects;
  * @param mode {@link SyncMode#REALTIME} (default) or {@link SyncMode#CATCH_UP}
  * @param staleBudget REALTIME only: a frame at t is dropped once the wall clock is later than t +
  *     lookahead + staleBudget (default 150 ms)
- * @param maxBatch most pairs per inference call (default 32; capped by the localizer's own
- *     maximum); this many ready pairs start a batch at once
+ * @param maxBatch most pairs per inference call (default 8, the batcher's; capped by the
+ *     localizer's own maximum); this many ready pairs start a batch at once
  * @param maxDelay wall-clock interval of the batch punctuator, so the longest a ready pair waits
  *     for a batch to fill (default 25 ms)
  * @param cameraIdleTimeout a camera without records for this long on the wall clock is forgotten:
@@ -42,7 +43,8 @@ public record AvSyncConfig(
   public static final Duration DEFAULT_GRACE = Duration.ofSeconds(1);
   public static final double DEFAULT_MAX_RATE_HZ = 5.0;
   public static final Duration DEFAULT_STALE_BUDGET = Duration.ofMillis(150);
-  public static final int DEFAULT_MAX_BATCH = 32;
+  // One default batch size for every path to the model (streams, serve, the batcher).
+  public static final int DEFAULT_MAX_BATCH = BatcherConfig.DEFAULT_MAX_BATCH_SIZE;
   public static final Duration DEFAULT_MAX_DELAY = Duration.ofMillis(25);
   public static final Duration DEFAULT_CAMERA_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -82,7 +84,7 @@ public record AvSyncConfig(
     }
   }
 
-  /** The defaults: 3 s window, 0.5 s lookahead, 1 s grace, 5 Hz, REALTIME with 150 ms, 32/25 ms. */
+  /** The defaults: 3 s window, 0.5 s lookahead, 1 s grace, 5 Hz, REALTIME with 150 ms, 8/25 ms. */
   public static AvSyncConfig defaults() {
     return new AvSyncConfig(
         DEFAULT_WINDOW,

@@ -1,5 +1,6 @@
 package io.avloc.streams.watch;
 
+import io.avloc.core.media.AvlocTopics;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -59,12 +60,6 @@ public record WatchConfig(
     Duration overlayInterval,
     long maxEvents,
     Map<String, Object> consumerOverrides) {
-
-  /** The default heatmap topic. */
-  public static final String DEFAULT_TOPIC = "avloc.heatmaps";
-
-  /** The default frames topic. */
-  public static final String DEFAULT_FRAMES_TOPIC = "avloc.frames";
 
   /** The default web page address: loopback only. */
   public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
@@ -140,8 +135,8 @@ public record WatchConfig(
   /** Builds a {@link WatchConfig}. */
   public static final class Builder {
     private final String bootstrap;
-    private String topic = DEFAULT_TOPIC;
-    private String framesTopic = DEFAULT_FRAMES_TOPIC;
+    private String topic = AvlocTopics.HEATMAPS;
+    private String framesTopic = AvlocTopics.FRAMES;
     private Set<String> cameras = Set.of();
     private boolean fromBeginning;
     private Path pngDir;

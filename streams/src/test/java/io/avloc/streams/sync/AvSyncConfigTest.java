@@ -3,7 +3,9 @@ package io.avloc.streams.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.avloc.streams.StreamsSettings;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AvSyncConfigTest {
@@ -17,7 +19,10 @@ class AvSyncConfigTest {
     assertThat(c.minFrameIntervalUs()).isEqualTo(200_000L);
     assertThat(c.mode()).isEqualTo(SyncMode.REALTIME);
     assertThat(c.staleBudgetUs()).isEqualTo(150_000L);
-    assertThat(c.maxBatch()).isEqualTo(32);
+    // The app's avloc.batch.max default and the batcher's: one default batch size everywhere.
+    assertThat(c.maxBatch())
+        .isEqualTo(8)
+        .isEqualTo(StreamsSettings.of(Map.of()).getInt(StreamsSettings.BATCH_MAX_CONFIG));
     assertThat(c.maxDelay()).isEqualTo(Duration.ofMillis(25));
     assertThat(c.cameraIdleTimeoutUs()).isEqualTo(60_000_000L);
     assertThat(c.audioRetentionUs()).isEqualTo(4_500_000L);
@@ -38,7 +43,7 @@ class AvSyncConfigTest {
     assertThat(c.graceUs()).isZero();
     assertThat(c.minFrameIntervalUs()).isZero();
     assertThat(c.expiryCheckInterval()).isEqualTo(Duration.ofMillis(300));
-    assertThat(c.maxBatch()).isEqualTo(32);
+    assertThat(c.maxBatch()).isEqualTo(AvSyncConfig.DEFAULT_MAX_BATCH);
   }
 
   @Test
