@@ -2,11 +2,14 @@ package io.avloc.cli;
 
 import io.avloc.training.ProgressBar;
 import io.avloc.training.synth.Catalog;
+import io.avloc.training.synth.CatalogCounts;
+import io.avloc.training.synth.CatalogEntry;
 import io.avloc.training.synth.Split;
 import io.avloc.training.synth.SynthBenchmark;
 import io.avloc.training.synth.SynthSummary;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +22,7 @@ import picocli.CommandLine.Spec;
     name = "data",
     mixinStandardHelpOptions = true,
     header = "Makes datasets for training and evaluation.",
-    subcommands = {DataCommand.Synth.class})
+    subcommands = {DataCommand.Synth.class, DataCommand.CatalogReport.class})
 final class DataCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -125,6 +128,66 @@ final class DataCommand implements Runnable {
       w.print(summary.describe());
       w.flush();
       return 0;
+    }
+  }
+
+  /**
+   * {@code avloc data catalog}: the per-class counts of the media catalog (the table in
+   * docs/benchmark-data.md), and with {@code --assets} a check that every file is there.
+   */
+  @Command(
+      name = "catalog",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      header = "Prints the per-class pictures and sound sources of the media catalog.",
+      description = {
+        "Prints, per on-screen class, the distinct pictures (per split and style: photo cut-out,"
+            + " clip-art, emoji) and sound sources (recorded + soundfont renders) of the media"
+            + " catalog, as a Markdown table.",
+        "With --assets, also checks that every catalogued file is in the asset cache (exit code"
+            + " 1 naming the missing ones)."
+      })
+  static final class CatalogReport implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--catalog",
+        paramLabel = "FILE",
+        description = "a media catalog other than the bundled one")
+    Path catalogFile;
+
+    @Option(
+        names = "--assets",
+        paramLabel = "DIR",
+        description = "asset cache of training/fetch-benchmark-assets.sh to check")
+    Path assets;
+
+    @Override
+    public Integer call() {
+      Catalog catalog;
+      try {
+        catalog = catalogFile == null ? Catalog.bundled() : Catalog.load(catalogFile);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--catalog: " + e.getMessage());
+      }
+      PrintWriter w = spec.commandLine().getOut();
+      w.print(CatalogCounts.of(catalog).markdown());
+      int status = 0;
+      if (assets != null) {
+        List<CatalogEntry> missing = catalog.missingFiles(assets);
+        w.printf(
+            "%nasset cache %s: %d of %d catalogued files present%n",
+            assets, catalog.entries().size() - missing.size(), catalog.entries().size());
+        for (CatalogEntry e : missing) {
+          w.printf("missing: %s (package %s)%n", e.path(), e.pkg());
+        }
+        if (!missing.isEmpty()) {
+          w.println("run training/fetch-benchmark-assets.sh " + assets + " to fetch them");
+          status = 1;
+        }
+      }
+      w.flush();
+      return status;
     }
   }
 }

@@ -43,13 +43,21 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--method", required = true, description = "ezvsl, marginnce or fnac")
   String method;
 
-  @Option(names = "--data", required = true, paramLabel = "DIR", description = "training clips")
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "DIR",
+      description =
+          "training clips, or with --data-format generate the asset cache of"
+              + " training/fetch-benchmark-assets.sh")
   Path data;
 
   @Option(
       names = "--data-format",
       defaultValue = "auto",
-      description = "layout of --data: auto, vggss, flickr, folder or video (default: auto)")
+      description =
+          "layout of --data: auto, vggss, flickr, folder or video; or generate[:N] to compose N"
+              + " new clips per epoch (default 2000) from the train media in --data (default: auto)")
   String dataFormat;
 
   @Option(

@@ -141,6 +141,48 @@ class DataCommandTest {
     assertThat(cli.err()).contains("--catalog:").contains("c.tsv line 1");
   }
 
+  @Test
+  void catalogPrintsTheCountsAndNamesFilesMissingFromTheCache() throws IOException {
+    Path catalog = fakeAssets(tmp.resolve("assets"));
+
+    assertThat(
+            run(
+                "data",
+                "catalog",
+                "--catalog",
+                catalog.toString(),
+                "--assets",
+                tmp.resolve("assets").toString()))
+        .as(cli.err())
+        .isZero();
+    assertThat(cli.out())
+        .contains("| class | group | train pictures (photo / clip-art / emoji)")
+        .contains("catalogued files present");
+
+    List<String> lines = new ArrayList<>(Files.readAllLines(catalog));
+    lines.add("cyan\timage\ttrain\tpics/gone.png\tfake-media\tCC0-1.0\tanimal\temoji");
+    Files.write(catalog, lines);
+    CliRun again = new CliRun();
+    assertThat(
+            again.run(
+                "data",
+                "catalog",
+                "--catalog",
+                catalog.toString(),
+                "--assets",
+                tmp.resolve("assets").toString()))
+        .isEqualTo(1);
+    assertThat(again.out())
+        .contains("missing: pics/gone.png (package fake-media)")
+        .contains("training/fetch-benchmark-assets.sh");
+  }
+
+  @Test
+  void theBundledCatalogHasTelephoneAndPersonSpeakingOnScreen() {
+    assertThat(run("data", "catalog")).as(cli.err()).isZero();
+    assertThat(cli.out()).contains("| telephone | device |").contains("| person | person |");
+  }
+
   /** Two classes (cut-out + tone each), a background and a noise bed; returns the catalog. */
   private static Path fakeAssets(Path root) throws IOException {
     List<String> rows = new ArrayList<>();

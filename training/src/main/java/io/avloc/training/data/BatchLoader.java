@@ -60,6 +60,7 @@ public final class BatchLoader implements Iterator<TrainingBatch>, AutoCloseable
   private static final int FRAMES = AudioPreprocessor.FRAMES;
 
   private final List<Sample> samples;
+  private final ClipComposer composer;
   private final LoaderConfig config;
   private final int epoch;
   private final SampleCache cache;
@@ -91,11 +92,39 @@ public final class BatchLoader implements Iterator<TrainingBatch>, AutoCloseable
    *     the cache was made for another image size or mode
    */
   public BatchLoader(List<Sample> samples, LoaderConfig config, int epoch, SampleCache cache) {
-    this.samples = List.copyOf(samples);
+    this(List.copyOf(samples), null, samples.size(), config, epoch, cache);
+  }
+
+  /**
+   * Starts loading the batches of {@code epoch}, composing its {@link ClipComposer#clipsPerEpoch()}
+   * clips on the workers (a new composite for every index and epoch; the order, crops and masks are
+   * drawn as for a dataset).
+   *
+   * @param cache only its preprocessing is used: composed clips are never cached
+   */
+  public BatchLoader(ClipComposer composer, LoaderConfig config, int epoch, SampleCache cache) {
+    this(
+        List.of(),
+        Objects.requireNonNull(composer, "composer"),
+        composer.clipsPerEpoch(),
+        config,
+        epoch,
+        cache);
+  }
+
+  private BatchLoader(
+      List<Sample> samples,
+      ClipComposer composer,
+      int n,
+      LoaderConfig config,
+      int epoch,
+      SampleCache cache) {
+    this.samples = samples;
+    this.composer = composer;
     this.config = Objects.requireNonNull(config, "config");
     this.cache = Objects.requireNonNull(cache, "cache");
     this.epoch = epoch;
-    if (samples.isEmpty()) {
+    if (n == 0) {
       throw new IllegalArgumentException("no clips to load");
     }
     if (cache.imageSize() != config.imageSize() || cache.augment() != config.augment()) {
@@ -110,7 +139,6 @@ public final class BatchLoader implements Iterator<TrainingBatch>, AutoCloseable
               + config.imageSize()
               + "; use one cache per image size and mode");
     }
-    int n = samples.size();
     int b = config.batchSize();
     this.batches = config.dropLast() ? n / b : (n + b - 1) / b;
     if (batches == 0) {
@@ -309,9 +337,18 @@ public final class BatchLoader implements Iterator<TrainingBatch>, AutoCloseable
 
   /** Loads the clip at {@code position} of the epoch into its place in {@code batch}. */
   private void load(int position, Batch batch) {
-    Sample sample = samples.get(order[position]);
     int i = position % config.batchSize();
-    SampleCache.Clip clip = cache.clip(sample);
+    String id;
+    SampleCache.Clip clip;
+    if (composer != null) {
+      ComposedClip composed = composer.compose(epoch, order[position]);
+      id = composed.id();
+      clip = cache.prepare(composed);
+    } else {
+      Sample sample = samples.get(order[position]);
+      id = sample.id();
+      clip = cache.clip(sample);
+    }
     SplittableRandom random = sampleRandom(config.seed(), epoch, position);
     batch.arrays();
     RgbImage image = clip.image();
@@ -330,7 +367,7 @@ public final class BatchLoader implements Iterator<TrainingBatch>, AutoCloseable
     if (config.spectrogramMasks()) {
       SpectrogramMasks.apply(batch.spectrograms, offset, BINS, FRAMES, random);
     }
-    batch.ids[i] = sample.id();
+    batch.ids[i] = id;
   }
 
   private int batchSize(int index) {

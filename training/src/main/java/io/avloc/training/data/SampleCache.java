@@ -152,6 +152,27 @@ public final class SampleCache {
     return clip;
   }
 
+  /**
+   * The deterministic steps for a clip composed in memory (never cached: a composed clip is not
+   * seen again).
+   *
+   * @throws DatasetException naming the clip
+   */
+  Clip prepare(ComposedClip composed) {
+    misses.incrementAndGet();
+    RgbImage image;
+    LogSpectrogram spectrogram;
+    try {
+      RgbImage decoded = composed.image();
+      image = augment ? augmenter.resizeShorterSide(decoded) : resizer.resize(decoded);
+      spectrogram = audio.offline(composed.audio());
+    } catch (RuntimeException e) {
+      throw new DatasetException(
+          "cannot prepare composed clip " + composed.id() + ": " + e.getMessage(), e);
+    }
+    return new Clip(image, spectrogram.data());
+  }
+
   private Clip load(Sample sample) {
     RgbImage image;
     try {

@@ -16,8 +16,9 @@ import java.util.TreeSet;
 
 /**
  * The list of media files the benchmark is made of: a tab-separated table with the columns {@code
- * class kind split path package licence group} (see {@link CatalogEntry}). Lines starting with
- * {@code #} and blank lines are ignored; a first line naming the columns is skipped.
+ * class kind split path package licence group [style]} (see {@link CatalogEntry}; the style column
+ * is optional). Lines starting with {@code #} and blank lines are ignored; a first line naming the
+ * columns is skipped.
  *
  * <p>Each file is listed once, so it belongs to exactly one split: train and test never share a
  * file. The bundled catalog ({@link #bundled()}) lists files of the Debian packages that {@code
@@ -90,25 +91,29 @@ public final class Catalog {
       }
       first = false;
       String where = source + " line " + (i + 1);
-      if (f.length != COLUMNS.length) {
+      if (f.length != COLUMNS.length && f.length != COLUMNS.length + 1) {
         throw new IllegalArgumentException(
             where
                 + ": expected "
                 + COLUMNS.length
                 + " tab-separated columns ("
                 + String.join(" ", COLUMNS)
-                + "), found "
+                + ") and optionally a style, found "
                 + f.length);
       }
       for (int c = 0; c < f.length; c++) {
         f[c] = f[c].strip();
         if (f[c].isEmpty()) {
-          throw new IllegalArgumentException(where + ": column '" + COLUMNS[c] + "' is empty");
+          String name = c < COLUMNS.length ? COLUMNS[c] : "style";
+          throw new IllegalArgumentException(where + ": column '" + name + "' is empty");
         }
       }
       CatalogEntry e;
       try {
-        e = new CatalogEntry(f[0], AssetKind.of(f[1]), Split.of(f[2]), f[3], f[4], f[5], f[6]);
+        String style = f.length > COLUMNS.length ? f[COLUMNS.length] : "-";
+        e =
+            new CatalogEntry(
+                f[0], AssetKind.of(f[1]), Split.of(f[2]), f[3], f[4], f[5], f[6], style);
       } catch (IllegalArgumentException bad) {
         throw new IllegalArgumentException(where + ": " + bad.getMessage(), bad);
       }
@@ -153,6 +158,27 @@ public final class Catalog {
   /** The entries of one split and kind, in file order. */
   public List<CatalogEntry> entries(Split split, AssetKind kind) {
     return entries.stream().filter(e -> e.split() == split && e.kind() == kind).toList();
+  }
+
+  /**
+   * The catalogued files that are missing or empty below an asset cache.
+   *
+   * @param assets the cache of {@code training/fetch-benchmark-assets.sh} or its {@code root/}
+   */
+  public List<CatalogEntry> missingFiles(Path assets) {
+    Path root = AssetLibrary.resolveRoot(assets);
+    List<CatalogEntry> missing = new ArrayList<>();
+    for (CatalogEntry e : entries) {
+      Path f = root.resolve(e.path());
+      try {
+        if (!Files.isRegularFile(f) || Files.size(f) == 0) {
+          missing.add(e);
+        }
+      } catch (IOException io) {
+        missing.add(e);
+      }
+    }
+    return missing;
   }
 
   /** Classes that have both pictures and sounds in {@code split}, sorted. */

@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param licence the licence of the file (SPDX-like, from the package's {@code debian/copyright})
  * @param group the super-category of an image/sound class ({@code animal}, {@code instrument}),
  *     used to pick hard-negative distractors; {@code -} for the other kinds
+ * @param style how a picture is drawn: {@value #PHOTO}, {@value #CLIPART} or {@value #EMOJI}
+ *     (results are reported per style); {@code -} for recordings, backgrounds and pictures of a
+ *     catalog without the column
  */
 public record CatalogEntry(
     String label,
@@ -23,7 +26,32 @@ public record CatalogEntry(
     String path,
     String pkg,
     String licence,
-    String group) {
+    String group,
+    String style) {
+
+  /** A photo cut-out (Tux Paint stamps, Scratch photos of people). */
+  public static final String PHOTO = "photo";
+
+  /** A drawing (qABCs, openclipart, Scratch cartoons). */
+  public static final String CLIPART = "clipart";
+
+  /** An emoji (Noto, Firefox OS, EmojiOne, Streamline). */
+  public static final String EMOJI = "emoji";
+
+  /** The styles a picture may have. */
+  public static final java.util.List<String> STYLES = java.util.List.of(PHOTO, CLIPART, EMOJI);
+
+  /** An entry without a style (recordings, backgrounds, catalogs of seven columns). */
+  public CatalogEntry(
+      String label,
+      AssetKind kind,
+      Split split,
+      String path,
+      String pkg,
+      String licence,
+      String group) {
+    this(label, kind, split, path, pkg, licence, group, "-");
+  }
 
   public CatalogEntry {
     Objects.requireNonNull(label, "label");
@@ -33,6 +61,11 @@ public record CatalogEntry(
     Objects.requireNonNull(pkg, "pkg");
     Objects.requireNonNull(licence, "licence");
     Objects.requireNonNull(group, "group");
+    Objects.requireNonNull(style, "style");
+    if (!style.equals("-") && !STYLES.contains(style)) {
+      throw new IllegalArgumentException(
+          "style must be photo, clipart, emoji or -, got '" + style + "'");
+    }
   }
 
   /** The file name without folders, e.g. {@code dog.ogg}. */

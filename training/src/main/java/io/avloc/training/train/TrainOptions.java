@@ -16,7 +16,10 @@ import java.util.Objects;
  *
  * @param method ezvsl, marginnce or fnac
  * @param data training data folder
- * @param dataFormat layout of {@code data} (auto, vggss, flickr, folder, video)
+ * @param dataFormat layout of {@code data} (auto, vggss, flickr, folder, video), or {@code
+ *     generate[:N]}: {@code data} is the asset cache of {@code training/fetch-benchmark-assets.sh}
+ *     and every epoch composes N (default {@value #DEFAULT_GENERATED_CLIPS}) new training clips
+ *     from its train split
  * @param preset network sizes
  * @param out the run folder: checkpoints, logs, curves and, at the end, the model artifact
  * @param epochs epochs to train in total
@@ -60,6 +63,13 @@ public record TrainOptions(
     String command) {
 
   public static final float DEFAULT_LR = 1e-4f;
+
+  /** The {@code --data-format} that composes training clips on the fly. */
+  public static final String GENERATE = "generate";
+
+  /** Clips per epoch of {@code --data-format generate} without {@code :N}. */
+  public static final int DEFAULT_GENERATED_CLIPS = 2000;
+
   public static final float FNAC_WEIGHT_DECAY = 1e-4f;
 
   public TrainOptions {
@@ -76,6 +86,38 @@ public record TrainOptions(
     require(workers >= 1, "--workers must be at least 1, got " + workers);
     dataFormat = dataFormat == null ? "auto" : dataFormat;
     valFormat = valFormat == null ? "auto" : valFormat;
+    if (dataFormat.startsWith(GENERATE)) {
+      generatedClipsPerEpoch(dataFormat); // validates N
+    }
+  }
+
+  /** Whether training clips are composed on the fly ({@code --data-format generate[:N]}). */
+  public boolean generated() {
+    return dataFormat.equals(GENERATE) || dataFormat.startsWith(GENERATE + ":");
+  }
+
+  /** N of {@code --data-format generate:N}: clips composed per epoch. */
+  public int generatedClipsPerEpoch() {
+    return generatedClipsPerEpoch(dataFormat);
+  }
+
+  private static int generatedClipsPerEpoch(String format) {
+    if (format.equals(GENERATE)) {
+      return DEFAULT_GENERATED_CLIPS;
+    }
+    String n = format.startsWith(GENERATE + ":") ? format.substring(GENERATE.length() + 1) : "";
+    try {
+      int clips = Integer.parseInt(n);
+      if (clips >= 1) {
+        return clips;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "--data-format "
+            + format
+            + ": write generate or generate:N with N the clips per epoch (a positive integer)");
   }
 
   /** Defaults for everything but the method, data, preset and output. */
@@ -121,6 +163,11 @@ public record TrainOptions(
     m.put("lr", decimal(learningRate));
     m.put("weight_decay", decimal(effectiveWeightDecay()));
     m.put("seed", seed);
+    if (generated()) {
+      // The composed clips are a function of (assets, seed, epoch, index): a resumed run must
+      // compose the same epochs.
+      m.put("data_format", dataFormat);
+    }
     if (method == TrainingMethod.MARGINNCE) {
       m.put("margin", decimal(margin));
     }

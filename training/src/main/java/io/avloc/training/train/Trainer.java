@@ -18,6 +18,7 @@ import io.avloc.core.serde.Json;
 import io.avloc.training.ProgressBar;
 import io.avloc.training.data.AvDataset;
 import io.avloc.training.data.BatchLoader;
+import io.avloc.training.data.ClipComposer;
 import io.avloc.training.data.Datasets;
 import io.avloc.training.data.LoaderConfig;
 import io.avloc.training.data.Sample;
@@ -28,6 +29,7 @@ import io.avloc.training.loss.EzVslLoss;
 import io.avloc.training.loss.FnacLoss;
 import io.avloc.training.loss.MarginNceLoss;
 import io.avloc.training.loss.TrainingMethod;
+import io.avloc.training.synth.TrainingClips;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -115,7 +117,7 @@ public final class Trainer {
   /** Trains; returns when done, or after {@link #requestStop()} with {@code interrupted}. */
   public Result run() throws IOException {
     TrainOptions o = options;
-    List<Sample> clips = trainingClips();
+    TrainingData clips = trainingClips();
     List<Sample> valClips = validationClips();
     Checkpoints checkpoints = new Checkpoints(o.out());
     TrainingState state = startingState(checkpoints);
@@ -158,7 +160,7 @@ public final class Trainer {
           config.name(),
           AvLocalizer.trainableParameterCount(net.getParameters().values()),
           clips.size(),
-          o.data(),
+          clips.composer() == null ? o.data() : clips.composer().describe(),
           o.batch(),
           o.epochs(),
           o.learningRate(),
@@ -192,7 +194,7 @@ public final class Trainer {
         int steps = skip;
         boolean interrupted = false;
         long waitNanos;
-        try (BatchLoader loader = new BatchLoader(clips, loaderConfig, epoch, cache)) {
+        try (BatchLoader loader = clips.loader(loaderConfig, epoch, cache)) {
           ProgressBar bar =
               new ProgressBar(
                   console,
@@ -322,7 +324,36 @@ public final class Trainer {
     return values;
   }
 
-  private List<Sample> trainingClips() {
+  /**
+   * Where the training clips come from: a dataset folder, or (with {@code --data-format
+   * generate[:N]}) the asset cache the clips are composed from on the fly.
+   */
+  private record TrainingData(List<Sample> samples, ClipComposer composer) {
+    int size() {
+      return composer == null ? samples.size() : composer.clipsPerEpoch();
+    }
+
+    BatchLoader loader(LoaderConfig config, int epoch, SampleCache cache) {
+      return composer == null
+          ? new BatchLoader(samples, config, epoch, cache)
+          : new BatchLoader(composer, config, epoch, cache);
+    }
+  }
+
+  private TrainingData trainingClips() {
+    if (options.generated()) {
+      int n = options.generatedClipsPerEpoch();
+      if (n < options.batch()) {
+        throw new IllegalArgumentException(
+            "--data-format "
+                + options.dataFormat()
+                + " composes "
+                + n
+                + " clips per epoch, fewer than one batch of "
+                + options.batch());
+      }
+      return new TrainingData(null, TrainingClips.open(options.data(), options.seed(), n));
+    }
     AvDataset data = Datasets.open(options.data(), options.dataFormat());
     List<Sample> clips = data.samples();
     if (clips.size() < options.batch()) {
@@ -335,7 +366,7 @@ public final class Trainer {
               + options.batch()
               + "; add clips or lower --batch");
     }
-    return clips;
+    return new TrainingData(clips, null);
   }
 
   private List<Sample> validationClips() {
@@ -479,7 +510,7 @@ public final class Trainer {
   private static ModelExporter.Description description(
       TrainOptions o,
       AvLocalizerConfig config,
-      List<Sample> clips,
+      TrainingData clips,
       EpochRecord chosen,
       List<EpochRecord> history,
       String startedAt) {
@@ -487,6 +518,9 @@ public final class Trainer {
     training.put("data", o.data().toAbsolutePath().normalize().toString());
     training.put("dataFormat", o.dataFormat());
     training.put("clips", clips.size());
+    if (clips.composer() != null) {
+      training.put("clipsPerEpoch", "composed on the fly, new every epoch");
+    }
     if (o.val() != null) {
       training.put("validation", o.val().toAbsolutePath().normalize().toString());
     }

@@ -40,7 +40,10 @@ class CatalogTest {
       assertThat(c.entries(s, AssetKind.OFFSCREEN)).as(s.label()).hasSizeGreaterThan(3);
       assertThat(c.entries(s, AssetKind.NOISE)).as(s.label()).hasSizeGreaterThan(1);
     }
-    assertThat(c.classes(Split.TRAIN)).isEqualTo(c.classes(Split.TEST)).hasSizeBetween(12, 17);
+    assertThat(c.classes(Split.TRAIN))
+        .isEqualTo(c.classes(Split.TEST))
+        .hasSize(19)
+        .contains("telephone", "person");
     // backgrounds, off-screen sources and noise beds are whole files held out as well
     for (AssetKind k : List.of(AssetKind.BACKGROUND, AssetKind.NOISE, AssetKind.OFFSCREEN)) {
       Set<String> names = new HashSet<>();
@@ -55,24 +58,43 @@ class CatalogTest {
       throws IOException {
     String script = Files.readString(Path.of("fetch-benchmark-assets.sh"));
     Set<String> licences =
-        Set.of("GPL-2", "GPL-2+", "GPL-3+", "CC-BY-SA-3.0", "CC-BY-3.0", "LGPL-3.0+");
+        Set.of(
+            "GPL-2",
+            "GPL-2+",
+            "GPL-3+",
+            "CC-BY-SA-2.0",
+            "CC-BY-SA-3.0",
+            "CC-BY-3.0",
+            "CC-BY-4.0",
+            "LGPL-3.0+",
+            "MIT",
+            "Apache-2.0",
+            "public-domain");
     Set<String> packages = new TreeSet<>();
     for (CatalogEntry e : Catalog.bundled().entries()) {
       packages.add(e.pkg());
       assertThat(licences).as(e.path()).contains(e.licence());
-      assertThat(e.path()).startsWith("usr/share/");
+      // Debian files, npm files, or files the script derives from them (rasterized, rendered)
+      assertThat(e.path()).matches("(usr/share|npm|derived)/.*");
+      if (e.path().startsWith("npm/")) {
+        assertThat(e.pkg()).startsWith("npm:");
+      }
       assertThat(e.fileName())
           .doesNotEndWith(".svg")
           .doesNotEndWith(".mp3")
           .doesNotEndWith(".flac");
       if (e.kind() == AssetKind.IMAGE || e.kind() == AssetKind.SOUND) {
-        assertThat(e.group()).isIn("animal", "instrument");
+        assertThat(e.group()).isIn("animal", "instrument", "device", "person");
       } else {
         assertThat(e.group()).isEqualTo("-");
       }
     }
     for (String p : packages) {
-      assertThat(script).as(p).contains("\"" + p + "=");
+      if (p.startsWith("npm:")) {
+        assertThat(script).as(p).contains("\"" + p.substring(4) + "\"");
+      } else {
+        assertThat(script).as(p).contains("\"" + p + "=");
+      }
     }
   }
 

@@ -18,7 +18,7 @@ import javax.imageio.ImageIO;
  * A tiny asset root for tests: cut-outs in one pure colour per class (so a test can find them in a
  * frame), grey backgrounds, tones and noise as WAV at assorted rates, and a catalog for it.
  */
-final class FakeAssets {
+public final class FakeAssets {
 
   /** Classes and the colour of their cut-outs. */
   static final List<String> CLASSES = List.of("magenta", "cyan", "yellow");
@@ -29,7 +29,7 @@ final class FakeAssets {
   private FakeAssets() {}
 
   /** Writes the files under {@code root} and returns the catalog that lists them. */
-  static Path create(Path root) throws IOException {
+  public static Path create(Path root) throws IOException {
     List<String> rows = new ArrayList<>();
     rows.add("class\tkind\tsplit\tpath\tpackage\tlicence\tgroup");
     for (String split : List.of("train", "test")) {
