@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -69,9 +70,12 @@ import org.slf4j.LoggerFactory;
  * <h2>Micro-batches and graceful degradation</h2>
  *
  * Ready frames are queued by reference ({@link ReadyQueue}). A batch of up to min(maxBatch,
- * stage.maxBatch()) pairs runs when that many are queued (during {@code process}) and on a
- * wall-clock punctuator every maxDelay. Batches are fair across cameras: cameras take turns by when
- * they were last served, one frame each per round, in capture order within a camera.
+ * stage.maxBatch()) pairs runs when that many are queued (during {@code process}; REALTIME: when
+ * that many cameras not yet served since the last tick have frames queued) and on a wall-clock
+ * punctuator every maxDelay, which runs everything queued (REALTIME: every camera once). Batches
+ * are fair across cameras: cameras take turns by when they were last served, in capture order
+ * within a camera; CATCH_UP fills a batch with several frames of a camera, REALTIME serves each
+ * camera at most once per tick, so no camera is served twice while another waits.
  *
  * <p>{@link SyncMode#REALTIME} serves the newest frames it can when the engine cannot keep up. A
  * frame's deadline is t + lookahead + staleBudget + {@value #DEADLINE_BATCHES} × the measured
@@ -133,6 +137,14 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
 
   // In memory only: after a restart every camera starts with an equal claim, which is fair.
   private final Map<String, Long> lastServedBatch = new HashMap<>();
+
+  /**
+   * REALTIME: cameras served since the last batch tick. Each camera is served at most once per
+   * tick; a camera's other queued frames wait for the next one, by when a newer frame may replace
+   * them, so no camera is served twice while the engine is behind on another's newest frame.
+   */
+  private final Set<String> servedThisTick = new HashSet<>();
+
   private long batches;
   private double batchUsEwma;
 
@@ -328,8 +340,22 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
     release(camera, st, now, false);
     evictAudio(camera, st);
     cameras.put(camera, st);
-    while (ready.size() >= batchSize() && runBatch() > 0) {
-      // each batch removes its entries from the queue
+    while (ready.size() >= batchSize()) {
+      // REALTIME: a full batch means as many cameras as the batch holds. Behind a backlog the
+      // queue keeps filling with frames that a newer one of their camera replaces, and a batch of
+      // one camera's frames would serve it twice while others wait; the punctuator serves the
+      // newest frame of every camera once the records at hand are processed.
+      Set<String> exclude = null;
+      if (config.mode() == SyncMode.REALTIME) {
+        shedSuperseded(now());
+        exclude = servedThisTick;
+        if (unservedCameras() < batchSize()) {
+          break;
+        }
+      }
+      if (runBatch(exclude) == 0) {
+        break;
+      }
     }
   }
 
@@ -456,21 +482,30 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
 
   /**
    * The next batch: up to {@code n} ready entries, fair across cameras. Cameras take turns by when
-   * they were last served (never served first, then the camera whose last heatmap is oldest), one
-   * entry each per round and in capture order within a camera, so under load every camera gets a
-   * share of each engine second instead of whichever camera's frames happened to be queued first.
+   * they were last served (never served first, then the camera whose last heatmap is oldest), so
+   * under load every camera gets a share of each engine second instead of whichever camera's frames
+   * happened to be queued first. CATCH_UP takes one entry per camera per round, in capture order
+   * within a camera, until the batch is full. REALTIME takes at most one entry per camera, and none
+   * of a camera in {@code exclude}: a camera with several fresh frames queued must not be served
+   * twice while the engine is behind on the others' newest.
+   *
+   * @param exclude cameras not to serve now (REALTIME: {@link #servedThisTick}), or null
    */
-  private List<KeyValue<Long, ReadyQueue.Ref>> selectBatch(int n) {
-    List<String> order = new ArrayList<>(ready.cameras());
+  private List<KeyValue<Long, ReadyQueue.Ref>> selectBatch(int n, Set<String> exclude) {
+    List<String> order = new ArrayList<>();
     Map<String, List<KeyValue<Long, ReadyQueue.Ref>>> entries = new HashMap<>();
-    for (String camera : order) {
-      entries.put(camera, ready.entries(camera));
+    for (String camera : ready.cameras()) {
+      if (exclude == null || !exclude.contains(camera)) {
+        order.add(camera);
+        entries.put(camera, ready.entries(camera));
+      }
     }
     order.sort(
         Comparator.comparingLong((String c) -> lastServedBatch.getOrDefault(c, -1L))
             .thenComparingLong(c -> entries.get(c).get(0).key));
+    int rounds = config.mode() == SyncMode.REALTIME ? 1 : Integer.MAX_VALUE;
     List<KeyValue<Long, ReadyQueue.Ref>> batch = new ArrayList<>(n);
-    for (int round = 0; batch.size() < n; round++) {
+    for (int round = 0; round < rounds && batch.size() < n; round++) {
       boolean any = false;
       for (String camera : order) {
         List<KeyValue<Long, ReadyQueue.Ref>> es = entries.get(camera);
@@ -510,12 +545,13 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
    * Sheds what is superseded (REALTIME), then runs one fair batch ({@link #selectBatch}) through
    * the stage.
    *
+   * @param exclude cameras not to serve, to which the served ones are added; or null
    * @return how many queue entries it consumed, shed ones included
    */
-  private int runBatch() {
+  private int runBatch(Set<String> exclude) {
     long batchStartUs = now();
     int shed = shedSuperseded(batchStartUs);
-    List<KeyValue<Long, ReadyQueue.Ref>> refs = selectBatch(batchSize());
+    List<KeyValue<Long, ReadyQueue.Ref>> refs = selectBatch(batchSize(), exclude);
     List<AvPair> pairs = new ArrayList<>(refs.size());
     List<PendingFrame> sources = new ArrayList<>(refs.size());
     List<Long> seqs = new ArrayList<>(refs.size());
@@ -565,8 +601,21 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
       cameras.put(pair.camera(), st);
       metrics.paired(pair.partial());
       lastServedBatch.put(pair.camera(), batches);
+      if (exclude != null) {
+        exclude.add(pair.camera());
+      }
     }
     return shed + refs.size();
+  }
+
+  private int unservedCameras() {
+    int n = 0;
+    for (String camera : ready.cameras()) {
+      if (!servedThisTick.contains(camera)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Read per batch: the runtime may swap models or change its batch limit while running. */
@@ -574,9 +623,28 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
     return Math.max(1, Math.min(config.maxBatch(), stage.maxBatch()));
   }
 
+  /** Runs batches until the queue is empty (REALTIME: one round, see {@link #servedThisTick}). */
   private void drainReady() {
-    while (ready.size() > 0 && runBatch() > 0) {
-      // each batch removes its entries from the queue
+    if (config.mode() == SyncMode.REALTIME) {
+      while (ready.size() > 0 && runBatch(servedThisTick) > 0) {
+        // each batch serves cameras not yet served this tick, or sheds
+      }
+    } else {
+      while (ready.size() > 0 && runBatch(null) > 0) {
+        // each batch removes its entries from the queue
+      }
+    }
+  }
+
+  /** Runs batches until the queue is empty, in rounds (an expiring camera leaves nothing). */
+  private void drainAll() {
+    while (ready.size() > 0) {
+      servedThisTick.clear();
+      int before = ready.size();
+      drainReady();
+      if (ready.size() >= before) {
+        break; // cannot happen: every round serves or sheds; do not spin if it does
+      }
     }
   }
 
@@ -586,6 +654,7 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
    * replaces it.
    */
   private void onBatchTick() {
+    servedThisTick.clear();
     drainReady();
   }
 
@@ -610,7 +679,7 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
       release(camera, st, now, true);
       cameras.put(camera, st);
     }
-    drainReady();
+    drainAll();
     for (String camera : idle) {
       int leftover = frames.deleteCamera(camera);
       if (leftover > 0) {

@@ -129,7 +129,14 @@ class AvSynchronizerOverloadTest {
       assertThat(byCamera).hasSize(CAMERAS);
       int least = byCamera.values().stream().mapToInt(List::size).min().orElseThrow();
       int most = byCamera.values().stream().mapToInt(List::size).max().orElseThrow();
-      assertThat((double) least / most).as("least/most served").isGreaterThanOrEqualTo(0.8);
+      assertThat((double) least / most)
+          .as(
+              "least/most served: %s; stale %s",
+              byCamera.entrySet().stream()
+                  .map(e -> e.getKey() + "=" + e.getValue().size())
+                  .toList(),
+              bed.dropped(DropReason.STALE))
+          .isGreaterThanOrEqualTo(0.8);
       for (List<AvPair> pairs : byCamera.values()) {
         long previous = START;
         for (AvPair p : pairs) {
