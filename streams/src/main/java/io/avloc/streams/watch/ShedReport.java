@@ -40,7 +40,7 @@ public final class ShedReport {
     }
 
     /**
-     * A plain sentence when frames were shed, e.g. {@code shedding 60 % of frames: engine at
+     * A plain sentence when frames were shed, e.g. {@code shedding 60 % of frames: pipeline at
      * capacity (8 served, 12 replaced by newer ones)}; empty when nothing was.
      */
     public Optional<String> line() {
@@ -49,7 +49,7 @@ public final class ShedReport {
       }
       return Optional.of(
           String.format(
-              "shedding %.0f %% of frames: engine at capacity (%d served, %d replaced by their"
+              "shedding %.0f %% of frames: pipeline at capacity (%d served, %d replaced by their"
                   + " camera's newer frame)",
               100 * shedShare(), paired, shed));
     }

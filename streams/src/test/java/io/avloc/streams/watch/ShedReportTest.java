@@ -33,7 +33,7 @@ class ShedReportTest {
     assertThat(first.shed()).isEqualTo(12);
     assertThat(first.line())
         .hasValue(
-            "shedding 60 % of frames: engine at capacity (8 served, 12 replaced by their camera's"
+            "shedding 60 % of frames: pipeline at capacity (8 served, 12 replaced by their camera's"
                 + " newer frame)");
 
     count(SyncMetrics.PAIRS, "audio", "complete", 5);
