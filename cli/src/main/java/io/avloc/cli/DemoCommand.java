@@ -12,6 +12,7 @@ import io.avloc.streams.feed.SyntheticCameras;
 import io.avloc.streams.sync.SyncMetrics;
 import io.avloc.streams.watch.CameraSnapshot;
 import io.avloc.streams.watch.HeatmapWatcher;
+import io.avloc.streams.watch.ShedReport;
 import io.avloc.streams.watch.WatchConfig;
 import io.avloc.streams.watch.WatchStats;
 import io.micrometer.core.instrument.Counter;
@@ -55,6 +56,9 @@ final class DemoCommand implements Callable<Integer> {
 
   /** The model the demo and serving use when none is given. */
   static final Path BUNDLED_MODEL = Path.of("models", "default");
+
+  /** How long the demo lets the last pairs through after the cameras stop. */
+  static final Duration DRAIN = Duration.ofMillis(1500);
 
   @Spec CommandSpec spec;
 
@@ -128,7 +132,6 @@ final class DemoCommand implements Callable<Integer> {
     FeedPublisher feed = null;
     PrometheusMeterRegistry registry = OpsServer.newRegistry("avloc-demo");
     OpsServer ops = null;
-    long started = System.nanoTime();
     try {
       broker = KafkaBroker.builder().freePorts().dataDir(work.resolve("broker")).build().start();
       out.printf("demo: Kafka broker (KRaft) at %s%n", broker.bootstrapServers());
@@ -167,11 +170,14 @@ final class DemoCommand implements Callable<Integer> {
           "demo: %d synthetic cameras (25 fps, 100 ms audio chunks, ground truth in headers);"
               + " inference capped at 5 Hz per camera%n",
           cameras);
+      // t= counts from here: the cameras have started.
+      long started = System.nanoTime();
       out.printf(
           "demo: %s%n",
           duration == null ? "Ctrl-C to stop" : "running for " + duration.toSeconds() + " s");
       out.flush();
-      long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+      ShedReport shedding = new ShedReport(registry);
+      long deadline = duration == null ? Long.MAX_VALUE : started + duration.toNanos();
       while (System.nanoTime() < deadline) {
         long wait = Math.min(reportEvery.toNanos(), deadline - System.nanoTime());
         if (stop.await(Math.max(wait, 1), TimeUnit.NANOSECONDS)) {
@@ -182,15 +188,22 @@ final class DemoCommand implements Callable<Integer> {
               "the streams application failed: " + app.failure().getMessage(), app.failure());
         }
         out.println(
-            status(watcher.snapshot(), registry, feed, (System.nanoTime() - started) / 1e9));
+            status(watcher.snapshot(), drops(registry), feed, (System.nanoTime() - started) / 1e9));
+        shedding.next().line().ifPresent(l -> out.println("demo: " + l));
         out.flush();
       }
       out.println("demo: stopping");
-      feed.close();
+      FeedPublisher stopped = feed;
       feed = null;
+      stopped.close();
       // Let the last pairs through before taking the final numbers.
-      Thread.sleep(1500);
-      out.println(summary(watcher.snapshot(), registry, (System.nanoTime() - started) / 1e9));
+      Thread.sleep(DRAIN.toMillis());
+      // One snapshot for both lines, so the summary's counts are the last status line's.
+      WatchStats last = watcher.snapshot();
+      Map<String, Long> dropped = drops(registry);
+      double seconds = (System.nanoTime() - started) / 1e9;
+      out.println(status(last, dropped, stopped, seconds));
+      out.println(summary(last, dropped, seconds));
       out.flush();
       return 0;
     } finally {
@@ -231,7 +244,13 @@ final class DemoCommand implements Callable<Integer> {
     return dir;
   }
 
-  static String status(WatchStats s, MeterRegistry registry, FeedPublisher feed, double seconds) {
+  static String status(
+      WatchStats s, Map<String, Long> dropped, FeedPublisher feed, double seconds) {
+    return status(s, dropped, feed.framesSent(), feed.chunksSent(), seconds);
+  }
+
+  static String status(
+      WatchStats s, Map<String, Long> dropped, long framesIn, long chunksIn, double seconds) {
     double rate = 0;
     double p50 = Double.NaN;
     double p99 = Double.NaN;
@@ -250,17 +269,17 @@ final class DemoCommand implements Callable<Integer> {
         "t=%5.0fs  in: %5d frames %6d chunks  out: %5.1f heatmaps/s (%d total)  e2e p50 %s p99 %s"
             + " (worst camera)  pointing %s  dropped %s",
         seconds,
-        feed.framesSent(),
-        feed.chunksSent(),
+        framesIn,
+        chunksIn,
         rate,
         s.totalEvents(),
         ms(p50),
         ms(p99),
         evaluated == 0 ? "-" : String.format("%.1f%% (%d)", 100.0 * hits / evaluated, evaluated),
-        drops(registry));
+        drops(dropped));
   }
 
-  static String summary(WatchStats s, MeterRegistry registry, double seconds) {
+  static String summary(WatchStats s, Map<String, Long> dropped, double seconds) {
     long evaluated = 0;
     long hits = 0;
     long offscreen = 0;
@@ -280,7 +299,7 @@ final class DemoCommand implements Callable<Integer> {
             evaluated == 0 ? "-" : String.format("%.1f%%", 100.0 * hits / evaluated),
             evaluated,
             offscreen,
-            drops(registry)));
+            drops(dropped)));
     s.cameras().stream()
         .sorted(Comparator.comparing(CameraSnapshot::camera))
         .forEach(
@@ -298,7 +317,8 @@ final class DemoCommand implements Callable<Integer> {
     return b.toString().stripTrailing();
   }
 
-  private static String drops(MeterRegistry registry) {
+  /** Frames dropped so far, by reason (reasons with none left out). */
+  static Map<String, Long> drops(MeterRegistry registry) {
     Map<String, Long> byReason = new TreeMap<>();
     for (Counter c : registry.find(SyncMetrics.FRAMES_DROPPED).counters()) {
       long n = (long) c.count();
@@ -306,6 +326,10 @@ final class DemoCommand implements Callable<Integer> {
         byReason.merge(c.getId().getTag("reason"), n, Long::sum);
       }
     }
+    return byReason;
+  }
+
+  private static String drops(Map<String, Long> byReason) {
     return byReason.isEmpty() ? "none" : byReason.toString();
   }
 

@@ -18,8 +18,9 @@ import java.util.Objects;
  * @param maxRateHz frames per second accepted per camera, of frame time (default 5); {@code
  *     Double.POSITIVE_INFINITY} accepts every frame
  * @param mode {@link SyncMode#REALTIME} (default) or {@link SyncMode#CATCH_UP}
- * @param staleBudget REALTIME only: a frame at t is dropped once the wall clock is later than t +
- *     lookahead + staleBudget (default 150 ms)
+ * @param staleBudget REALTIME only: a frame at t is stale once the wall clock is later than t +
+ *     lookahead + staleBudget + two batches at the measured inference time; a stale frame is shed
+ *     when a newer ready frame of its camera can be served instead (default 150 ms)
  * @param maxBatch most pairs per inference call (default 8, the batcher's; capped by the
  *     localizer's own maximum); this many ready pairs start a batch at once
  * @param maxDelay wall-clock interval of the batch punctuator, so the longest a ready pair waits

@@ -8,7 +8,11 @@ import io.avloc.core.pair.AvPair;
 import io.avloc.modelserver.PairLocalizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -61,19 +65,31 @@ import org.slf4j.LoggerFactory;
  *       1 / maxRateHz to the last accepted one is dropped ({@link DropReason#RATE_CAP}).
  *   <li>Frames become ready in capture order per camera; a frame whose window is complete still
  *       waits for older frames of its camera.
- *   <li>{@link SyncMode#REALTIME}: a frame whose deadline t + lookahead + staleBudget (wall clock)
- *       has passed is dropped ({@link DropReason#STALE}) on arrival, when it would become ready, or
- *       by the batch punctuator while it waits. {@link SyncMode#CATCH_UP} keeps every frame.
  * </ul>
  *
- * <h2>Micro-batches</h2>
+ * <h2>Micro-batches and graceful degradation</h2>
  *
  * Ready frames are queued by reference ({@link ReadyQueue}). A batch of up to min(maxBatch,
- * stage.maxBatch()) pairs, oldest ready first and across cameras, runs when that many are queued
- * (during {@code process}) and on a wall-clock punctuator every maxDelay. Each pair is assembled
- * from the stores when its batch runs; after the stage returns, its outputs are forwarded and the
- * frames and queue entries deleted (distributed mode's stage takes batches of one, so a pair leaves
- * as soon as it is ready).
+ * stage.maxBatch()) pairs runs when that many are queued (during {@code process}; REALTIME: when
+ * that many cameras not yet served since the last tick have frames queued) and on a wall-clock
+ * punctuator every maxDelay, which runs everything queued (REALTIME: every camera once). Batches
+ * are fair across cameras: cameras take turns by when they were last served, in capture order
+ * within a camera; CATCH_UP fills a batch with several frames of a camera, REALTIME serves each
+ * camera at most once per tick, so no camera is served twice while another waits.
+ *
+ * <p>{@link SyncMode#REALTIME} serves the newest frames it can when the engine cannot keep up. A
+ * frame's deadline is t + lookahead + staleBudget + {@value #DEADLINE_BATCHES} × the measured
+ * inference time of a batch (wall clock); a frame past it is <em>stale</em>. Before each batch,
+ * stale ready frames that have a newer ready frame of the same camera are shed, oldest first, and
+ * counted ({@link DropReason#STALE}): per camera, latest wins. A camera's newest ready frame is
+ * never shed for age, and waiting frames are never shed for age (they wait for their audio or the
+ * grace), so a camera whose frames keep arriving keeps getting heatmaps at whatever share of the
+ * engine the round-robin gives it. Only an expiring camera's stale frames are dropped outright.
+ * {@link SyncMode#CATCH_UP} keeps every frame.
+ *
+ * <p>Each pair is assembled from the stores when its batch runs; after the stage returns, its
+ * outputs are forwarded and the frames and queue entries deleted (distributed mode's stage takes
+ * batches of one, so a pair leaves as soon as it is ready).
  *
  * <h2>Exactly once</h2>
  *
@@ -112,6 +128,25 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
   private final long lookaheadUs;
   private final long graceUs;
   private final CameraResamplers resamplers = new CameraResamplers();
+
+  /** Batches of inference a stale frame's deadline allows for, besides the stale budget. */
+  static final int DEADLINE_BATCHES = 2;
+
+  /** Weight of the newest batch in the running mean of the inference time per batch. */
+  private static final double BATCH_TIME_SMOOTHING = 0.2;
+
+  // In memory only: after a restart every camera starts with an equal claim, which is fair.
+  private final Map<String, Long> lastServedBatch = new HashMap<>();
+
+  /**
+   * REALTIME: cameras served since the last batch tick. Each camera is served at most once per
+   * tick; a camera's other queued frames wait for the next one, by when a newer frame may replace
+   * them, so no camera is served twice while the engine is behind on another's newest frame.
+   */
+  private final Set<String> servedThisTick = new HashSet<>();
+
+  private long batches;
+  private double batchUsEwma;
 
   private ProcessorContext<String, V> context;
   private AudioChunkStore audio;
@@ -305,8 +340,22 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
     release(camera, st, now, false);
     evictAudio(camera, st);
     cameras.put(camera, st);
-    while (ready.size() >= batchSize() && runBatch() > 0) {
-      // each batch removes its entries from the queue
+    while (ready.size() >= batchSize()) {
+      // REALTIME: a full batch means as many cameras as the batch holds. Behind a backlog the
+      // queue keeps filling with frames that a newer one of their camera replaces, and a batch of
+      // one camera's frames would serve it twice while others wait; the punctuator serves the
+      // newest frame of every camera once the records at hand are processed.
+      Set<String> exclude = null;
+      if (config.mode() == SyncMode.REALTIME) {
+        shedSuperseded(now());
+        exclude = servedThisTick;
+        if (unservedCameras() < batchSize()) {
+          break;
+        }
+      }
+      if (runBatch(exclude) == 0) {
+        break;
+      }
     }
   }
 
@@ -332,12 +381,29 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
         return DropReason.RATE_CAP;
       }
     }
-    return stale(t, now) ? DropReason.STALE : null;
+    // A frame past its deadline is still accepted: it may be the newest its camera will send for a
+    // while, and shedding it for age alone is what left cameras with no output under load.
+    return null;
   }
 
-  /** REALTIME: whether the frame at t can no longer be served in time. */
+  /**
+   * REALTIME: whether the frame at t is past its deadline, t + lookahead + {@link
+   * #deadlineBudgetUs()} on the wall clock. A stale frame is only shed in favour of a newer ready
+   * frame of its camera ({@link #shedSuperseded}), or when its camera expires.
+   */
   private boolean stale(long t, long now) {
-    return config.mode() == SyncMode.REALTIME && now - t - lookaheadUs > config.staleBudgetUs();
+    return config.mode() == SyncMode.REALTIME && now - t - lookaheadUs > deadlineBudgetUs();
+  }
+
+  /**
+   * How long after its window end a frame may still be served, µs of wall clock: the configured
+   * stale budget plus {@value #DEADLINE_BATCHES} batches at the measured inference time, because a
+   * frame that becomes ready while a batch runs waits for that batch and then for its own. On a
+   * slow or busy machine the deadline therefore stretches with the engine instead of declaring
+   * every frame late.
+   */
+  long deadlineBudgetUs() {
+    return config.staleBudgetUs() + DEADLINE_BATCHES * Math.round(batchUsEwma);
   }
 
   /** Audio ending at or before this belongs to no window that can still be paired, µs. */
@@ -354,12 +420,12 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
 
   /**
    * Moves the camera's waiting frames, oldest first, to the ready queue while they are ready: their
-   * window is covered, the grace has passed on the camera's clock, or {@code force}. Stale frames
-   * on the way are dropped.
+   * window is covered, the grace has passed on the camera's clock, or {@code force} (the camera
+   * expires: then REALTIME drops its stale frames, as no newer frame will come to replace them).
    */
   private void release(String camera, CameraState st, long now, boolean force) {
     for (long t = st.firstWaiting(); t != CameraState.NONE; t = st.firstWaiting()) {
-      if (stale(t, now)) {
+      if (force && stale(t, now)) {
         drop(camera, st, t, DropReason.STALE);
         continue;
       }
@@ -375,6 +441,84 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
       ready.add(new ReadyQueue.Ref(camera, t, now));
       st.releasedUpToUs = t;
     }
+  }
+
+  /**
+   * REALTIME latest-wins: of each camera's ready frames, the stale ones that have a newer ready
+   * frame behind them are shed (oldest first, {@link DropReason#STALE}). A camera's newest ready
+   * frame is never shed here, however late: it is the best that camera has to offer, so every
+   * camera whose frames keep arriving keeps getting heatmaps.
+   *
+   * @return how many frames were shed
+   */
+  private int shedSuperseded(long now) {
+    int shed = 0;
+    for (String camera : List.copyOf(ready.cameras())) {
+      List<KeyValue<Long, ReadyQueue.Ref>> entries = ready.entries(camera);
+      CameraState st = null;
+      for (int i = 0; i < entries.size() - 1; i++) {
+        ReadyQueue.Ref ref = entries.get(i).value;
+        if (!stale(ref.frameTsUs(), now)) {
+          break; // newer ones are fresher still
+        }
+        if (st == null) {
+          st = cameras.get(camera);
+        }
+        ready.remove(entries.get(i).key);
+        frames.delete(camera, ref.frameTsUs());
+        if (st != null) {
+          st.removeUnemitted(ref.frameTsUs());
+        }
+        metrics.dropped(DropReason.STALE);
+        shed++;
+        log.debug("camera {}: ready frame {} shed for a newer one", camera, ref.frameTsUs());
+      }
+      if (st != null) {
+        cameras.put(camera, st);
+      }
+    }
+    return shed;
+  }
+
+  /**
+   * The next batch: up to {@code n} ready entries, fair across cameras. Cameras take turns by when
+   * they were last served (never served first, then the camera whose last heatmap is oldest), so
+   * under load every camera gets a share of each engine second instead of whichever camera's frames
+   * happened to be queued first. CATCH_UP takes one entry per camera per round, in capture order
+   * within a camera, until the batch is full. REALTIME takes at most one entry per camera, and none
+   * of a camera in {@code exclude}: a camera with several fresh frames queued must not be served
+   * twice while the engine is behind on the others' newest.
+   *
+   * @param exclude cameras not to serve now (REALTIME: {@link #servedThisTick}), or null
+   */
+  private List<KeyValue<Long, ReadyQueue.Ref>> selectBatch(int n, Set<String> exclude) {
+    List<String> order = new ArrayList<>();
+    Map<String, List<KeyValue<Long, ReadyQueue.Ref>>> entries = new HashMap<>();
+    for (String camera : ready.cameras()) {
+      if (exclude == null || !exclude.contains(camera)) {
+        order.add(camera);
+        entries.put(camera, ready.entries(camera));
+      }
+    }
+    order.sort(
+        Comparator.comparingLong((String c) -> lastServedBatch.getOrDefault(c, -1L))
+            .thenComparingLong(c -> entries.get(c).get(0).key));
+    int rounds = config.mode() == SyncMode.REALTIME ? 1 : Integer.MAX_VALUE;
+    List<KeyValue<Long, ReadyQueue.Ref>> batch = new ArrayList<>(n);
+    for (int round = 0; round < rounds && batch.size() < n; round++) {
+      boolean any = false;
+      for (String camera : order) {
+        List<KeyValue<Long, ReadyQueue.Ref>> es = entries.get(camera);
+        if (round < es.size() && batch.size() < n) {
+          batch.add(es.get(round));
+          any = true;
+        }
+      }
+      if (!any) {
+        break;
+      }
+    }
+    return batch;
   }
 
   private void drop(String camera, CameraState st, long t, DropReason reason) {
@@ -398,13 +542,16 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
   }
 
   /**
-   * Runs one batch of the oldest ready frames through the stage.
+   * Sheds what is superseded (REALTIME), then runs one fair batch ({@link #selectBatch}) through
+   * the stage.
    *
-   * @return how many queue entries it consumed
+   * @param exclude cameras not to serve, to which the served ones are added; or null
+   * @return how many queue entries it consumed, shed ones included
    */
-  private int runBatch() {
+  private int runBatch(Set<String> exclude) {
     long batchStartUs = now();
-    List<KeyValue<Long, ReadyQueue.Ref>> refs = ready.oldest(batchSize());
+    int shed = shedSuperseded(batchStartUs);
+    List<KeyValue<Long, ReadyQueue.Ref>> refs = selectBatch(batchSize(), exclude);
     List<AvPair> pairs = new ArrayList<>(refs.size());
     List<PendingFrame> sources = new ArrayList<>(refs.size());
     List<Long> seqs = new ArrayList<>(refs.size());
@@ -434,9 +581,13 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
       seqs.add(kv.key);
     }
     if (pairs.isEmpty()) {
-      return refs.size();
+      return shed + refs.size();
     }
     List<V> outputs = stage.run(List.copyOf(pairs), batchStartUs);
+    long tookUs = Math.max(0, now() - batchStartUs);
+    batchUsEwma =
+        batches == 0 ? tookUs : batchUsEwma + BATCH_TIME_SMOOTHING * (tookUs - batchUsEwma);
+    batches++;
     for (int i = 0; i < pairs.size(); i++) {
       AvPair pair = pairs.get(i);
       PendingFrame f = sources.get(i);
@@ -449,8 +600,22 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
       st.removeUnemitted(pair.frameTsUs());
       cameras.put(pair.camera(), st);
       metrics.paired(pair.partial());
+      lastServedBatch.put(pair.camera(), batches);
+      if (exclude != null) {
+        exclude.add(pair.camera());
+      }
     }
-    return refs.size();
+    return shed + refs.size();
+  }
+
+  private int unservedCameras() {
+    int n = 0;
+    for (String camera : ready.cameras()) {
+      if (!servedThisTick.contains(camera)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Read per batch: the runtime may swap models or change its batch limit while running. */
@@ -458,32 +623,38 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
     return Math.max(1, Math.min(config.maxBatch(), stage.maxBatch()));
   }
 
+  /** Runs batches until the queue is empty (REALTIME: one round, see {@link #servedThisTick}). */
   private void drainReady() {
-    while (ready.size() > 0 && runBatch() > 0) {
-      // each batch removes its entries from the queue
+    if (config.mode() == SyncMode.REALTIME) {
+      while (ready.size() > 0 && runBatch(servedThisTick) > 0) {
+        // each batch serves cameras not yet served this tick, or sheds
+      }
+    } else {
+      while (ready.size() > 0 && runBatch(null) > 0) {
+        // each batch removes its entries from the queue
+      }
     }
   }
 
-  /** Batch punctuator: REALTIME drops waiting frames past their deadline; then batches. */
-  private void onBatchTick() {
-    if (config.mode() == SyncMode.REALTIME) {
-      long now = now();
-      List<String> late = new ArrayList<>();
-      try (KeyValueIterator<String, CameraState> it = cameras.all()) {
-        while (it.hasNext()) {
-          KeyValue<String, CameraState> kv = it.next();
-          long t = kv.value.firstWaiting();
-          if (t != CameraState.NONE && stale(t, now)) {
-            late.add(kv.key);
-          }
-        }
-      }
-      for (String camera : late) {
-        CameraState st = cameras.get(camera);
-        release(camera, st, now, false);
-        cameras.put(camera, st);
+  /** Runs batches until the queue is empty, in rounds (an expiring camera leaves nothing). */
+  private void drainAll() {
+    while (ready.size() > 0) {
+      servedThisTick.clear();
+      int before = ready.size();
+      drainReady();
+      if (ready.size() >= before) {
+        break; // cannot happen: every round serves or sheds; do not spin if it does
       }
     }
+  }
+
+  /**
+   * Batch punctuator: runs what is ready. Waiting frames are not shed here for age: a frame waits
+   * for its audio (or the grace) as long as it takes, and only a newer ready frame of its camera
+   * replaces it.
+   */
+  private void onBatchTick() {
+    servedThisTick.clear();
     drainReady();
   }
 
@@ -508,7 +679,7 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
       release(camera, st, now, true);
       cameras.put(camera, st);
     }
-    drainReady();
+    drainAll();
     for (String camera : idle) {
       int leftover = frames.deleteCamera(camera);
       if (leftover > 0) {
@@ -517,6 +688,7 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
       audio.deleteCamera(camera);
       cameras.delete(camera);
       resamplers.forget(camera);
+      lastServedBatch.remove(camera);
       activeCameras--;
       metrics.activeCameras(-1);
       metrics.expired();

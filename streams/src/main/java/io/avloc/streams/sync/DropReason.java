@@ -14,7 +14,10 @@ public enum DropReason {
    */
   OUT_OF_ORDER("out-of-order"),
 
-  /** {@link SyncMode#REALTIME}: its deadline on the wall clock passed before it could be served. */
+  /**
+   * {@link SyncMode#REALTIME}: past its deadline on the wall clock while a newer ready frame of the
+   * same camera was there to serve instead (latest wins), or left when its camera expired.
+   */
   STALE("stale");
 
   private final String tag;

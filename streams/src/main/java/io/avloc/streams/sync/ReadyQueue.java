@@ -3,8 +3,13 @@ package io.avloc.streams.sync;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -19,7 +24,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the same transaction.
  *
  * <p>Keys are a sequence number, so "oldest first" means "ready first": readiness is decided on
- * each camera's own clock, and capture times of different cameras are never compared.
+ * each camera's own clock, and capture times of different cameras are never compared. Which entries
+ * form a batch (fair across cameras, newest first under load) is the synchronizer's policy; the
+ * queue only lists them, overall and per camera.
  */
 final class ReadyQueue {
 
@@ -67,55 +74,83 @@ final class ReadyQueue {
   }
 
   private final KeyValueStore<Long, Ref> store;
+  // A mirror of the store, so that batch formation can look at every camera's entries without a
+  // store scan per batch. The store stays the truth for exactly-once: the mirror is rebuilt from it
+  // on open and changed only together with it.
+  private final TreeMap<Long, Ref> entries = new TreeMap<>();
+  private final Map<String, TreeMap<Long, Ref>> byCamera = new HashMap<>();
   private long nextSeq;
-  private long head; // no entry has a smaller sequence number
-  private int size;
 
-  /** Opens the queue over its (possibly restored) store and counts what is in it. */
+  /** Opens the queue over its (possibly restored) store and loads what is in it. */
   ReadyQueue(KeyValueStore<Long, Ref> store) {
     this.store = store;
-    long min = Long.MAX_VALUE;
     long max = -1;
-    int n = 0;
     try (KeyValueIterator<Long, Ref> it = store.all()) {
       while (it.hasNext()) {
-        long seq = it.next().key;
-        min = Math.min(min, seq);
-        max = Math.max(max, seq);
-        n++;
+        KeyValue<Long, Ref> kv = it.next();
+        mirror(kv.key, kv.value);
+        max = Math.max(max, kv.key);
       }
     }
     this.nextSeq = max + 1;
-    this.head = n == 0 ? nextSeq : min;
-    this.size = n;
   }
 
   void add(Ref ref) {
-    store.put(nextSeq++, ref);
-    size++;
+    long seq = nextSeq++;
+    store.put(seq, ref);
+    mirror(seq, ref);
   }
 
   int size() {
-    return size;
+    return entries.size();
   }
 
   /** Up to {@code n} oldest entries, oldest first. */
   List<KeyValue<Long, Ref>> oldest(int n) {
-    List<KeyValue<Long, Ref>> out = new ArrayList<>(Math.min(n, size));
-    // Sequence numbers are non-negative, so their big-endian bytes sort like the numbers. Seeking
-    // to the head skips the tombstones that consumed entries leave at the front of a RocksDB queue.
-    try (KeyValueIterator<Long, Ref> it = store.range(head, Long.MAX_VALUE)) {
-      while (it.hasNext() && out.size() < n) {
-        out.add(it.next());
+    List<KeyValue<Long, Ref>> out = new ArrayList<>(Math.min(n, entries.size()));
+    for (Map.Entry<Long, Ref> e : entries.entrySet()) {
+      if (out.size() >= n) {
+        break;
       }
+      out.add(KeyValue.pair(e.getKey(), e.getValue()));
     }
-    head = out.isEmpty() ? nextSeq : out.get(0).key;
+    return out;
+  }
+
+  /** The cameras with entries, in no particular order. */
+  Set<String> cameras() {
+    return Collections.unmodifiableSet(byCamera.keySet());
+  }
+
+  /**
+   * The camera's entries, oldest first (a camera's frames become ready in capture order, so this is
+   * also capture order); empty if it has none.
+   */
+  List<KeyValue<Long, Ref>> entries(String camera) {
+    TreeMap<Long, Ref> m = byCamera.get(camera);
+    if (m == null) {
+      return List.of();
+    }
+    List<KeyValue<Long, Ref>> out = new ArrayList<>(m.size());
+    m.forEach((seq, ref) -> out.add(KeyValue.pair(seq, ref)));
     return out;
   }
 
   void remove(long seq) {
-    if (store.delete(seq) != null) {
-      size--;
+    Ref ref = entries.remove(seq);
+    if (ref == null) {
+      return;
     }
+    store.delete(seq);
+    TreeMap<Long, Ref> m = byCamera.get(ref.camera());
+    m.remove(seq);
+    if (m.isEmpty()) {
+      byCamera.remove(ref.camera());
+    }
+  }
+
+  private void mirror(long seq, Ref ref) {
+    entries.put(seq, ref);
+    byCamera.computeIfAbsent(ref.camera(), c -> new TreeMap<>()).put(seq, ref);
   }
 }

@@ -17,7 +17,7 @@ class AvSynchronizerAdmissionTest {
 
   @Test
   void rateCapDropsFramesCloserThanOneOverTheRateToTheLastAcceptedFrame() {
-    try (SyncTestBed bed = new SyncTestBed(EAGER)) {
+    try (SyncTestBed bed = new SyncTestBed(EAGER.withMode(SyncMode.CATCH_UP))) {
       bed.audio("cam", T0, T0 + 5 * S, t -> 0.1);
       bed.frame("cam", T0 + 3_000 * MS);
       bed.frame("cam", T0 + 3_100 * MS); // 100 ms after 3.0: dropped
@@ -34,7 +34,7 @@ class AvSynchronizerAdmissionTest {
 
   @Test
   void rateCapFollowsTheConfiguredRate() {
-    try (SyncTestBed bed = new SyncTestBed(EAGER.withMaxRateHz(20))) {
+    try (SyncTestBed bed = new SyncTestBed(EAGER.withMode(SyncMode.CATCH_UP).withMaxRateHz(20))) {
       bed.audio("cam", T0, T0 + 5 * S, t -> 0.1);
       for (long t = T0 + 3 * S; t < T0 + 3_200 * MS; t += 25 * MS) {
         bed.frame("cam", t);
@@ -81,14 +81,61 @@ class AvSynchronizerAdmissionTest {
   }
 
   @Test
-  void realtimeDropsAFrameThatArrivesPastItsDeadline() {
-    // The wall clock is 5 s into the camera's time: a frame at 3 s was due by 3.65 s.
+  void realtimeServesAFramePastItsDeadlineWhenItIsItsCamerasNewest() {
+    // The wall clock is 5 s into the camera's time: a frame at 3 s was due by 3.65 s. Shedding it
+    // would leave the camera with nothing: a pipeline that is behind would never serve anything.
     try (SyncTestBed bed = new SyncTestBed(EAGER, new RecordingLocalizer(8), T0 + 5 * S, null)) {
       bed.audio("cam", T0, T0 + 3_600 * MS, t -> 0.1);
       bed.frame("cam", T0 + 3 * S);
 
+      assertThat(bed.heatmaps()).extracting(r -> r.value().frameTsUs()).containsExactly(T0 + 3 * S);
+      assertThat(bed.dropped(DropReason.STALE)).isZero();
+    }
+  }
+
+  @Test
+  void realtimeShedsStaleReadyFramesOldestFirstForTheNewestOfTheirCamera() {
+    // Three ready frames of one camera, all past their deadline when the batch runs: latest wins.
+    AvSyncConfig config = AvSyncConfig.defaults().withMaxBatch(8);
+    try (SyncTestBed bed = new SyncTestBed(config, new RecordingLocalizer(8), T0 + 6 * S, null)) {
+      bed.audio("cam", T0, T0 + 4 * S, t -> 0.1);
+      bed.frame("cam", T0 + 3 * S);
+      bed.frame("cam", T0 + 3_200 * MS);
+      bed.frame("cam", T0 + 3_400 * MS);
+      bed.audio("other", T0, T0 + 4 * S, t -> 0.1);
+      bed.frame("other", T0 + 3_400 * MS);
       assertThat(bed.heatmaps()).isEmpty();
-      assertThat(bed.dropped(DropReason.STALE)).isEqualTo(1);
+
+      bed.advanceWallClock(Duration.ofMillis(25));
+
+      assertThat(bed.heatmaps())
+          .extracting(r -> r.key(), r -> r.value().frameTsUs())
+          .containsExactlyInAnyOrder(
+              org.assertj.core.groups.Tuple.tuple("cam", T0 + 3_400 * MS),
+              org.assertj.core.groups.Tuple.tuple("other", T0 + 3_400 * MS));
+      assertThat(bed.dropped(DropReason.STALE)).isEqualTo(2);
+      assertThat(count(bed.driver.getKeyValueStore(SyncStores.FRAMES))).isZero();
+    }
+  }
+
+  @Test
+  void realtimeServesEveryReadyFrameWithinItsDeadline() {
+    // The wall clock is 100 ms past the window end of 3.0 s: within the 150 ms budget, nothing to
+    // shed, so a camera whose frames become ready together loses none of them.
+    AvSyncConfig config = AvSyncConfig.defaults().withMaxBatch(8);
+    try (SyncTestBed bed =
+        new SyncTestBed(config, new RecordingLocalizer(8), T0 + 3_600 * MS, null)) {
+      bed.audio("cam", T0, T0 + 4 * S, t -> 0.1);
+      bed.frame("cam", T0 + 3 * S);
+      bed.frame("cam", T0 + 3_200 * MS);
+
+      bed.advanceWallClock(Duration.ofMillis(25)); // a camera is served once a tick
+      assertThat(bed.heatmaps()).extracting(r -> r.value().frameTsUs()).containsExactly(T0 + 3 * S);
+      bed.advanceWallClock(Duration.ofMillis(25));
+      assertThat(bed.heatmaps())
+          .extracting(r -> r.value().frameTsUs())
+          .containsExactly(T0 + 3_200 * MS);
+      assertThat(bed.dropped(DropReason.STALE)).isZero();
     }
   }
 
@@ -106,19 +153,19 @@ class AvSynchronizerAdmissionTest {
   }
 
   @Test
-  void realtimeDropsAWaitingFrameWhoseDeadlinePassesAndCountsIt() {
+  void realtimeKeepsAWaitingFramePastItsDeadlineUntilItsAudioArrives() {
+    // Late audio (a busy producer, a broker hiccup) must not turn into no output at all.
     try (SyncTestBed bed =
         new SyncTestBed(EAGER, new RecordingLocalizer(8), T0 + 3_400 * MS, null)) {
       bed.audio("cam", T0, T0 + 3_300 * MS, t -> 0.1);
       bed.frame("cam", T0 + 3 * S);
-      bed.advanceWallClock(Duration.ofMillis(200)); // 3.6 s: 100 ms past 3.5 s, within 150 ms
+      bed.advanceWallClock(Duration.ofSeconds(2)); // 5.4 s: far past 3.65 s
       assertThat(bed.dropped(DropReason.STALE)).isZero();
 
-      bed.advanceWallClock(Duration.ofMillis(100)); // 3.7 s: 200 ms past 3.5 s
-      assertThat(bed.dropped(DropReason.STALE)).isEqualTo(1);
-
       bed.audio("cam", T0 + 3_300 * MS, T0 + 3_600 * MS, t -> 0.1);
-      assertThat(bed.heatmaps()).isEmpty();
+      assertThat(bed.heatmaps())
+          .singleElement()
+          .satisfies(r -> assertThat(r.value().audio().partial()).isFalse());
     }
   }
 
@@ -144,16 +191,32 @@ class AvSynchronizerAdmissionTest {
 
   @Test
   void staleBudgetIsConfigurable() {
+    AvSyncConfig config = AvSyncConfig.defaults().withMaxBatch(8);
     try (SyncTestBed bed =
         new SyncTestBed(
-            EAGER.withStaleBudget(Duration.ofSeconds(2)),
+            config.withStaleBudget(Duration.ofSeconds(2)),
             new RecordingLocalizer(8),
             T0 + 5 * S,
             null)) {
-      bed.audio("cam", T0, T0 + 3_600 * MS, t -> 0.1);
-      bed.frame("cam", T0 + 3 * S); // 1.5 s late, within 2 s
+      bed.audio("cam", T0, T0 + 4 * S, t -> 0.1);
+      bed.frame("cam", T0 + 3 * S); // 1.5 s past its window end, within 2 s
+      bed.frame("cam", T0 + 3_200 * MS);
+      bed.advanceWallClock(Duration.ofMillis(25));
+      bed.advanceWallClock(Duration.ofMillis(25)); // a camera is served once a tick
 
-      assertThat(bed.heatmaps()).hasSize(1);
+      assertThat(bed.heatmaps()).hasSize(2);
+      assertThat(bed.dropped(DropReason.STALE)).isZero();
+    }
+  }
+
+  private static long count(org.apache.kafka.streams.state.KeyValueStore<?, ?> store) {
+    try (var it = store.all()) {
+      long n = 0;
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+      return n;
     }
   }
 }

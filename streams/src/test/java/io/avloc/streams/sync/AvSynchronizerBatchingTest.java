@@ -106,6 +106,33 @@ class AvSynchronizerBatchingTest {
   }
 
   @Test
+  void camerasTakeTurnsByWhenTheyWereLastServed() {
+    try (SyncTestBed bed =
+        new SyncTestBed(
+            AvSyncConfig.defaults().withMode(SyncMode.CATCH_UP).withMaxBatch(3),
+            new RecordingLocalizer(3),
+            T0,
+            null)) {
+      bed.audio("busy", T0, T0 + 5 * S, t -> 0.1);
+      for (long ms = 3_000; ms <= 4_200; ms += 200) {
+        bed.frame("busy", T0 + ms * MS); // two full batches of busy alone
+      }
+      bed.frame("busy", T0 + 4_400 * MS);
+      bed.frame("busy", T0 + 4_600 * MS);
+      bed.audio("quiet", T0, T0 + 4 * S, t -> 0.1);
+      bed.frame("quiet", T0 + 3 * S); // ready after busy's two, but never served: first
+
+      assertThat(bed.localizer.batches)
+          .extracting(
+              b -> b.stream().map(p -> p.camera() + "@" + (p.frameTsUs() - T0) / MS).toList())
+          .containsExactly(
+              List.of("busy@3000", "busy@3200", "busy@3400"),
+              List.of("busy@3600", "busy@3800", "busy@4000"),
+              List.of("quiet@3000", "busy@4200", "busy@4400"));
+    }
+  }
+
+  @Test
   void pairsCarryTheirArrivalAndReadinessWallClock() {
     try (SyncTestBed bed = new SyncTestBed(AvSyncConfig.defaults())) {
       bed.audio("a", T0, T0 + 3_300 * MS, t -> 0.1);

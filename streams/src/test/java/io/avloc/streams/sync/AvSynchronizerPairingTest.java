@@ -157,6 +157,7 @@ class AvSynchronizerPairingTest {
       bed.audio("cam", T0 + 1_100 * MS, T0 + 5_000 * MS, AvSynchronizerPairingTest::level);
       bed.frame("cam", T0 + 3 * S); // grace long over: partial
       bed.frame("cam", T0 + 3_800 * MS); // window [1.3, 4.3] complete
+      bed.advanceWallClock(Duration.ofMillis(25)); // real time: a camera is served once a tick
       assertThat(bed.heatmaps()).hasSize(2);
 
       // [1.0, 1.1) belongs only to windows that have been released: frames after 3.8 s start later

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.function.LongToDoubleFunction;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -89,6 +90,40 @@ final class SyncTestBed implements AutoCloseable {
       Path stateDir,
       Set<StoreBuilder<?>> stores,
       Properties overrides) {
+    this(config, localizer, localizer, wallClockUs, stateDir, stores, overrides, null);
+  }
+
+  /**
+   * A bed whose synchronizer reads {@code syncClockUs} instead of the driver's wall clock (the
+   * driver's clock still fires the punctuators), and runs {@code engine}: for engines that take
+   * time, which they add to that clock.
+   */
+  SyncTestBed(
+      AvSyncConfig config,
+      PairLocalizer engine,
+      RecordingLocalizer localizer,
+      long wallClockUs,
+      LongSupplier syncClockUs) {
+    this(
+        config,
+        engine,
+        localizer,
+        wallClockUs,
+        null,
+        SyncStores.builders(),
+        new Properties(),
+        syncClockUs);
+  }
+
+  private SyncTestBed(
+      AvSyncConfig config,
+      PairLocalizer engine,
+      RecordingLocalizer localizer,
+      long wallClockUs,
+      Path stateDir,
+      Set<StoreBuilder<?>> stores,
+      Properties overrides,
+      LongSupplier syncClockUs) {
     this.localizer = localizer;
     Properties props = new Properties();
     props.putAll(overrides);
@@ -98,7 +133,7 @@ final class SyncTestBed implements AutoCloseable {
         (stateDir != null ? stateDir : temporaryDirectory()).toString());
     driver =
         new TopologyTestDriver(
-            topology(config, localizer, registry, stores),
+            topology(config, engine, registry, stores, syncClockUs),
             props,
             Instant.ofEpochMilli(wallClockUs / MS));
     frames = driver.createInputTopic(FRAMES, new StringSerializer(), new ByteArraySerializer());
@@ -113,6 +148,15 @@ final class SyncTestBed implements AutoCloseable {
       PairLocalizer localizer,
       MeterRegistry registry,
       Set<StoreBuilder<?>> stores) {
+    return topology(config, localizer, registry, stores, null);
+  }
+
+  static Topology topology(
+      AvSyncConfig config,
+      PairLocalizer localizer,
+      MeterRegistry registry,
+      Set<StoreBuilder<?>> stores,
+      LongSupplier syncClockUs) {
     MediaValidator validator = new MediaValidator(new MediaLimits(1 << 20, 1 << 20, false));
     Topology topology = new Topology();
     topology.addSource(
@@ -127,7 +171,7 @@ final class SyncTestBed implements AutoCloseable {
         AUDIO);
     topology.addProcessor(
         AvSynchronizer.NAME,
-        AvSynchronizer.supplier(config, localizer, new SyncMetrics(registry), null, stores),
+        AvSynchronizer.supplier(config, localizer, new SyncMetrics(registry), syncClockUs, stores),
         "frames",
         "audio");
     topology.addSink(

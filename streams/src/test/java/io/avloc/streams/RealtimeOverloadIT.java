@@ -1,0 +1,171 @@
+package io.avloc.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.avloc.broker.KafkaBroker;
+import io.avloc.core.event.HeatmapEvent;
+import io.avloc.core.pair.AvPair;
+import io.avloc.core.serde.HeatmapEventSerde;
+import io.avloc.modelserver.PairLocalizer;
+import io.avloc.streams.feed.FeedPublisher;
+import io.avloc.streams.feed.SyntheticCameras;
+import io.avloc.streams.sync.DropReason;
+import io.avloc.streams.sync.SyncMetrics;
+import io.avloc.testkit.KafkaBrokerExtension;
+import io.avloc.testkit.TestTopics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real-time mode on a real broker with an engine at half the rate the cameras need: four live
+ * synthetic cameras (25 fps, 5 Hz cap: 20 pairs/s) and an engine that takes 100 ms a pair (10
+ * pairs/s). Every camera must keep being served, fairly, with the excess shed and counted.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class RealtimeOverloadIT {
+
+  private static final int CAMERAS = 4;
+  private static final long PAIR_MS = 100;
+  private static final int HEATMAPS = 80;
+
+  @TempDir Path tmp;
+
+  @Test
+  void fourCamerasOnAnEngineAtHalfTheNeededRateAreAllServedAndNoneStarves(KafkaBroker broker)
+      throws Exception {
+    String prefix = TestTopics.unique("overload");
+    Map<String, String> overrides = new HashMap<>();
+    overrides.put("avloc.bootstrap", broker.bootstrapServers());
+    overrides.put("avloc.application.id", prefix + "-app");
+    overrides.put("avloc.state.dir", tmp.resolve("state").toString());
+    overrides.put("avloc.topic.frames", prefix + ".frames");
+    overrides.put("avloc.topic.audio", prefix + ".audio");
+    overrides.put("avloc.topic.heatmaps", prefix + ".heatmaps");
+    overrides.put("avloc.topic.deadletter", prefix + ".deadletter");
+    overrides.put("avloc.sync.mode", "realtime");
+    StreamsSettings settings = StreamsSettings.of(overrides);
+    String heatmapTopic = settings.get("avloc.topic.heatmaps");
+    TestTopics.create(
+        broker,
+        2,
+        settings.get("avloc.topic.frames"),
+        settings.get("avloc.topic.audio"),
+        heatmapTopic,
+        settings.get("avloc.topic.deadletter"));
+
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    SlowEngine engine = new SlowEngine(settings.getInt("avloc.batch.max"));
+    List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+    try (KafkaStreams streams =
+            new KafkaStreams(
+                AvlocTopology.build(settings, engine, registry),
+                AvlocStreamsApp.streamsProperties(settings));
+        KafkaConsumer<byte[], byte[]> reader = TestTopics.committedReader(broker, heatmapTopic)) {
+      streams.start();
+      try (FeedPublisher feed =
+          SyntheticCameras.builder()
+              .cameras(CAMERAS)
+              .seed(3)
+              .cameraIdPrefix(prefix)
+              .publish(
+                  FeedPublisher.Settings.defaults()
+                      .withTopics(
+                          settings.get("avloc.topic.frames"), settings.get("avloc.topic.audio")))
+              .realTime(true)
+              .start(FeedPublisher.producerConfig(broker.bootstrapServers(), Map.of()))) {
+        // Progress, not time: wait for the heatmaps (the timeout only stops a broken run).
+        TestTopics.pollUntil(reader, seen, HEATMAPS, Duration.ofMinutes(4));
+        assertThat(feed.framesSent()).isPositive();
+      }
+      streams.close(Duration.ofSeconds(30));
+    }
+
+    assertThat(seen).as("heatmaps committed").hasSizeGreaterThanOrEqualTo(HEATMAPS);
+    Map<String, List<HeatmapEvent>> byCamera =
+        seen.stream()
+            .map(r -> HeatmapEventSerde.fromJson(r.value()))
+            .collect(
+                Collectors.groupingBy(HeatmapEvent::camera, TreeMap::new, Collectors.toList()));
+    assertThat(byCamera).as("cameras served").hasSize(CAMERAS);
+    int least = byCamera.values().stream().mapToInt(List::size).min().orElseThrow();
+    int most = byCamera.values().stream().mapToInt(List::size).max().orElseThrow();
+    assertThat((double) least / most)
+        .as("least/most heatmaps per camera %s", counts(byCamera))
+        .isGreaterThanOrEqualTo(0.5);
+    for (List<HeatmapEvent> events : byCamera.values()) {
+      assertThat(events).extracting(HeatmapEvent::frameTsUs).isSorted().doesNotHaveDuplicates();
+    }
+    // The engine really was the bottleneck, and what it could not serve was shed and counted.
+    double stale =
+        registry
+            .find(SyncMetrics.FRAMES_DROPPED)
+            .tag("reason", DropReason.STALE.tag())
+            .counter()
+            .count();
+    assertThat(stale).as("frames shed as stale").isPositive();
+  }
+
+  private static Map<String, Integer> counts(Map<String, List<HeatmapEvent>> byCamera) {
+    Map<String, Integer> m = new TreeMap<>();
+    byCamera.forEach((k, v) -> m.put(k, v.size()));
+    return m;
+  }
+
+  /** An engine that takes {@value #PAIR_MS} ms a pair: half of what four 5 Hz cameras need. */
+  private static final class SlowEngine implements PairLocalizer {
+    private final int maxBatch;
+
+    SlowEngine(int maxBatch) {
+      this.maxBatch = maxBatch;
+    }
+
+    @Override
+    public List<HeatmapEvent> localize(List<AvPair> pairs, long batchStartUs) {
+      try {
+        Thread.sleep(PAIR_MS * pairs.size()); // the engine's work, not a synchronisation
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      return pairs.stream()
+          .map(
+              p ->
+                  new HeatmapEvent(
+                      p.camera(),
+                      p.frameTsUs(),
+                      modelId(),
+                      "fnac",
+                      new HeatmapEvent.Grid(1, 1, new float[] {0.5f}),
+                      new HeatmapEvent.Peak(0.5, 0.5, 0.5),
+                      0.0,
+                      List.of(),
+                      new HeatmapEvent.AudioWindow(p.audioStartUs(), p.audioEndUs(), p.partial()),
+                      new HeatmapEvent.Latency(0, 0, PAIR_MS, PAIR_MS),
+                      batchStartUs))
+          .toList();
+    }
+
+    @Override
+    public int maxBatch() {
+      return maxBatch;
+    }
+
+    @Override
+    public String modelId() {
+      return "slow@1";
+    }
+  }
+}
