@@ -1,6 +1,8 @@
 /**
- * The inference runtime: {@link io.avloc.modelserver.LocalizationModel} runs a model artifact's
- * graph on DJL's ONNX Runtime engine (CPU). The model-server issue adds the TensorRT and PyTorch
- * engines with fallback, the dynamic batcher, hot swap and the distributed GPU stage.
+ * The inference runtime: {@link io.avloc.modelserver.engine.Engines#load} loads a model artifact on
+ * the first engine of an order that works here (ONNX Runtime CPU/GPU, TensorRT, PyTorch), and
+ * {@link io.avloc.modelserver.PairInference} turns pairs into heatmaps on it through the model's
+ * {@link io.avloc.core.artifact.PreprocessingContract}; the dynamic batcher, hot swap and the
+ * distributed stage build on these.
  */
 package io.avloc.modelserver;

@@ -1,7 +1,7 @@
 package io.avloc.training.eval;
 
+import io.avloc.core.artifact.PreprocessingContract;
 import io.avloc.core.audio.AudioDecodeException;
-import io.avloc.core.audio.AudioPreprocessor;
 import io.avloc.core.audio.LogSpectrogram;
 import io.avloc.core.heatmap.HeatmapOverlay;
 import io.avloc.core.heatmap.HeatmapUpsampler;
@@ -10,8 +10,6 @@ import io.avloc.core.heatmap.ObjectGuidedLocalization;
 import io.avloc.core.heatmap.PeakFinder;
 import io.avloc.core.heatmap.Upsampling;
 import io.avloc.core.image.ImageDecodeException;
-import io.avloc.core.image.ImageDecoder;
-import io.avloc.core.image.ImagePreprocessor;
 import io.avloc.core.image.RgbImage;
 import io.avloc.core.metrics.GroundTruth;
 import io.avloc.core.metrics.LocalizationEvaluator;
@@ -57,9 +55,9 @@ public final class Evaluation {
   private final MapPredictor predictor;
   private final ObjectBackbone objects;
   private final Options options;
-  private final ImagePreprocessor networkImages;
-  private final ImagePreprocessor objectImages = new ImagePreprocessor(ObjectBackbone.IMAGE_SIZE);
-  private final AudioPreprocessor audio = new AudioPreprocessor();
+  private final PreprocessingContract preprocessing;
+  private final PreprocessingContract objectPreprocessing =
+      PreprocessingContract.standard(ObjectBackbone.IMAGE_SIZE);
   private final HeatmapOverlay overlay = new HeatmapOverlay();
 
   /**
@@ -142,13 +140,39 @@ public final class Evaluation {
   }
 
   /**
+   * With the standard preprocessing contract at the options' image size (the trainer's validation:
+   * the contract the trainer itself uses).
+   *
    * @param predictor runs the network
    * @param objects the frozen ImageNet ResNet-18; required for the {@code obj} and {@code av+obj}
    *     maps, otherwise may be {@code null}
    */
   public Evaluation(MapPredictor predictor, ObjectBackbone objects, Options options) {
+    this(predictor, objects, options, PreprocessingContract.standard(options.imageSize()));
+  }
+
+  /**
+   * @param predictor runs the network
+   * @param objects the frozen ImageNet ResNet-18; required for the {@code obj} and {@code av+obj}
+   *     maps, otherwise may be {@code null}
+   * @param preprocessing the model's contract (from its artifact: {@code
+   *     ModelArtifact.preprocessing()}); its image size must be the options'
+   */
+  public Evaluation(
+      MapPredictor predictor,
+      ObjectBackbone objects,
+      Options options,
+      PreprocessingContract preprocessing) {
     this.predictor = Objects.requireNonNull(predictor, "predictor");
     this.options = Objects.requireNonNull(options, "options");
+    this.preprocessing = Objects.requireNonNull(preprocessing, "preprocessing");
+    if (preprocessing.imageSize() != options.imageSize()) {
+      throw new IllegalArgumentException(
+          "the options' image size "
+              + options.imageSize()
+              + " is not the model's "
+              + preprocessing.imageSize());
+    }
     if (options.map().needsObjectMap() && objects == null) {
       throw new IllegalArgumentException(
           "the "
@@ -159,7 +183,11 @@ public final class Evaluation {
               + ")");
     }
     this.objects = objects;
-    this.networkImages = new ImagePreprocessor(options.imageSize());
+  }
+
+  /** The preprocessing contract the clips go through. */
+  public PreprocessingContract preprocessing() {
+    return preprocessing;
   }
 
   /** The upsampling of a command-line name: {@code bilinear} or {@code bicubic}. */
@@ -324,21 +352,26 @@ public final class Evaluation {
     for (int i = 0; i < n; i++) {
       Sample sample = batch.get(i);
       RgbImage picture;
+      RgbImage objectPicture = null;
       try {
-        picture = ImageDecoder.decode(sample.image());
+        picture = preprocessing.decodeFrame(sample.image());
+        if (forObjects != null && forObjects != images) {
+          // The object network has its own input size, so its own decode (same limits).
+          objectPicture = objectPreprocessing.decodeFrame(sample.image());
+        }
       } catch (ImageDecodeException e) {
         throw new IllegalArgumentException("clip " + sample.id() + ": " + e.getMessage(), e);
       }
-      networkImages.preprocess(picture, images, i * 3 * s * s);
-      if (forObjects != null && forObjects != images) {
-        objectImages.preprocess(picture, forObjects, i * 3 * objectSide * objectSide);
+      preprocessing.imageInto(picture, images, i * 3 * s * s);
+      if (objectPicture != null) {
+        objectPreprocessing.imageInto(objectPicture, forObjects, i * 3 * objectSide * objectSide);
       }
       if (options.overlays() != null) {
         pictures[i] = picture;
       }
       LogSpectrogram spec;
       try {
-        spec = audio.offline(sample.audio());
+        spec = preprocessing.offlineSpectrogram(sample.audio());
       } catch (AudioDecodeException e) {
         throw new IllegalArgumentException("clip " + sample.id() + ": " + e.getMessage(), e);
       }
