@@ -192,9 +192,9 @@ public final class PreprocessingContract {
               + size
               + " but the graph's image input is "
               + image
-              + " (expected [N, 3, "
+              + " (expected [N,3,"
               + size
-              + ", "
+              + ","
               + size
               + "])");
     }
@@ -206,9 +206,9 @@ public final class PreprocessingContract {
       out.add(
           "the graph's spectrogram input is "
               + spec
-              + " but the preprocessing gives [N, 1, "
+              + " but the preprocessing gives [N,1,"
               + Spectrogram.FREQUENCY_BINS
-              + ", "
+              + ","
               + frames
               + "] (frames "
               + frames

@@ -212,8 +212,17 @@ public final class ImageDecoder {
    * to twice the target.
    */
   public static int subsampling(int source, int target) {
-    return Math.max(1, source / (2 * target));
+    return Math.max(1, source / (SUBSAMPLING_MARGIN * target));
   }
+
+  /**
+   * A subsampled decode keeps at least this many times the target's pixels per axis. Measured on a
+   * textured 1920×1080 JPEG to 160 × 160 (mean / p99 |difference| of the model input from the full
+   * decode, normalised units; one 8-bit level is about 0.017): margin 2: 0.073 / 0.52; 3: 0.038 /
+   * 0.27; 4: 0.022 / 0.16; 5: 0.010 / 0.07. 4 keeps the deviation near one level on average while
+   * an 8K frame still decodes to under 1000 × 1000 pixels.
+   */
+  public static final int SUBSAMPLING_MARGIN = 4;
 
   private static ImageFormat requireFormat(byte[] bytes, String what) {
     ImageFormat format = ImageFormat.sniff(bytes);
