@@ -108,7 +108,7 @@ public final class MediaValidator {
               ? e.getMessage()
               : "frame payload ("
                   + value.length
-                  + " bytes) has no readable image header: "
+                  + " bytes) does not decode, its image header is unreadable: "
                   + e.getMessage());
     }
     return header;
