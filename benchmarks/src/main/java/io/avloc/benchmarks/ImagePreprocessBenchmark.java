@@ -1,5 +1,6 @@
 package io.avloc.benchmarks;
 
+import io.avloc.core.artifact.PreprocessingContract;
 import io.avloc.core.image.ImageDecoder;
 import io.avloc.core.image.ImagePreprocessor;
 import io.avloc.core.image.RgbImage;
@@ -39,7 +40,7 @@ public class ImagePreprocessBenchmark {
 
   private byte[] jpeg;
   private RgbImage decoded;
-  private final ImagePreprocessor preprocessor = new ImagePreprocessor(224);
+  private final ImagePreprocessor preprocessor = PreprocessingContract.standard(224).images();
   private final TrainingAugmenter augmenter = new TrainingAugmenter(224);
   private final SplittableRandom random = new SplittableRandom(1);
 

@@ -1,5 +1,6 @@
 package io.avloc.benchmarks;
 
+import io.avloc.core.artifact.PreprocessingContract;
 import io.avloc.core.audio.LogSpectrogram;
 import io.avloc.core.audio.Spectrogram;
 import java.util.Random;
@@ -28,7 +29,7 @@ public class SpectrogramBenchmark {
 
   @Setup
   public void setUp() {
-    spectrogram = new Spectrogram(16_000);
+    spectrogram = PreprocessingContract.standard(224).spectrogram();
     // a tone in noise: the cost does not depend on the content, but keep it realistic
     Random random = new Random(42);
     window = new float[48_000];

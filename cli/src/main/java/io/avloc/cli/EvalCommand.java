@@ -1,14 +1,13 @@
 package io.avloc.cli;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.avloc.core.artifact.InvalidArtifactException;
 import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.artifact.ModelManifest;
-import io.avloc.core.artifact.Preprocessing;
 import io.avloc.core.detector.CenterNet;
 import io.avloc.core.heatmap.ObjectGuidedLocalization;
 import io.avloc.core.heatmap.Upsampling;
 import io.avloc.core.serde.Json;
+import io.avloc.modelserver.engine.EngineKind;
 import io.avloc.training.data.Datasets;
 import io.avloc.training.data.LoadedDataset;
 import io.avloc.training.eval.DetectorPrior;
@@ -209,13 +208,9 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     LoadedDataset testSet = Datasets.open(data, format);
-    int imageSize = manifest.preprocessing().image().size();
-    if (!manifest.preprocessing().equals(Preprocessing.standard(imageSize))) {
-      throw new InvalidArtifactException(
-          model.resolve(ModelArtifact.MANIFEST)
-              + " records preprocessing constants that differ from this avloc's; re-export the"
-              + " model with this version");
-    }
+    // ModelArtifact.load (above) refused a manifest whose preprocessing disagrees with its graph
+    // or with this avloc.
+    int imageSize = artifact.preprocessing().imageSize();
     Evaluation.Options options =
         Evaluation.Options.defaults(imageSize)
             .withMap(kind)
@@ -253,14 +248,17 @@ final class EvalCommand implements Callable<Integer> {
     out.flush();
 
     EvalReport report;
-    try (OnnxMapPredictor predictor = new OnnxMapPredictor(artifact);
+    try (EngineMapPredictor predictor =
+            new EngineMapPredictor(artifact, List.of(EngineKind.ONNXRUNTIME));
         ObjectPrior objects =
             !kind.needsObjectMap()
                 ? null
                 : useDetector ? DetectorPrior.load(detectorDir) : ObjectBackbone.load(imagenet);
         PrintStream progress =
             new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8)) {
-      report = new Evaluation(predictor, objects, options).run(testSet.samples(), progress);
+      report =
+          new Evaluation(predictor, objects, options, artifact.preprocessing())
+              .run(testSet.samples(), progress);
     }
     print(report, out);
     if (json != null) {

@@ -24,7 +24,10 @@ import io.avloc.core.metrics.NormalizedBox;
 import io.avloc.core.model.Preset;
 import io.avloc.core.model.ResNet18Trunk;
 import io.avloc.core.serde.Json;
-import io.avloc.modelserver.LocalizationModel;
+import io.avloc.modelserver.engine.EngineKind;
+import io.avloc.modelserver.engine.EngineOptions;
+import io.avloc.modelserver.engine.Engines;
+import io.avloc.modelserver.engine.InferenceEngine;
 import io.avloc.training.eval.MapFile;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -442,9 +445,13 @@ class EvalCommandTest {
   private static double[] expectedAvMap(Path frame, Path audio) throws Exception {
     float[] image = new ImagePreprocessor(160).preprocess(ImageDecoder.decode(frame));
     float[] spec = new AudioPreprocessor().offline(audio).data();
-    try (LocalizationModel m = LocalizationModel.load(ModelArtifact.load(model));
-        LocalizationModel.Session s = m.newSession()) {
-      LocalizationModel.Outputs out = s.run(image, spec, 1, 200);
+    try (InferenceEngine engine =
+        Engines.load(
+                ModelArtifact.load(model),
+                List.of(EngineKind.ONNXRUNTIME),
+                EngineOptions.DEFAULTS.withWarmup(false))
+            .engine()) {
+      InferenceEngine.Outputs out = engine.run(image, spec, 1, 200);
       return MinMax.normalize(
           HeatmapUpsampler.upsample(
               out.simmap(0),

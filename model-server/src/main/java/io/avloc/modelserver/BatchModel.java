@@ -38,7 +38,7 @@ public interface BatchModel extends AutoCloseable {
     String engine();
 
     /** Runs a batch; see {@link InferenceEngine#run}. */
-    LocalizationModel.Outputs run(float[] images, float[] spectrograms, int n, int frames);
+    InferenceEngine.Outputs run(float[] images, float[] spectrograms, int n, int frames);
 
     /**
      * Whether {@link #run} already records {@code avloc.inference.latency} and {@code
@@ -72,7 +72,7 @@ public interface BatchModel extends AutoCloseable {
           }
 
           @Override
-          public LocalizationModel.Outputs run(float[] images, float[] specs, int n, int frames) {
+          public InferenceEngine.Outputs run(float[] images, float[] specs, int n, int frames) {
             return lease.run(images, specs, n, frames);
           }
 
@@ -101,7 +101,7 @@ public interface BatchModel extends AutoCloseable {
     Held held =
         new FixedHold(engine.manifest(), engine.name()) {
           @Override
-          public LocalizationModel.Outputs run(float[] images, float[] specs, int n, int frames) {
+          public InferenceEngine.Outputs run(float[] images, float[] specs, int n, int frames) {
             return engine.run(images, specs, n, frames);
           }
         };
@@ -114,34 +114,6 @@ public interface BatchModel extends AutoCloseable {
       @Override
       public void close() {
         engine.close();
-      }
-    };
-  }
-
-  /**
-   * One model on ONNX Runtime (CPU) through per-thread {@link LocalizationModel.Session}s. Closing
-   * this closes the model, and with it the sessions.
-   */
-  static BatchModel of(LocalizationModel model) {
-    Objects.requireNonNull(model, "model");
-    // DJL predictors are single-threaded; every calling thread gets its own session.
-    ThreadLocal<LocalizationModel.Session> sessions = ThreadLocal.withInitial(model::newSession);
-    Held held =
-        new FixedHold(model.manifest(), PairInference.ENGINE) {
-          @Override
-          public LocalizationModel.Outputs run(float[] images, float[] specs, int n, int frames) {
-            return sessions.get().run(images, specs, n, frames);
-          }
-        };
-    return new BatchModel() {
-      @Override
-      public Held hold() {
-        return held;
-      }
-
-      @Override
-      public void close() {
-        model.close();
       }
     };
   }

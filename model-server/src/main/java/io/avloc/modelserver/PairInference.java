@@ -1,13 +1,12 @@
 package io.avloc.modelserver;
 
+import io.avloc.core.artifact.PreprocessingContract;
 import io.avloc.core.audio.Spectrogram;
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.heatmap.HeatmapPostProcessor;
 import io.avloc.core.image.ImageDecodeException;
-import io.avloc.core.image.ImageDecoder;
-import io.avloc.core.image.ImagePreprocessor;
 import io.avloc.core.pair.AvPair;
-import io.avloc.modelserver.engine.ModelShape;
+import io.avloc.modelserver.engine.InferenceEngine;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -23,12 +22,14 @@ import java.util.function.LongSupplier;
  * Pairs in, heatmap events out, on a {@link BatchModel}: the one implementation of "pair → heatmap"
  * behind embedded inference in the streams application and behind {@code avloc serve}.
  *
- * <p>Per batch: decode each frame and resize/normalize it, compute the spectrogram of its audio
- * window (the same core code the trainer uses, so serving sees exactly the training inputs), run
- * the network once, then post-process each similarity map into the event's grid, peak, boxes and
- * avScore, with the latency breakdown. A batch holds the model once ({@link BatchModel#hold()}), so
- * with a model registry every event of a batch carries the version that produced it, and a swap
- * takes effect at the next batch.
+ * <p>Per batch: decode each frame (once, checked against the image limits before decoding,
+ * subsampled towards the model's input size) and resize/normalize it, compute the spectrogram of
+ * its audio window, both through the model's {@link PreprocessingContract} (the object the trainer
+ * and {@code avloc eval} use, so serving sees exactly the training inputs), run the network once,
+ * then post-process each similarity map into the event's grid, peak, boxes and avScore, with the
+ * latency breakdown. A batch holds the model once ({@link BatchModel#hold()}), so with a model
+ * registry every event of a batch carries the version that produced it, and a swap takes effect at
+ * the next batch.
  *
  * <p>Meters, tagged {@code model} and {@code engine}: {@code avloc.inference.latency} (one batch)
  * and {@code avloc.inference.batch.size}; recorded here (preprocessing included) unless the held
@@ -38,30 +39,13 @@ import java.util.function.LongSupplier;
  */
 public final class PairInference implements PairLocalizer {
 
-  /** The engine {@link LocalizationModel} runs on, for the {@code engine} tag. */
-  public static final String ENGINE = "OnnxRuntime";
-
   private final BatchModel model;
-  private final ImagePreprocessor images;
-  private final int imageSize;
-  private final Spectrogram spectrogram;
+  private final PreprocessingContract preprocessing;
   private final HeatmapPostProcessor post;
   private final int maxBatch;
   private final LongSupplier wallClockUs;
   private final MeterRegistry registry;
   private final Map<List<String>, Meters> meters = new ConcurrentHashMap<>();
-
-  /**
-   * On a fixed ONNX Runtime model.
-   *
-   * @param model the loaded model; its owner closes it (and with it the sessions)
-   * @param maxBatch the largest batch {@link #localize} accepts
-   * @param wallClockUs wall clock in µs since the epoch, for the latencies and {@code emittedAtUs}
-   */
-  public PairInference(
-      LocalizationModel model, int maxBatch, MeterRegistry registry, LongSupplier wallClockUs) {
-    this(BatchModel.of(Objects.requireNonNull(model, "model")), maxBatch, registry, wallClockUs);
-  }
 
   /**
    * @param model the model batches run on; its owner closes it, once no batch runs any more
@@ -74,10 +58,8 @@ public final class PairInference implements PairLocalizer {
     if (maxBatch <= 0) {
       throw new IllegalArgumentException("maxBatch must be positive: " + maxBatch);
     }
-    // A registry only swaps to versions of the same shapes, so the image size stays.
-    this.imageSize = ModelShape.of(model.manifest()).imageSize();
-    this.images = new ImagePreprocessor(imageSize);
-    this.spectrogram = new Spectrogram(AvPair.SAMPLE_RATE);
+    // A registry only swaps to versions of the same shapes, so the contract stays.
+    this.preprocessing = PreprocessingContract.of(model.manifest());
     this.post = new HeatmapPostProcessor(HeatmapPostProcessor.Options.DEFAULTS);
     this.maxBatch = maxBatch;
     this.wallClockUs = Objects.requireNonNull(wallClockUs, "wallClockUs");
@@ -109,8 +91,13 @@ public final class PairInference implements PairLocalizer {
 
   /** The model's window in samples at 16 kHz, as trained (3 s: 48000). */
   public int windowSamples() {
-    return (int)
-        Math.round(model.manifest().preprocessing().audio().windowSeconds() * AvPair.SAMPLE_RATE);
+    return preprocessing.windowSamples();
+  }
+
+  /** The preprocessing contract every batch goes through: the model manifest's. */
+  @Override
+  public PreprocessingContract preprocessing() {
+    return preprocessing;
   }
 
   /**
@@ -135,22 +122,26 @@ public final class PairInference implements PairLocalizer {
   private List<HeatmapEvent> localize(BatchModel.Held held, List<AvPair> pairs, long batchStartUs) {
     int n = pairs.size();
     long t0 = System.nanoTime();
-    int s = imageSize;
+    int imageFloats = preprocessing.imageFloats();
+    int bins = preprocessing.frequencyBins();
     int frames = Spectrogram.frameCount(pairs.get(0).audio().length);
-    float[] imageBatch = new float[n * 3 * s * s];
-    float[] specBatch = new float[n * Spectrogram.FREQUENCY_BINS * frames];
-    float[] spec = new float[Spectrogram.FREQUENCY_BINS * frames];
+    float[] imageBatch = new float[n * imageFloats];
+    float[] specBatch = new float[n * bins * frames];
+    float[] spec = new float[bins * frames];
     for (int i = 0; i < n; i++) {
       AvPair p = pairs.get(i);
       if (Spectrogram.frameCount(p.audio().length) != frames) {
         throw new IllegalArgumentException("pairs in one batch must share the audio window length");
       }
       try {
-        images.preprocess(ImageDecoder.decode(p.frame().data()), imageBatch, i * 3 * s * s);
+        // The one decode of this frame: size-checked, subsampled towards the model's input.
+        preprocessing.frameInto(p.frame().data(), imageBatch, i * imageFloats);
       } catch (ImageDecodeException e) {
         throw new PairInputException(
             i,
-            "UNDECODABLE_IMAGE",
+            e.problem() == ImageDecodeException.Problem.TOO_LARGE
+                ? "IMAGE_TOO_LARGE"
+                : "UNDECODABLE_IMAGE",
             "frame of camera "
                 + p.camera()
                 + " at "
@@ -159,10 +150,10 @@ public final class PairInference implements PairLocalizer {
                 + e.getMessage(),
             e);
       }
-      spectrogram.computeInto(p.audio(), spec);
+      preprocessing.spectrogram().computeInto(p.audio(), spec);
       System.arraycopy(spec, 0, specBatch, i * spec.length, spec.length);
     }
-    LocalizationModel.Outputs out = held.run(imageBatch, specBatch, n, frames);
+    InferenceEngine.Outputs out = held.run(imageBatch, specBatch, n, frames);
     long inferenceNanos = System.nanoTime() - t0;
     String modelId = held.manifest().id();
     if (!held.recordsInferenceMeters()) {

@@ -1,5 +1,6 @@
 package io.avloc.modelserver;
 
+import io.avloc.core.artifact.PreprocessingContract;
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.pair.AvPair;
 import java.util.List;
@@ -7,8 +8,9 @@ import java.util.List;
 /**
  * Runs the network on a micro-batch of pairs: the seam between whoever pairs frames with audio (the
  * streams topology in embedded mode, the model server's pairs consumer and HTTP endpoint) and the
- * inference runtime. {@link PairInference} runs a {@link LocalizationModel}; tests use fakes. One
- * instance serves every calling thread, so implementations must be thread-safe.
+ * inference runtime. {@link PairInference} runs a {@link BatchModel} (an engine of {@code
+ * Engines.load} or a model registry); tests use fakes. One instance serves every calling thread, so
+ * implementations must be thread-safe.
  */
 public interface PairLocalizer extends AutoCloseable {
 
@@ -28,6 +30,14 @@ public interface PairLocalizer extends AutoCloseable {
 
   /** {@code name@version} of the model, for the {@code model} header. */
   String modelId();
+
+  /**
+   * The model's preprocessing contract (image size, audio window...), from its manifest; null for a
+   * runtime without a model artifact (test fakes), whose callers then keep their own settings.
+   */
+  default PreprocessingContract preprocessing() {
+    return null;
+  }
 
   @Override
   default void close() {}

@@ -1,6 +1,8 @@
 /**
- * The inference runtime: DJL engines with ordered fallback ({@code engine}), the dynamic batcher
- * ({@code batch}), the model registry with hot swap ({@code registry}), the pair inference shared
- * by the embedded and the distributed pipeline, and {@code avloc serve} ({@code serve}).
+ * The inference runtime: {@link io.avloc.modelserver.engine.Engines#load} loads a model artifact on
+ * the first engine of an order that works here (ONNX Runtime CPU/GPU, TensorRT, PyTorch), and
+ * {@link io.avloc.modelserver.PairInference} turns pairs into heatmaps on it through the model's
+ * {@link io.avloc.core.artifact.PreprocessingContract}; the dynamic batcher, hot swap and the
+ * distributed stage ({@code serve}, {@code avloc serve}) build on these.
  */
 package io.avloc.modelserver;

@@ -12,6 +12,9 @@ import io.avloc.core.media.ImageFormat;
 import io.avloc.core.media.VideoFrame;
 import io.avloc.core.model.Preset;
 import io.avloc.core.pair.AvPair;
+import io.avloc.modelserver.engine.EngineKind;
+import io.avloc.modelserver.engine.EngineOptions;
+import io.avloc.modelserver.engine.Engines;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -30,7 +33,7 @@ class PairInferenceTest {
   private static final long NOW = T + 900_000;
 
   @TempDir static Path dir;
-  private static LocalizationModel model;
+  private static BatchModel model;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @BeforeAll
@@ -38,7 +41,13 @@ class PairInferenceTest {
     Engine.getEngine("OnnxRuntime");
     ModelExporter.exportUntrained(
         Preset.LITE, ModelExporter.Description.untrained("pairs", "2", 5), 5, dir.resolve("m"));
-    model = LocalizationModel.load(ModelArtifact.load(dir.resolve("m")));
+    model =
+        BatchModel.of(
+            Engines.load(
+                    ModelArtifact.load(dir.resolve("m")),
+                    List.of(EngineKind.ONNXRUNTIME),
+                    EngineOptions.DEFAULTS)
+                .engine());
   }
 
   @AfterAll

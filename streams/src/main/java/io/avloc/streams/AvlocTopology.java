@@ -1,5 +1,6 @@
 package io.avloc.streams;
 
+import io.avloc.core.artifact.PreprocessingContract;
 import io.avloc.core.media.AudioChunk;
 import io.avloc.core.media.MediaLimits;
 import io.avloc.core.media.MediaValidator;
@@ -13,14 +14,19 @@ import io.avloc.streams.ingest.MediaIngest;
 import io.avloc.streams.sync.AvSyncConfig;
 import io.avloc.streams.sync.AvSynchronizer;
 import io.avloc.streams.sync.CameraClocks;
+import io.avloc.streams.sync.InferenceDeadLetters;
 import io.avloc.streams.sync.SyncMode;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The avloc topology, one factory used by the application and by its tests:
@@ -29,6 +35,8 @@ import org.apache.kafka.streams.Topology;
  * avloc.frames ─► validate-frames ─┬─────────────► avloc-sync ─► avloc.heatmaps (embedded)
  * avloc.audio  ─► validate-audio  ─┤ (invalid)        (stores,  └► avloc.pairs   (distributed)
  *                                  └─► avloc.deadletter  micro-batches)
+ *                                            ▲
+ *          inference-deadletter ◄────────────┘ (embedded: frames whose pixels do not decode)
  * </pre>
  *
  * Sources read raw bytes so a record that is not even decodable is dead-lettered, never fatal;
@@ -48,6 +56,8 @@ public final class AvlocTopology {
   public static final String DEADLETTER_SINK = "deadletter";
   public static final String HEATMAP_SINK = "heatmaps";
   public static final String PAIRS_SINK = "pairs";
+
+  private static final Logger LOG = LoggerFactory.getLogger(AvlocTopology.class);
 
   private AvlocTopology() {}
 
@@ -82,7 +92,13 @@ public final class AvlocTopology {
     String audio = settings.get(StreamsSettings.TOPIC_AUDIO_CONFIG);
     RecordLimits limits = settings.recordLimits();
     MediaValidator validator =
-        new MediaValidator(new MediaLimits(limits.maxFrameBytes(), limits.maxAudioBytes(), true));
+        new MediaValidator(
+            new MediaLimits(
+                limits.maxFrameBytes(),
+                limits.maxAudioBytes(),
+                // Ingest checks the header only (signature, dimensions against the image
+                // limits): the one decode of a frame is at inference, and only if it is paired.
+                false));
     Duration skewTolerance = settings.getMillis(StreamsSettings.CLOCK_SKEW_MS_CONFIG);
     Topology t = new Topology();
     t.addSource(FRAMES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), frames);
@@ -92,7 +108,7 @@ public final class AvlocTopology {
         () ->
             new MediaIngest<VideoFrame>(
                 validator,
-                MediaValidator::frame,
+                MediaValidator::checkedFrame,
                 frames,
                 AvSynchronizer.NAME,
                 DEADLETTER_SINK,
@@ -115,10 +131,11 @@ public final class AvlocTopology {
                 AudioChunk::tsUs,
                 new ClockSkewGuard(skewTolerance)),
         AUDIO_SOURCE);
+    List<String> deadLetterParents = new ArrayList<>(List.of(VALIDATE_FRAMES, VALIDATE_AUDIO));
     if (mode == InferenceMode.EMBEDDED) {
       t.addProcessor(
           AvSynchronizer.NAME,
-          AvSynchronizer.supplier(syncConfig(settings), localizer, registry),
+          AvSynchronizer.supplier(syncConfig(settings, localizer), localizer, registry),
           VALIDATE_FRAMES,
           VALIDATE_AUDIO);
       t.addSink(
@@ -127,6 +144,11 @@ public final class AvlocTopology {
           new StringSerializer(),
           new HeatmapEventSerde().serializer(),
           AvSynchronizer.NAME);
+      t.addProcessor(
+          InferenceDeadLetters.NAME,
+          () -> new InferenceDeadLetters(frames, registry, deadLetterBytes),
+          AvSynchronizer.NAME);
+      deadLetterParents.add(InferenceDeadLetters.NAME);
     } else {
       t.addProcessor(
           AvSynchronizer.NAME,
@@ -148,9 +170,31 @@ public final class AvlocTopology {
         settings.get(StreamsSettings.TOPIC_DEADLETTER_CONFIG),
         new ByteArraySerializer(),
         new ByteArraySerializer(),
-        VALIDATE_FRAMES,
-        VALIDATE_AUDIO);
+        deadLetterParents.toArray(String[]::new));
     return t;
+  }
+
+  /**
+   * The synchronizer's configuration in embedded mode: the audio window is the model's, from its
+   * manifest ({@link PairLocalizer#preprocessing()}), whatever {@code avloc.sync.window.ms} says: a
+   * network fed another window than it was trained on gives another spectrogram shape. A localizer
+   * without a contract (a test fake) keeps the setting.
+   */
+  public static AvSyncConfig syncConfig(StreamsSettings s, PairLocalizer localizer) {
+    AvSyncConfig config = syncConfig(s);
+    PreprocessingContract contract = localizer == null ? null : localizer.preprocessing();
+    if (contract == null) {
+      return config;
+    }
+    if (!config.window().equals(contract.window())) {
+      LOG.warn(
+          "avloc.sync.window.ms is {} ms but model {} was trained on {} ms windows; using the"
+              + " model's",
+          config.window().toMillis(),
+          localizer.modelId(),
+          contract.window().toMillis());
+    }
+    return config.withWindow(contract.window());
   }
 
   /** The synchronizer's configuration from {@code avloc.sync.*} and {@code avloc.batch.*}. */

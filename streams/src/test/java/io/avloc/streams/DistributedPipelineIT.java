@@ -6,8 +6,11 @@ import io.avloc.broker.KafkaBroker;
 import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.serde.HeatmapEventSerde;
-import io.avloc.modelserver.LocalizationModel;
+import io.avloc.modelserver.BatchModel;
 import io.avloc.modelserver.PairInference;
+import io.avloc.modelserver.engine.EngineKind;
+import io.avloc.modelserver.engine.EngineOptions;
+import io.avloc.modelserver.engine.Engines;
 import io.avloc.modelserver.ops.OpsServer;
 import io.avloc.modelserver.serve.PairServer;
 import io.avloc.modelserver.serve.ServeConfig;
@@ -82,7 +85,13 @@ class DistributedPipelineIT {
                 tmp.resolve("absent"),
                 new SimpleMeterRegistry(),
                 Duration.ofSeconds(60));
-        LocalizationModel model = LocalizationModel.load(ModelArtifact.load(modelDir));
+        BatchModel model =
+            BatchModel.of(
+                Engines.load(
+                        ModelArtifact.load(modelDir),
+                        List.of(EngineKind.ONNXRUNTIME),
+                        EngineOptions.DEFAULTS)
+                    .engine());
         PairServer server =
             PairServer.start(
                 serve,

@@ -9,8 +9,11 @@ import io.avloc.core.media.ImageFormat;
 import io.avloc.core.media.VideoFrame;
 import io.avloc.core.pair.AvPair;
 import io.avloc.core.pair.PairCodec;
-import io.avloc.modelserver.LocalizationModel;
+import io.avloc.modelserver.BatchModel;
 import io.avloc.modelserver.PairInference;
+import io.avloc.modelserver.engine.EngineKind;
+import io.avloc.modelserver.engine.EngineOptions;
+import io.avloc.modelserver.engine.Engines;
 import io.avloc.modelserver.ops.OpsServer;
 import io.avloc.modelserver.serve.PairServer;
 import io.avloc.modelserver.serve.ServeConfig;
@@ -288,7 +291,13 @@ class PoisonPillIT {
             .deadletterTopic(deadletter)
             .httpPort(-1)
             .build();
-    try (LocalizationModel model = LocalizationModel.load(ModelArtifact.load(modelDir));
+    try (BatchModel model =
+            BatchModel.of(
+                Engines.load(
+                        ModelArtifact.load(modelDir),
+                        java.util.List.of(EngineKind.ONNXRUNTIME),
+                        EngineOptions.DEFAULTS)
+                    .engine());
         PairServer server =
             PairServer.start(
                 serve,

@@ -21,8 +21,9 @@ import java.util.Map;
  * A model directory (DESIGN §4): {@code manifest.json}, {@code model.onnx} (the inference graph)
  * and {@code model.params} (DJL parameters), possibly more files (fixed-batch ONNX variants).
  * {@link #write} records the sha256 of every file in the manifest; {@link #load} refuses a
- * directory whose files are missing, altered, or whose ONNX graph does not have the shapes the
- * manifest promises.
+ * directory whose files are missing, altered, whose ONNX graph does not have the shapes the
+ * manifest promises, or whose preprocessing constants disagree with that graph or cannot be
+ * honoured ({@link PreprocessingContract#of(ModelManifest)}).
  */
 public final class ModelArtifact {
 
@@ -32,10 +33,12 @@ public final class ModelArtifact {
 
   private final Path dir;
   private final ModelManifest manifest;
+  private final PreprocessingContract preprocessing;
 
   private ModelArtifact(Path dir, ModelManifest manifest) {
     this.dir = dir;
     this.manifest = manifest;
+    this.preprocessing = PreprocessingContract.of(manifest);
   }
 
   public Path dir() {
@@ -44,6 +47,14 @@ public final class ModelArtifact {
 
   public ModelManifest manifest() {
     return manifest;
+  }
+
+  /**
+   * The model's preprocessing contract: what every path (training, eval, streams, serve) feeds it.
+   * Checked at load, so an artifact whose manifest disagrees with its graph never loads.
+   */
+  public PreprocessingContract preprocessing() {
+    return preprocessing;
   }
 
   /** The path of one of the artifact's files (verified at load). */
@@ -120,6 +131,7 @@ public final class ModelArtifact {
     }
     ModelManifest complete = manifest.withFiles(entries);
     checkOnnxShapes(dir, complete);
+    PreprocessingContract.of(complete);
     Path tmp = dir.resolve(MANIFEST + ".tmp");
     Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), complete);
     Files.move(tmp, dir.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING);
@@ -186,6 +198,11 @@ public final class ModelArtifact {
       }
     }
     checkOnnxShapes(dir, manifest);
+    try {
+      PreprocessingContract.of(manifest);
+    } catch (InvalidArtifactException e) {
+      throw new InvalidArtifactException(manifestFile + ": " + e.getMessage(), e);
+    }
     return new ModelArtifact(dir, manifest);
   }
 

@@ -123,7 +123,7 @@ public final class ModelExporter {
               inputs(config),
               outputs(config),
               network(config),
-              Preprocessing.standard(config.imageSize()),
+              PreprocessingContract.standard(config.imageSize()).declared(),
               description.training(),
               description.metrics(),
               deviations,

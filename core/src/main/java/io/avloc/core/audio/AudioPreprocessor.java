@@ -33,8 +33,35 @@ public final class AudioPreprocessor {
       Spectrogram.frameCount((int) (SAMPLE_RATE * AudioWindows.WINDOW_SECONDS));
 
   private final Spectrogram spectrogram = new Spectrogram(SAMPLE_RATE);
+  private final double windowSeconds;
 
-  /** The spectrogram of the centred 3 s of a file. */
+  /** The papers' 3 s window. */
+  public AudioPreprocessor() {
+    this(AudioWindows.WINDOW_SECONDS);
+  }
+
+  /**
+   * @param windowSeconds the offline window (centred in the clip), seconds; a model's manifest
+   *     records it
+   */
+  public AudioPreprocessor(double windowSeconds) {
+    if (!(windowSeconds > 0) || Double.isInfinite(windowSeconds)) {
+      throw new IllegalArgumentException("window must be a positive number of seconds");
+    }
+    this.windowSeconds = windowSeconds;
+  }
+
+  /** The offline window, seconds. */
+  public double windowSeconds() {
+    return windowSeconds;
+  }
+
+  /** The centred window of a clip at any supported rate, resampled to 16 kHz. */
+  public AudioClip centredWindow(AudioClip clip) {
+    return AudioWindows.centered(Resampler.toRate(clip, SAMPLE_RATE), windowSeconds);
+  }
+
+  /** The spectrogram of the centred window of a file. */
   public LogSpectrogram offline(Path file) throws AudioDecodeException {
     AudioClip clip = AudioDecoder.read(file);
     if (clip.sampleRate() < Resampler.MIN_RATE || clip.sampleRate() > Resampler.MAX_RATE) {
@@ -50,10 +77,9 @@ public final class AudioPreprocessor {
     return offline(clip);
   }
 
-  /** The spectrogram of the centred 3 s of a clip at any supported rate. */
+  /** The spectrogram of the centred window of a clip at any supported rate. */
   public LogSpectrogram offline(AudioClip clip) {
-    AudioClip at16k = Resampler.toRate(clip, SAMPLE_RATE);
-    return spectrogram.compute(AudioWindows.centered(at16k).samples());
+    return spectrogram.compute(centredWindow(clip).samples());
   }
 
   /**

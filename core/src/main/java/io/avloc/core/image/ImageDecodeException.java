@@ -20,7 +20,9 @@ public final class ImageDecodeException extends RuntimeException {
     /** The data is a JPEG or PNG but its content is damaged. */
     CORRUPT,
     /** A valid image of a kind this decoder does not handle (for example a CMYK JPEG). */
-    UNSUPPORTED
+    UNSUPPORTED,
+    /** The header declares more pixels than {@link ImageLimits} allow; nothing was decoded. */
+    TOO_LARGE
   }
 
   private final Problem problem;

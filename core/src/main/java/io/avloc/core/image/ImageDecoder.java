@@ -94,10 +94,20 @@ public final class ImageDecoder {
 
   /** Decodes an image file; errors name the file. */
   public static RgbImage decode(Path file) {
+    return decode(read(file), "image file " + file, null, 0, 0);
+  }
+
+  /** {@link #decodeFor(byte[], int, int, ImageLimits)} of an image file; errors name the file. */
+  public static RgbImage decodeFor(
+      Path file, int targetWidth, int targetHeight, ImageLimits limits) {
+    Objects.requireNonNull(limits, "limits");
+    return decode(read(file), "image file " + file, limits, targetWidth, targetHeight);
+  }
+
+  private static byte[] read(Path file) {
     Objects.requireNonNull(file, "file");
-    byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
+      return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new ImageDecodeException(
           Problem.UNREADABLE_FILE,
@@ -114,16 +124,107 @@ public final class ImageDecoder {
           "image file " + file + " could not be read: " + e + "; check that it is a regular file",
           e);
     }
-    return decode(bytes, "image file " + file);
   }
 
   /** Decodes JPEG or PNG bytes. */
   public static RgbImage decode(byte[] encoded) {
     Objects.requireNonNull(encoded, "encoded");
-    return decode(encoded, "image data (" + encoded.length + " bytes)");
+    return decode(encoded, "image data (" + encoded.length + " bytes)", null, 0, 0);
   }
 
-  private static RgbImage decode(byte[] bytes, String what) {
+  /**
+   * What an image's header says: its format and size. Reading it costs microseconds whatever the
+   * image's size, since no pixel is decoded.
+   *
+   * @param format JPEG or PNG
+   * @param width pixels
+   * @param height pixels
+   */
+  public record Header(ImageFormat format, int width, int height) {}
+
+  /**
+   * Reads the format and dimensions from the header (PNG's IHDR, JPEG's SOF) without decoding any
+   * pixel: the cheap check at ingest.
+   *
+   * @throws ImageDecodeException when the bytes are not a JPEG or PNG or the header is damaged
+   */
+  public static Header probe(byte[] encoded) {
+    Objects.requireNonNull(encoded, "encoded");
+    String what = "image data (" + encoded.length + " bytes)";
+    ImageFormat format = requireFormat(encoded, what);
+    Map<ImageFormat, ImageReader> readers = READERS.get();
+    ImageReader reader = readers.computeIfAbsent(format, ImageDecoder::newReader);
+    boolean reusable = false;
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
+      reader.setInput(in, true, true);
+      Header header = new Header(format, reader.getWidth(0), reader.getHeight(0));
+      reusable = true;
+      return header;
+    } catch (IIOException e) {
+      throw classify(what, format, e, List.of());
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof EOFException) {
+        throw truncated(what, String.valueOf(e), e);
+      }
+      throw new ImageDecodeException(
+          Problem.CORRUPT,
+          what + " has a damaged " + name(format) + " header: " + e + "; re-encode it",
+          e);
+    } finally {
+      release(readers, format, reader, reusable);
+    }
+  }
+
+  /**
+   * Decodes an image for a network input of {@code targetWidth} × {@code targetHeight}: the
+   * header's size is checked against {@code limits} before any pixel is decoded, and a source more
+   * than twice the target's size on an axis is decoded subsampled on that axis ({@link
+   * #subsampling}), so the decoded image, not the source, bounds the memory. The caller then
+   * resizes it with {@link BicubicResizer} as usual.
+   *
+   * <p><b>Deviation from the reference pipeline</b> (Pillow decodes the whole image, then resizes
+   * it with an antialiased bicubic): for a source over twice the target's size, every k-th pixel is
+   * taken before the antialiased resize. The decoded image keeps at least twice the target's pixels
+   * on each axis, so the antialias filter still averages several source pixels per output pixel;
+   * measured on a 1920×1080 photo to 160×160, the model input differs from the full decode by a
+   * mean of about 0.02 and a 99th percentile of about 0.1 normalised units ({@code
+   * ImageDecoderSubsamplingTest}). Images up to twice the target's size decode in full, exactly as
+   * before.
+   *
+   * @throws ImageDecodeException {@link Problem#TOO_LARGE} for an image over the limits, or the
+   *     decoding failure
+   */
+  public static RgbImage decodeFor(
+      byte[] encoded, int targetWidth, int targetHeight, ImageLimits limits) {
+    Objects.requireNonNull(encoded, "encoded");
+    Objects.requireNonNull(limits, "limits");
+    if (targetWidth < 1 || targetHeight < 1) {
+      throw new IllegalArgumentException(
+          "target size must be positive: " + targetWidth + "x" + targetHeight);
+    }
+    return decode(
+        encoded, "image data (" + encoded.length + " bytes)", limits, targetWidth, targetHeight);
+  }
+
+  /**
+   * The subsampling step for a source side decoded towards a target side: the largest k that keeps
+   * at least twice the target's pixels ({@code ceil(source / k) >= 2 * target}), 1 for a source up
+   * to twice the target.
+   */
+  public static int subsampling(int source, int target) {
+    return Math.max(1, source / (SUBSAMPLING_MARGIN * target));
+  }
+
+  /**
+   * A subsampled decode keeps at least this many times the target's pixels per axis. Measured on a
+   * textured 1920×1080 JPEG to 160 × 160 (mean / p99 |difference| of the model input from the full
+   * decode, normalised units; one 8-bit level is about 0.017): margin 2: 0.073 / 0.52; 3: 0.038 /
+   * 0.27; 4: 0.022 / 0.16; 5: 0.010 / 0.07. 4 keeps the deviation near one level on average while
+   * an 8K frame still decodes to under 1000 × 1000 pixels.
+   */
+  public static final int SUBSAMPLING_MARGIN = 4;
+
+  private static ImageFormat requireFormat(byte[] bytes, String what) {
     ImageFormat format = ImageFormat.sniff(bytes);
     if (format == null) {
       throw new ImageDecodeException(
@@ -134,6 +235,29 @@ public final class ImageDecoder {
                   : " starts with neither the JPEG nor the PNG signature; supply a JPEG or PNG"
                       + " file (re-encode other formats first)"));
     }
+    return format;
+  }
+
+  private static void release(
+      Map<ImageFormat, ImageReader> readers,
+      ImageFormat format,
+      ImageReader reader,
+      boolean reusable) {
+    if (reusable) {
+      reader.reset(); // drops the input and the listener, keeps the codec's native state
+    } else {
+      readers.remove(format); // a codec that failed mid-stream is not trusted again
+      reader.dispose();
+    }
+  }
+
+  /**
+   * @param limits checked on the header's size before decoding; null: only {@link #MAX_PIXELS}
+   * @param targetWidth with {@code limits}: decode subsampled towards this width (0: full size)
+   */
+  private static RgbImage decode(
+      byte[] bytes, String what, ImageLimits limits, int targetWidth, int targetHeight) {
+    ImageFormat format = requireFormat(bytes, what);
     Map<ImageFormat, ImageReader> readers = READERS.get();
     ImageReader reader = readers.computeIfAbsent(format, ImageDecoder::newReader);
     List<String> warnings = new ArrayList<>();
@@ -141,30 +265,40 @@ public final class ImageDecoder {
     boolean reusable = false;
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       reader.setInput(in, true, true);
-      int width = reader.getWidth(0);
-      int height = reader.getHeight(0);
-      if ((long) width * height > MAX_PIXELS) {
+      int sourceWidth = reader.getWidth(0);
+      int sourceHeight = reader.getHeight(0);
+      if ((long) sourceWidth * sourceHeight > MAX_PIXELS) {
         throw new ImageDecodeException(
-            Problem.UNSUPPORTED,
+            Problem.TOO_LARGE,
             what
                 + " is "
-                + width
+                + sourceWidth
                 + "x"
-                + height
+                + sourceHeight
                 + " pixels, over the limit of "
                 + MAX_PIXELS
                 + "; downscale it before use");
+      }
+      if (limits != null) {
+        limits.check(sourceWidth, sourceHeight, what);
+      }
+      int kx = targetWidth > 0 ? subsampling(sourceWidth, targetWidth) : 1;
+      int ky = targetHeight > 0 ? subsampling(sourceHeight, targetHeight) : 1;
+      int width = (sourceWidth + kx - 1) / kx;
+      int height = (sourceHeight + ky - 1) / ky;
+      ImageReadParam param = reader.getDefaultReadParam();
+      if (kx > 1 || ky > 1) {
+        param.setSourceSubsampling(kx, ky, 0, 0);
       }
       RgbImage decoded;
       if (isPlainRgb8(reader.getRawImageType(0))) {
         // Let the codec write straight into RGB-ordered bytes: no second copy.
         byte[] pixels = new byte[Math.multiplyExact(Math.multiplyExact(width, height), 3)];
-        ImageReadParam param = reader.getDefaultReadParam();
         param.setDestination(rgbView(pixels, width, height));
         reader.read(0, param);
         decoded = new RgbImage(width, height, pixels);
       } else {
-        decoded = toRgb(reader.read(0));
+        decoded = toRgb(reader.read(0, param));
       }
       for (String w : warnings) {
         if (isTruncation(w)) {
@@ -188,12 +322,7 @@ public final class ImageDecoder {
           what + " is a damaged " + name(format) + ": " + e + "; re-extract or re-encode it",
           e);
     } finally {
-      if (reusable) {
-        reader.reset(); // drops the input and the listener, keeps the codec's native state
-      } else {
-        readers.remove(format); // a codec that failed mid-stream is not trusted again
-        reader.dispose();
-      }
+      release(readers, format, reader, reusable);
     }
   }
 

@@ -22,7 +22,9 @@ public final class InvalidMediaException extends RuntimeException {
     MISALIGNED_PCM,
     EMPTY_PAYLOAD,
     PAYLOAD_TOO_LARGE,
-    UNDECODABLE_IMAGE
+    UNDECODABLE_IMAGE,
+    /** Width, height or pixels over the image limits (read from the header, nothing decoded). */
+    IMAGE_TOO_LARGE
   }
 
   private final Reason reason;

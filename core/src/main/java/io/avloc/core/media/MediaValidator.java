@@ -2,6 +2,7 @@ package io.avloc.core.media;
 
 import io.avloc.core.image.ImageDecodeException;
 import io.avloc.core.image.ImageDecoder;
+import io.avloc.core.image.ImageLimits;
 import io.avloc.core.image.RgbImage;
 import io.avloc.core.media.InvalidMediaException.Reason;
 import java.nio.charset.StandardCharsets;
@@ -69,6 +70,48 @@ public final class MediaValidator {
       decode(value);
     }
     return new VideoFrame(ts, format, value);
+  }
+
+  /**
+   * Validates an {@code avloc.frames} record as the streams app's ingest does: {@link #frame}, then
+   * the image's header dimensions against the image limits ({@link #checkImage}), so an image bomb
+   * is a dead letter before anything decodes it.
+   */
+  public VideoFrame checkedFrame(Headers headers, byte[] value) {
+    VideoFrame frame = frame(headers, value);
+    checkImage(value);
+    return frame;
+  }
+
+  /**
+   * The cheap image check, shared by the streams app's ingest and {@code avloc serve}'s {@code
+   * /v1/localize}: reads the dimensions from the JPEG/PNG header, decoding no pixel, and refuses an
+   * image over {@link ImageLimits#DEFAULT}, the limits inference decodes under ({@code
+   * PreprocessingContract.imageLimits()}). A 13,000 × 13,000 PNG is refused in about a millisecond.
+   *
+   * @return the header
+   * @throws InvalidMediaException {@link Reason#IMAGE_TOO_LARGE} over the limits, {@link
+   *     Reason#UNDECODABLE_IMAGE} when the header cannot be read
+   */
+  public static ImageDecoder.Header checkImage(byte[] value) {
+    ImageDecoder.Header header;
+    try {
+      header = ImageDecoder.probe(value);
+      ImageLimits.DEFAULT.check(
+          header.width(), header.height(), "frame payload (" + value.length + " bytes)");
+    } catch (ImageDecodeException e) {
+      throw new InvalidMediaException(
+          e.problem() == ImageDecodeException.Problem.TOO_LARGE
+              ? Reason.IMAGE_TOO_LARGE
+              : Reason.UNDECODABLE_IMAGE,
+          e.problem() == ImageDecodeException.Problem.TOO_LARGE
+              ? e.getMessage()
+              : "frame payload ("
+                  + value.length
+                  + " bytes) does not decode, its image header is unreadable: "
+                  + e.getMessage());
+    }
+    return header;
   }
 
   /**

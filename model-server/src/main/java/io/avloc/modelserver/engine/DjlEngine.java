@@ -10,7 +10,6 @@ import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import io.avloc.core.artifact.ModelManifest;
 import io.avloc.core.model.AvLocalizer;
-import io.avloc.modelserver.LocalizationModel;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -74,7 +73,7 @@ final class DjlEngine implements InferenceEngine {
   }
 
   @Override
-  public LocalizationModel.Outputs run(float[] images, float[] spectrograms, int n, int frames) {
+  public InferenceEngine.Outputs run(float[] images, float[] spectrograms, int n, int frames) {
     Objects.requireNonNull(images, "images");
     Objects.requireNonNull(spectrograms, "spectrograms");
     if (closed) {
@@ -122,16 +121,16 @@ final class DjlEngine implements InferenceEngine {
       System.arraycopy(images, done * shape.imageFloats(), img, 0, k * shape.imageFloats());
       int specFloats = shape.spectrogramFloats(frames);
       System.arraycopy(spectrograms, done * specFloats, spec, 0, k * specFloats);
-      LocalizationModel.Outputs part = predict(b, img, spec, b, frames);
+      InferenceEngine.Outputs part = predict(b, img, spec, b, frames);
       System.arraycopy(part.simmap(), 0, simmap, done * shape.mapFloats(), k * shape.mapFloats());
       int d = shape.embeddingDim();
       System.arraycopy(part.audioEmbeddings(), 0, audio, done * d, k * d);
       done += k;
     }
-    return new LocalizationModel.Outputs(n, shape.mapHeight(), shape.mapWidth(), simmap, audio);
+    return new InferenceEngine.Outputs(n, shape.mapHeight(), shape.mapWidth(), simmap, audio);
   }
 
-  private LocalizationModel.Outputs predict(
+  private InferenceEngine.Outputs predict(
       int graph, float[] images, float[] spectrograms, int n, int frames) {
     Model model = graphs.get(graph);
     Predictor<NDList, NDList> predictor = predictor(graph, model);
@@ -161,7 +160,7 @@ final class DjlEngine implements InferenceEngine {
                 + shape.embeddingDim()
                 + " per sample");
       }
-      return new LocalizationModel.Outputs(n, shape.mapHeight(), shape.mapWidth(), simmap, audio);
+      return new InferenceEngine.Outputs(n, shape.mapHeight(), shape.mapWidth(), simmap, audio);
     } catch (TranslateException e) {
       throw new IllegalStateException(
           name() + " inference of " + manifest.id() + " failed: " + e.getMessage(), e);

@@ -18,7 +18,6 @@ import io.avloc.core.artifact.ModelManifest;
 import io.avloc.core.model.AvLocalizer;
 import io.avloc.core.model.AvLocalizerConfig;
 import io.avloc.core.model.Preset;
-import io.avloc.modelserver.LocalizationModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -365,7 +364,7 @@ public final class Engines {
     for (int n : maxBatch > 1 ? new int[] {1, maxBatch} : new int[] {1}) {
       float[] images = gaussian(random, n * s.imageFloats());
       float[] specs = gaussian(random, n * s.spectrogramFloats(s.frames()));
-      LocalizationModel.Outputs out = engine.run(images, specs, n, s.frames());
+      InferenceEngine.Outputs out = engine.run(images, specs, n, s.frames());
       requireFinite(engine, out.simmap(), "simmap");
       requireFinite(engine, out.audioEmbeddings(), "audio_emb");
     }

@@ -1,7 +1,6 @@
 package io.avloc.modelserver.engine;
 
 import io.avloc.core.artifact.ModelManifest;
-import io.avloc.modelserver.LocalizationModel;
 
 /**
  * A model artifact loaded on one inference engine, ready to run batches (load one with {@link
@@ -38,9 +37,26 @@ public interface InferenceEngine extends AutoCloseable {
    * @throws IllegalArgumentException when the arrays do not hold n samples of the model's shape
    * @throws IllegalStateException when the engine is closed or the engine fails
    */
-  LocalizationModel.Outputs run(float[] images, float[] spectrograms, int n, int frames);
+  Outputs run(float[] images, float[] spectrograms, int n, int frames);
 
   /** Releases the model and every thread's predictor. */
   @Override
   void close();
+
+  /**
+   * Outputs of one batch, in the graph's output order as written by {@link
+   * io.avloc.core.onnx.OnnxExporter}.
+   *
+   * @param simmap n × h × w own-pair cosine similarities, row-major per sample
+   * @param audioEmbeddings n × D audio embeddings
+   */
+  record Outputs(int n, int height, int width, float[] simmap, float[] audioEmbeddings) {
+
+    /** Sample {@code i}'s h × w similarity map (a copy). */
+    public float[] simmap(int i) {
+      float[] out = new float[height * width];
+      System.arraycopy(simmap, i * height * width, out, 0, out.length);
+      return out;
+    }
+  }
 }

@@ -7,7 +7,6 @@ import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 
 import io.avloc.core.artifact.InvalidArtifactException;
 import io.avloc.core.artifact.ModelArtifact;
-import io.avloc.modelserver.LocalizationModel;
 import io.avloc.modelserver.engine.EngineAttempt;
 import io.avloc.modelserver.engine.EngineSelection;
 import io.avloc.modelserver.engine.Engines;
@@ -259,12 +258,12 @@ public final class ModelRegistry implements AutoCloseable {
      * Runs a batch on the leased engine (see {@link InferenceEngine#run}) and records its latency
      * and size in {@code avloc.inference.latency} / {@code avloc.inference.batch.size}.
      */
-    public LocalizationModel.Outputs run(float[] images, float[] spectrograms, int n, int frames) {
+    public InferenceEngine.Outputs run(float[] images, float[] spectrograms, int n, int frames) {
       if (released) {
         throw new IllegalStateException("the lease on " + modelId() + " is closed");
       }
       long t0 = System.nanoTime();
-      LocalizationModel.Outputs out = served.engine.run(images, spectrograms, n, frames);
+      InferenceEngine.Outputs out = served.engine.run(images, spectrograms, n, frames);
       served.meters.latency.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
       served.meters.batchSize.record(n);
       return out;

@@ -12,6 +12,8 @@ import io.avloc.core.audio.AudioWindows;
 import io.avloc.core.audio.Resampler;
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.media.ImageFormat;
+import io.avloc.core.media.InvalidMediaException;
+import io.avloc.core.media.MediaValidator;
 import io.avloc.core.media.VideoFrame;
 import io.avloc.core.pair.AvPair;
 import io.avloc.core.serde.HeatmapEventSerde;
@@ -47,9 +49,9 @@ import org.slf4j.LoggerFactory;
  * Bearer <token>}; 401 otherwise.
  *
  * <p>Errors are JSON {@code {"error": "...", "field": "..."}}: 400 for a bad body or field (which
- * one, and why), 401 without the right token, 405 for another method, 413 for a body over the
- * limit, 415 for another content type, 503 when the batcher is overloaded, 500 when inference
- * fails.
+ * one, and why), 401 without the right token, 405 for another method, 413 for a body over the limit
+ * or an image over the image limits (read from its header before anything is decoded), 415 for
+ * another content type, 503 when the batcher is overloaded, 500 when inference fails.
  */
 final class LocalizeEndpoint implements HttpHandler {
 
@@ -185,6 +187,15 @@ final class LocalizeEndpoint implements HttpHandler {
               + image.length
               + " bytes) is neither a JPEG nor a PNG; send the encoded file, base64");
     }
+    try {
+      // The streams app's ingest rule: header dimensions against the image limits, no decode.
+      MediaValidator.checkImage(image);
+    } catch (InvalidMediaException e) {
+      throw new Refusal(
+          e.reason() == InvalidMediaException.Reason.IMAGE_TOO_LARGE ? 413 : 400,
+          "image",
+          "field 'image': " + e.getMessage());
+    }
     float[] window = audioWindow(base64(json, "audio"));
     long windowUs = window.length * 1_000_000L / AvPair.SAMPLE_RATE;
     long startUs = frameTsUs - windowUs / 2;
@@ -203,7 +214,10 @@ final class LocalizeEndpoint implements HttpHandler {
       throw new Refusal(
           400,
           "image",
-          "field 'image' does not decode: " + outcome.rejection().getCause().getMessage());
+          "field 'image' does not decode: "
+              + (outcome.rejection().getCause() == null
+                  ? outcome.rejection().getMessage()
+                  : outcome.rejection().getCause().getMessage()));
     }
     return outcome.event();
   }

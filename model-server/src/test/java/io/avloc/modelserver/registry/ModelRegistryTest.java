@@ -11,7 +11,6 @@ import io.avloc.core.artifact.ModelExporter;
 import io.avloc.core.model.AvLocalizer;
 import io.avloc.core.model.AvLocalizerConfig;
 import io.avloc.core.model.Preset;
-import io.avloc.modelserver.LocalizationModel;
 import io.avloc.modelserver.engine.EngineOptions;
 import io.avloc.modelserver.engine.InferenceEngine;
 import io.avloc.modelserver.engine.ModelShape;
@@ -75,7 +74,7 @@ class ModelRegistryTest {
     return a;
   }
 
-  private static LocalizationModel.Outputs run(ModelRegistry.Lease lease, int n, long seed) {
+  private static InferenceEngine.Outputs run(ModelRegistry.Lease lease, int n, long seed) {
     return lease.run(
         random(n * shape.imageFloats(), seed),
         random(n * shape.spectrogramFloats(shape.frames()), seed + 1),
@@ -159,7 +158,7 @@ class ModelRegistryTest {
                   while (!stop.get()) {
                     try (ModelRegistry.Lease lease = registry.acquire()) {
                       engines.add(lease.engine());
-                      LocalizationModel.Outputs out =
+                      InferenceEngine.Outputs out =
                           lease.run(images[n - 1], specs[n - 1], n, shape.frames());
                       if (out.n() != n || out.simmap().length != n * shape.mapFloats()) {
                         throw new AssertionError("wrong output size from " + lease.modelId());

@@ -12,6 +12,7 @@ import io.avloc.modelserver.PairInference;
 import io.avloc.modelserver.batch.BatcherConfig;
 import io.avloc.modelserver.batch.DynamicBatcher;
 import io.avloc.modelserver.ops.OpsServer;
+import io.avloc.testkit.ImageBomb;
 import io.avloc.testkit.MediaRecords;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayInputStream;
@@ -219,6 +220,21 @@ class LocalizeEndpointTest {
 
     assertRefused(post("{\"image\": ", "application/json"), 400, null, "not valid JSON");
     assertRefused(post("[1, 2]", "application/json"), 400, null, "JSON object");
+  }
+
+  @Test
+  void anImageBombIsRefusedWith413FromItsHeaderAndValidRequestsStillWork() throws Exception {
+    byte[] bomb = ImageBomb.png(13_000, 13_000); // 169 M pixels in a few hundred KB
+    byte[] wav = wav(3.2, 16_000, 1);
+
+    long t0 = System.nanoTime();
+    HttpResponse<String> r = post(request(bomb, wav));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+
+    assertRefused(r, 413, "image", "13000x13000 pixels, over avloc's image limits");
+    assertThat(r.body()).contains("downscale");
+    System.out.printf("image bomb (%d bytes) refused with 413 in %d ms%n", bomb.length, ms);
+    assertThat(post(validRequest()).statusCode()).isEqualTo(200);
   }
 
   @Test

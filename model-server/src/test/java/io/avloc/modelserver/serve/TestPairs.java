@@ -8,13 +8,17 @@ import io.avloc.core.media.VideoFrame;
 import io.avloc.core.model.Preset;
 import io.avloc.core.pair.AvPair;
 import io.avloc.core.pair.PairCodec;
-import io.avloc.modelserver.LocalizationModel;
+import io.avloc.modelserver.BatchModel;
+import io.avloc.modelserver.engine.EngineKind;
+import io.avloc.modelserver.engine.EngineOptions;
+import io.avloc.modelserver.engine.Engines;
 import io.avloc.testkit.MediaRecords;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Utils;
@@ -26,17 +30,23 @@ final class TestPairs {
   static final long T0 = 1_700_000_000_000_000L;
   static final String MODEL_ID = "serve-test@1";
 
-  private static LocalizationModel model;
+  private static BatchModel model;
 
   /** One lite model per test JVM, exported to a temporary folder on first use. */
-  static synchronized LocalizationModel model() {
+  static synchronized BatchModel model() {
     if (model == null) {
       try {
         Engine.getEngine("OnnxRuntime");
         Path dir = Files.createTempDirectory("avloc-serve-model-");
         ModelExporter.exportUntrained(
             Preset.LITE, ModelExporter.Description.untrained("serve-test", "1", 11), 11, dir);
-        model = LocalizationModel.load(ModelArtifact.load(dir));
+        model =
+            BatchModel.of(
+                Engines.load(
+                        ModelArtifact.load(dir),
+                        List.of(EngineKind.ONNXRUNTIME),
+                        EngineOptions.DEFAULTS)
+                    .engine());
         Runtime.getRuntime()
             .addShutdownHook(
                 new Thread(

@@ -1,9 +1,9 @@
 package io.avloc.streams.inference;
 
+import io.avloc.core.artifact.PreprocessingContract;
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.pair.AvPair;
 import io.avloc.modelserver.BatchModel;
-import io.avloc.modelserver.LocalizationModel;
 import io.avloc.modelserver.PairInference;
 import io.avloc.modelserver.PairLocalizer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,11 +20,6 @@ public final class EmbeddedLocalizer implements PairLocalizer {
 
   private final PairInference inference;
 
-  public EmbeddedLocalizer(
-      LocalizationModel model, int maxBatch, MeterRegistry registry, LongSupplier wallClockUs) {
-    this.inference = new PairInference(model, maxBatch, registry, wallClockUs);
-  }
-
   /** On {@code model}, which its owner closes. */
   public EmbeddedLocalizer(
       BatchModel model, int maxBatch, MeterRegistry registry, LongSupplier wallClockUs) {
@@ -34,6 +29,12 @@ public final class EmbeddedLocalizer implements PairLocalizer {
   @Override
   public List<HeatmapEvent> localize(List<AvPair> pairs, long batchStartUs) {
     return inference.localize(pairs, batchStartUs);
+  }
+
+  /** The model's contract: the one {@code avloc serve}, eval and training use. */
+  @Override
+  public PreprocessingContract preprocessing() {
+    return inference.preprocessing();
   }
 
   @Override

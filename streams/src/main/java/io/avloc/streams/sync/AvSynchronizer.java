@@ -3,6 +3,7 @@ package io.avloc.streams.sync;
 import io.avloc.core.audio.TimedSamples;
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.media.AudioChunk;
+import io.avloc.core.media.AvlocHeaders;
 import io.avloc.core.media.VideoFrame;
 import io.avloc.core.pair.AvPair;
 import io.avloc.modelserver.PairLocalizer;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -117,6 +120,13 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
 
   /** Suggested processor name in the topology. */
   public static final String NAME = "avloc-sync";
+
+  /**
+   * The child that receives the frames of pairs the stage rejected (raw frame bytes, the frame
+   * record's headers plus the error headers, {@code error-stage=inference}); see {@link
+   * InferenceDeadLetters}.
+   */
+  public static final String DEADLETTER_CHILD = InferenceDeadLetters.NAME;
 
   private static final Logger log = LoggerFactory.getLogger(AvSynchronizer.class);
 
@@ -583,7 +593,8 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
     if (pairs.isEmpty()) {
       return shed + refs.size();
     }
-    List<V> outputs = stage.run(List.copyOf(pairs), batchStartUs);
+    Map<Integer, PairStage.Rejection> rejected = new HashMap<>();
+    List<V> outputs = stage.run(List.copyOf(pairs), batchStartUs, r -> rejected.put(r.index(), r));
     long tookUs = Math.max(0, now() - batchStartUs);
     batchUsEwma =
         batches == 0 ? tookUs : batchUsEwma + BATCH_TIME_SMOOTHING * (tookUs - batchUsEwma);
@@ -592,14 +603,22 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
       AvPair pair = pairs.get(i);
       PendingFrame f = sources.get(i);
       V out = outputs.get(i);
-      context.forward(
-          new Record<>(pair.camera(), out, f.recordTimestampMs(), stage.headers(f.headers(), out)));
+      PairStage.Rejection rejection = rejected.get(i);
+      if (rejection != null) {
+        deadLetter(pair, f, rejection);
+      } else {
+        context.forward(
+            new Record<>(
+                pair.camera(), out, f.recordTimestampMs(), stage.headers(f.headers(), out)));
+      }
       frames.delete(pair.camera(), pair.frameTsUs());
       ready.remove(seqs.get(i));
       CameraState st = cameras.get(pair.camera());
       st.removeUnemitted(pair.frameTsUs());
       cameras.put(pair.camera(), st);
-      metrics.paired(pair.partial());
+      if (rejection == null) {
+        metrics.paired(pair.partial());
+      }
       lastServedBatch.put(pair.camera(), batches);
       if (exclude != null) {
         exclude.add(pair.camera());
@@ -616,6 +635,29 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
       }
     }
     return n;
+  }
+
+  /**
+   * Sends a rejected pair's frame to {@link #DEADLETTER_CHILD}: its encoded bytes and record
+   * headers as ingest received them, plus the error headers. The value is not a {@code V}, so it
+   * goes by name to the one child that expects raw frames.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void deadLetter(AvPair pair, PendingFrame f, PairStage.Rejection rejection) {
+    log.warn(
+        "camera {}: frame {} dead-lettered at inference ({}): {}",
+        pair.camera(),
+        pair.frameTsUs(),
+        rejection.reason(),
+        rejection.message());
+    Headers h = new RecordHeaders(f.headers().toArray());
+    InferenceDeadLetters.put(h, AvlocHeaders.ERROR, rejection.message());
+    InferenceDeadLetters.put(h, AvlocHeaders.ERROR_REASON, rejection.reason());
+    InferenceDeadLetters.put(h, AvlocHeaders.ERROR_STAGE, InferenceDeadLetters.STAGE);
+    ((ProcessorContext) context)
+        .forward(
+            new Record<>(pair.camera(), f.frame().data(), f.recordTimestampMs(), h),
+            DEADLETTER_CHILD);
   }
 
   /** Read per batch: the runtime may swap models or change its batch limit while running. */

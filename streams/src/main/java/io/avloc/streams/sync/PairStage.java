@@ -3,10 +3,14 @@ package io.avloc.streams.sync;
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.media.AvlocHeaders;
 import io.avloc.core.pair.AvPair;
+import io.avloc.modelserver.PairInputException;
 import io.avloc.modelserver.PairLocalizer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -22,8 +26,21 @@ public interface PairStage<V> {
   /** Largest batch; read per batch, as a runtime may change it while running. */
   int maxBatch();
 
-  /** One value per pair, in order. */
-  List<V> run(List<AvPair> pairs, long batchStartUs);
+  /**
+   * One value per pair, in order; {@code null} for a pair the stage could not use, which it reports
+   * to {@code rejected} (its frame is dead-lettered, the rest of the batch is not lost).
+   */
+  List<V> run(List<AvPair> pairs, long batchStartUs, Consumer<Rejection> rejected);
+
+  /**
+   * A pair whose input cannot go into the network, e.g. a frame that passed the cheap header check
+   * at ingest but does not decode.
+   *
+   * @param index the pair's position in the batch
+   * @param reason machine-readable, e.g. {@code UNDECODABLE_IMAGE}
+   * @param message what was wrong and what to do
+   */
+  record Rejection(int index, String reason, String message) {}
 
   /** The forwarded record's headers: a copy of the frame record's plus what the stage adds. */
   Headers headers(Headers frameHeaders, V value);
@@ -39,18 +56,50 @@ public interface PairStage<V> {
         return localizer.maxBatch();
       }
 
+      /**
+       * Runs the batch; a pair the localizer refuses ({@link PairInputException}) is reported and
+       * the others run again without it, so one bad frame costs its batch one more run, never its
+       * other pairs.
+       */
       @Override
-      public List<HeatmapEvent> run(List<AvPair> pairs, long batchStartUs) {
-        List<HeatmapEvent> events = localizer.localize(pairs, batchStartUs);
-        if (events == null || events.size() != pairs.size()) {
-          throw new IllegalStateException(
-              "localizer returned "
-                  + (events == null ? "null" : events.size() + " events")
-                  + " for "
-                  + pairs.size()
-                  + " pairs");
+      public List<HeatmapEvent> run(
+          List<AvPair> pairs, long batchStartUs, Consumer<Rejection> rejected) {
+        HeatmapEvent[] out = new HeatmapEvent[pairs.size()];
+        List<Integer> left = new ArrayList<>(pairs.size());
+        for (int i = 0; i < pairs.size(); i++) {
+          left.add(i);
         }
-        return events;
+        while (!left.isEmpty()) {
+          List<AvPair> batch = new ArrayList<>(left.size());
+          for (int i : left) {
+            batch.add(pairs.get(i));
+          }
+          List<HeatmapEvent> events;
+          try {
+            events = localizer.localize(batch, batchStartUs);
+          } catch (PairInputException e) {
+            if (e.index() < 0 || e.index() >= left.size()) {
+              throw new IllegalStateException(
+                  "localizer named pair " + e.index() + " of a batch of " + left.size(), e);
+            }
+            int index = left.remove(e.index());
+            rejected.accept(new Rejection(index, e.reason(), e.getMessage()));
+            continue;
+          }
+          if (events == null || events.size() != batch.size()) {
+            throw new IllegalStateException(
+                "localizer returned "
+                    + (events == null ? "null" : events.size() + " events")
+                    + " for "
+                    + batch.size()
+                    + " pairs");
+          }
+          for (int k = 0; k < left.size(); k++) {
+            out[left.get(k)] = events.get(k);
+          }
+          break;
+        }
+        return Arrays.asList(out);
       }
 
       /**
@@ -80,7 +129,7 @@ public interface PairStage<V> {
       }
 
       @Override
-      public List<AvPair> run(List<AvPair> pairs, long batchStartUs) {
+      public List<AvPair> run(List<AvPair> pairs, long batchStartUs, Consumer<Rejection> rejected) {
         return pairs;
       }
 

@@ -1,8 +1,8 @@
 package io.avloc.training.data;
 
+import io.avloc.core.artifact.PreprocessingContract;
 import io.avloc.core.audio.AudioPreprocessor;
 import io.avloc.core.audio.Spectrogram;
-import io.avloc.core.image.ImageNormalizer;
 import io.avloc.core.image.RgbImage;
 import io.avloc.core.image.TrainingAugmenter;
 import java.util.ArrayList;
@@ -151,7 +151,10 @@ public final class BatchLoader implements Iterator<TrainingBatch>, AutoCloseable
     }
     this.total = config.dropLast() ? batches * b : n;
     this.order = order(n, config.seed(), epoch, config.shuffle());
-    this.augmenter = config.augment() ? new TrainingAugmenter(config.imageSize()) : null;
+    this.augmenter =
+        config.augment()
+            ? new TrainingAugmenter(config.imageSize(), cache.preprocessing().normalizer())
+            : null;
     this.imageValues = 3 * config.imageSize() * config.imageSize();
     this.spectrogramValues = BINS * FRAMES;
     this.slots = new Batch[batches];
@@ -161,6 +164,11 @@ public final class BatchLoader implements Iterator<TrainingBatch>, AutoCloseable
       threads.add(t);
     }
     threads.forEach(Thread::start);
+  }
+
+  /** The preprocessing contract of the batches (the cache's; serving and eval use the same). */
+  public PreprocessingContract preprocessing() {
+    return cache.preprocessing();
   }
 
   /** Number of batches this epoch. */
@@ -360,7 +368,10 @@ public final class BatchLoader implements Iterator<TrainingBatch>, AutoCloseable
           batch.images,
           i * imageValues);
     } else {
-      ImageNormalizer.IMAGENET.toChw(image, 0, 0, size, size, false, batch.images, i * imageValues);
+      cache
+          .preprocessing()
+          .normalizer()
+          .toChw(image, 0, 0, size, size, false, batch.images, i * imageValues);
     }
     int offset = i * spectrogramValues;
     System.arraycopy(clip.spectrogram(), 0, batch.spectrograms, offset, spectrogramValues);

@@ -1,11 +1,11 @@
 package io.avloc.training.data;
 
+import io.avloc.core.artifact.PreprocessingContract;
 import io.avloc.core.audio.AudioDecodeException;
 import io.avloc.core.audio.AudioPreprocessor;
 import io.avloc.core.audio.LogSpectrogram;
 import io.avloc.core.audio.Spectrogram;
 import io.avloc.core.image.ImageDecoder;
-import io.avloc.core.image.ImagePreprocessor;
 import io.avloc.core.image.RgbImage;
 import io.avloc.core.image.TrainingAugmenter;
 import java.nio.file.Path;
@@ -49,9 +49,8 @@ public final class SampleCache {
   private final int imageSize;
   private final boolean augment;
   private final long maxBytes;
+  private final PreprocessingContract preprocessing;
   private final TrainingAugmenter augmenter;
-  private final ImagePreprocessor resizer;
-  private final AudioPreprocessor audio = new AudioPreprocessor();
   private final Map<Key, Clip> clips = new ConcurrentHashMap<>();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong hits = new AtomicLong();
@@ -74,8 +73,14 @@ public final class SampleCache {
     this.imageSize = imageSize;
     this.augment = augment;
     this.maxBytes = maxBytes;
-    this.augmenter = augment ? new TrainingAugmenter(imageSize) : null;
-    this.resizer = augment ? null : new ImagePreprocessor(imageSize);
+    // The contract the exported model records (ModelExporter: Preprocessing.standard(size)).
+    this.preprocessing = PreprocessingContract.standard(imageSize);
+    this.augmenter = augment ? new TrainingAugmenter(imageSize, preprocessing.normalizer()) : null;
+  }
+
+  /** The preprocessing contract of the clips: the one serving and evaluation use. */
+  public PreprocessingContract preprocessing() {
+    return preprocessing;
   }
 
   public int imageSize() {
@@ -164,8 +169,9 @@ public final class SampleCache {
     LogSpectrogram spectrogram;
     try {
       RgbImage decoded = composed.image();
-      image = augment ? augmenter.resizeShorterSide(decoded) : resizer.resize(decoded);
-      spectrogram = audio.offline(composed.audio());
+      image =
+          augment ? augmenter.resizeShorterSide(decoded) : preprocessing.images().resize(decoded);
+      spectrogram = preprocessing.audio().offline(composed.audio());
     } catch (RuntimeException e) {
       throw new DatasetException(
           "cannot prepare composed clip " + composed.id() + ": " + e.getMessage(), e);
@@ -176,18 +182,21 @@ public final class SampleCache {
   private Clip load(Sample sample) {
     RgbImage image;
     try {
-      RgbImage decoded = ImageDecoder.decode(sample.image());
-      image = augment ? augmenter.resizeShorterSide(decoded) : resizer.resize(decoded);
+      // Training crops need the whole picture; validation decodes as serving does.
+      image =
+          augment
+              ? augmenter.resizeShorterSide(ImageDecoder.decode(sample.image()))
+              : preprocessing.images().resize(preprocessing.decodeFrame(sample.image()));
     } catch (RuntimeException e) {
       throw failure(sample, e);
     }
     LogSpectrogram spectrogram;
     try {
-      spectrogram = audio.offline(sample.audio());
+      spectrogram = preprocessing.offlineSpectrogram(sample.audio());
     } catch (AudioDecodeException | RuntimeException e) {
       throw failure(sample, e);
     }
-    if (spectrogram.frames() != AudioPreprocessor.FRAMES) {
+    if (spectrogram.frames() != preprocessing.frames()) {
       throw new DatasetException(
           "clip "
               + sample.id()
@@ -196,7 +205,7 @@ public final class SampleCache {
               + " has "
               + spectrogram.frames()
               + " frames, expected "
-              + AudioPreprocessor.FRAMES);
+              + preprocessing.frames());
     }
     return new Clip(image, spectrogram.data());
   }

@@ -1,7 +1,7 @@
 package io.avloc.training.eval;
 
+import io.avloc.core.artifact.PreprocessingContract;
 import io.avloc.core.audio.AudioDecodeException;
-import io.avloc.core.audio.AudioPreprocessor;
 import io.avloc.core.audio.LogSpectrogram;
 import io.avloc.core.heatmap.HeatmapOverlay;
 import io.avloc.core.heatmap.HeatmapUpsampler;
@@ -10,8 +10,6 @@ import io.avloc.core.heatmap.ObjectGuidedLocalization;
 import io.avloc.core.heatmap.PeakFinder;
 import io.avloc.core.heatmap.Upsampling;
 import io.avloc.core.image.ImageDecodeException;
-import io.avloc.core.image.ImageDecoder;
-import io.avloc.core.image.ImagePreprocessor;
 import io.avloc.core.image.RgbImage;
 import io.avloc.core.metrics.GroundTruth;
 import io.avloc.core.metrics.LocalizationEvaluator;
@@ -58,8 +56,7 @@ public final class Evaluation {
   private final MapPredictor predictor;
   private final ObjectPrior objects;
   private final Options options;
-  private final ImagePreprocessor networkImages;
-  private final AudioPreprocessor audio = new AudioPreprocessor();
+  private final PreprocessingContract preprocessing;
   private final HeatmapOverlay overlay = new HeatmapOverlay();
 
   /**
@@ -142,14 +139,40 @@ public final class Evaluation {
   }
 
   /**
+   * With the standard preprocessing contract at the options' image size (the trainer's validation:
+   * the contract the trainer itself uses).
+   *
    * @param predictor runs the network
    * @param objects the object prior ({@link ObjectBackbone}, EZ-VSL's frozen ImageNet ResNet-18, or
    *     {@link DetectorPrior}, the COCO CenterNet's objectness); required for the {@code obj} and
    *     {@code av+obj} maps, otherwise may be {@code null}
    */
   public Evaluation(MapPredictor predictor, ObjectPrior objects, Options options) {
+    this(predictor, objects, options, PreprocessingContract.standard(options.imageSize()));
+  }
+
+  /**
+   * @param predictor runs the network
+   * @param objects the object prior ({@link ObjectBackbone} or {@link DetectorPrior}); required for
+   *     the {@code obj} and {@code av+obj} maps, otherwise may be {@code null}
+   * @param preprocessing the model's contract (from its artifact: {@code
+   *     ModelArtifact.preprocessing()}); its image size must be the options'
+   */
+  public Evaluation(
+      MapPredictor predictor,
+      ObjectPrior objects,
+      Options options,
+      PreprocessingContract preprocessing) {
     this.predictor = Objects.requireNonNull(predictor, "predictor");
     this.options = Objects.requireNonNull(options, "options");
+    this.preprocessing = Objects.requireNonNull(preprocessing, "preprocessing");
+    if (preprocessing.imageSize() != options.imageSize()) {
+      throw new IllegalArgumentException(
+          "the options' image size "
+              + options.imageSize()
+              + " is not the model's "
+              + preprocessing.imageSize());
+    }
     if (options.map().needsObjectMap() && objects == null) {
       throw new IllegalArgumentException(
           "the "
@@ -160,7 +183,11 @@ public final class Evaluation {
               + ") or the CenterNet detector");
     }
     this.objects = objects;
-    this.networkImages = new ImagePreprocessor(options.imageSize());
+  }
+
+  /** The preprocessing contract the clips go through. */
+  public PreprocessingContract preprocessing() {
+    return preprocessing;
   }
 
   /** The upsampling of a command-line name: {@code bilinear} or {@code bicubic}. */
@@ -314,17 +341,17 @@ public final class Evaluation {
       Sample sample = batch.get(i);
       RgbImage picture;
       try {
-        picture = ImageDecoder.decode(sample.image());
+        picture = preprocessing.decodeFrame(sample.image());
       } catch (ImageDecodeException e) {
         throw new IllegalArgumentException("clip " + sample.id() + ": " + e.getMessage(), e);
       }
-      networkImages.preprocess(picture, images, i * 3 * s * s);
+      preprocessing.imageInto(picture, images, i * 3 * s * s);
       if (options.overlays() != null || objects != null) {
         pictures[i] = picture;
       }
       LogSpectrogram spec;
       try {
-        spec = audio.offline(sample.audio());
+        spec = preprocessing.offlineSpectrogram(sample.audio());
       } catch (AudioDecodeException e) {
         throw new IllegalArgumentException("clip " + sample.id() + ": " + e.getMessage(), e);
       }

@@ -7,8 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.avloc.core.artifact.PreprocessingContract;
 import io.avloc.core.heatmap.ObjectGuidedLocalization;
-import io.avloc.core.image.ImagePreprocessor;
 import io.avloc.core.image.RgbImage;
 import io.avloc.core.metrics.GroundTruth;
 import io.avloc.core.model.ImageNetWeights;
@@ -116,11 +116,11 @@ public final class ObjectBackbone implements ObjectPrior {
    */
   @Override
   public double[][] maps(RgbImage[] pictures, int n, int side) {
-    ImagePreprocessor pre = new ImagePreprocessor(IMAGE_SIZE);
+    PreprocessingContract pre = PreprocessingContract.standard(IMAGE_SIZE);
     int size = 3 * IMAGE_SIZE * IMAGE_SIZE;
     float[] images = new float[n * size];
     for (int i = 0; i < n; i++) {
-      pre.preprocess(pictures[i], images, i * size);
+      pre.imageInto(pictures[i], images, i * size);
     }
     float[] features = features(images, n);
     int c = channels();
