@@ -27,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Drives the packaged {@code avloc broker} command in its own JVM. */
 class BrokerCommandIT {
 
-  /** A ceiling, not a pause: the wait ends at the ready line; a busy 2-core machine needs minutes. */
+  /**
+   * A ceiling, not a pause: the wait ends at the ready line; a busy 2-core machine needs minutes.
+   */
   private static final Duration READY = Duration.ofMinutes(5);
 
   @TempDir Path tmp;
