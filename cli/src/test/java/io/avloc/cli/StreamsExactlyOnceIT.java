@@ -134,6 +134,9 @@ class StreamsExactlyOnceIT {
             });
         first.kill9();
         report.run();
+        // What the killed instance did (with -Davloc.it.log.level=DEBUG: every drop and its
+        // reason).
+        System.err.println("killed instance:\n" + first.stderr());
       }
       int beforeKill = seen.size();
       assertThat(beforeKill).as("killed mid-run").isBetween(40, expected.size() - 1);
