@@ -32,6 +32,29 @@ class BrokerConnectionTest {
     }
   }
 
+  @Test
+  void notConnectedWhenAGroupMemberHasNotHeartbeatForLong() {
+    try (Metrics metrics = new Metrics()) {
+      AtomicInteger connections = new AtomicInteger(1);
+      AtomicInteger heartbeatAgo = new AtomicInteger(2);
+      metrics.addMetric(count(metrics, "consumer-metrics", "c"), gauge(connections));
+      metrics.addMetric(
+          metrics.metricName(
+              BrokerConnection.LAST_HEARTBEAT,
+              "consumer-coordinator-metrics",
+              "",
+              java.util.Map.of("client-id", "c")),
+          gauge(heartbeatAgo));
+
+      assertThat(BrokerConnection.connected(metrics.metrics())).isTrue();
+      // The client keeps retrying its connection (count > 0) but reaches no coordinator.
+      heartbeatAgo.set(31);
+      assertThat(BrokerConnection.connected(metrics.metrics())).isFalse();
+      heartbeatAgo.set(1);
+      assertThat(BrokerConnection.connected(metrics.metrics())).isTrue();
+    }
+  }
+
   private static MetricName count(Metrics metrics, String group, String client) {
     return metrics.metricName(
         BrokerConnection.CONNECTION_COUNT, group, "", java.util.Map.of("client-id", client));
