@@ -29,49 +29,6 @@ class ReadyWithoutBrokerIT {
   @TempDir Path tmp;
 
   @Test
-  void streamsIsNotReadyWhileTheBrokerIsDown() throws Exception {
-    Path model = model();
-    KafkaBroker broker = startBroker(KafkaBroker.freePort(), KafkaBroker.freePort());
-    String prefix = TestTopics.unique("ready");
-    TestTopics.create(
-        broker,
-        1,
-        prefix + ".frames",
-        prefix + ".audio",
-        prefix + ".heatmaps",
-        prefix + ".deadletter");
-    try (AvlocProcess streams =
-        AvlocProcess.start(
-            "streams",
-            "--bootstrap",
-            broker.bootstrapServers(),
-            "--model",
-            model.toString(),
-            "--set",
-            "avloc.application.id=" + prefix + "-app",
-            "--set",
-            "avloc.state.dir=" + tmp.resolve("state"),
-            "--set",
-            "avloc.topic.frames=" + prefix + ".frames",
-            "--set",
-            "avloc.topic.audio=" + prefix + ".audio",
-            "--set",
-            "avloc.topic.heatmaps=" + prefix + ".heatmaps",
-            "--set",
-            "avloc.topic.deadletter=" + prefix + ".deadletter",
-            "--set",
-            "avloc.topic.create=false",
-            "--set",
-            "avloc.metrics.port=0")) {
-      String running =
-          streams.awaitStdout(l -> l.startsWith("avloc streams running"), Duration.ofSeconds(120));
-      Matcher m = Pattern.compile("metrics at (http://\\S+?:\\d+)/metrics").matcher(running);
-      assertThat(m.find()).as(running).isTrue();
-      assertReadyFollowsTheBroker(broker, m.group(1) + "/ready", streams);
-    }
-  }
-
-  @Test
   void serveIsNotReadyWhileTheBrokerIsDown() throws Exception {
     Path model = model();
     KafkaBroker broker = startBroker(KafkaBroker.freePort(), KafkaBroker.freePort());
