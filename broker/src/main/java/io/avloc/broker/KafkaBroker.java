@@ -358,9 +358,15 @@ public final class KafkaBroker implements AutoCloseable {
         last);
   }
 
+  /**
+   * Fails with a clear message when something listens on {@code port}. The probe binds the way the
+   * broker's own listeners do (Java server sockets set SO_REUSEADDR): connections that a stopped
+   * broker closed linger in TIME_WAIT for about a minute, and a probe without address reuse would
+   * refuse a restart on the same port although nothing listens.
+   */
   private static void requireFreePort(int port, String flag) {
     try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(false);
+      s.setReuseAddress(true);
       s.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
     } catch (IOException e) {
       throw new BrokerStartException(

@@ -1,5 +1,6 @@
 package io.avloc.cli;
 
+import io.avloc.modelserver.ops.BrokerConnection;
 import io.avloc.modelserver.ops.OpsServer;
 import io.avloc.streams.AvlocStreamsApp;
 import io.avloc.streams.InferenceMode;
@@ -118,9 +119,11 @@ final class StreamsCommand implements Callable<Integer> {
                 registry,
                 settings.get(StreamsSettings.METRICS_HOST_CONFIG),
                 metricsPort,
+                // RUNNING says nothing about the broker: Streams stays RUNNING through an outage.
                 () ->
                     running.get() != null
-                        && running.get().streams().state() == KafkaStreams.State.RUNNING);
+                        && running.get().streams().state() == KafkaStreams.State.RUNNING
+                        && BrokerConnection.connected(running.get().streams().metrics()));
     AvlocStreamsApp app;
     try {
       app =

@@ -43,6 +43,12 @@ final class AvlocProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
+    // -Davloc.it.log.level=DEBUG on the test JVM: the commands log avloc's own classes at that
+    // level.
+    String level = System.getProperty("avloc.it.log.level");
+    if (level != null && !level.isBlank()) {
+      cmd.add("-Davloc.log.level=" + level);
+    }
     cmd.add("-jar");
     cmd.add(jar);
     cmd.addAll(List.of(args));
@@ -111,6 +117,28 @@ final class AvlocProcess implements AutoCloseable {
     outPump.join(5000);
     errPump.join(5000);
     return process.exitValue();
+  }
+
+  /**
+   * The process's threads now ({@code jcmd <pid> Thread.print}), for a failure message that says
+   * what a stalled process was doing; the error text when the dump cannot be taken.
+   */
+  String threadDump() {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    try {
+      Process p =
+          new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(30, TimeUnit.SECONDS);
+      return out;
+    } catch (IOException e) {
+      return "no thread dump: " + e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "no thread dump: interrupted";
+    }
   }
 
   String stderr() {

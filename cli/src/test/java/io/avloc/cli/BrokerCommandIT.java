@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,7 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** Drives the packaged {@code avloc broker} command in its own JVM. */
 class BrokerCommandIT {
 
-  private static final Duration READY = Duration.ofSeconds(60);
+  /**
+   * A ceiling, not a pause: the wait ends at the ready line; a busy 2-core machine needs minutes.
+   */
+  private static final Duration READY = Duration.ofMinutes(5);
 
   @TempDir Path tmp;
 
@@ -75,6 +81,35 @@ class BrokerCommandIT {
       String ready = fresh.awaitStdout(l -> l.startsWith("bootstrap="), READY);
       assertThat(consumeAll(ready.substring(10), topic)).as("after --fresh").isEmpty();
       fresh.terminate(Duration.ofSeconds(60));
+    }
+  }
+
+  @Test
+  void restartsOnTheSamePortRightAfterSigtermWhileClientsWereConnected() throws Exception {
+    int port = KafkaBroker.freePort();
+    int cport = KafkaBroker.freePort();
+    Path dir = tmp.resolve("broker");
+    try (Admin client =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                "127.0.0.1:" + port,
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG,
+                1000))) {
+      try (AvlocProcess broker = AvlocProcess.start(brokerArgs(port, cport, dir))) {
+        broker.awaitStdout(l -> l.startsWith("bootstrap="), READY);
+        assertThat(client.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
+        // The broker closes the client's connection: the port's side of it stays in TIME_WAIT.
+        assertThat(broker.terminate(Duration.ofSeconds(60))).isIn(0, 143);
+      }
+      try (AvlocProcess again = AvlocProcess.start(brokerArgs(port, cport, dir))) {
+        String ready = again.awaitStdout(l -> l.startsWith("bootstrap="), READY);
+        assertThat(ready).isEqualTo("bootstrap=127.0.0.1:" + port);
+        assertThat(client.describeCluster().nodes().get(30, TimeUnit.SECONDS))
+            .as("the client that was connected before reconnects")
+            .hasSize(1);
+        again.terminate(Duration.ofSeconds(60));
+      }
     }
   }
 

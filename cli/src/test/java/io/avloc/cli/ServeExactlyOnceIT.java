@@ -109,11 +109,26 @@ class ServeExactlyOnceIT {
     };
 
     List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+    Runnable report =
+        () ->
+            System.err.println(
+                TestTopics.transactionReport(
+                    broker, List.of(heatmaps, pairs), List.of(prefix + "-group")));
     try (KafkaConsumer<byte[], byte[]> reader = TestTopics.committedReader(broker, heatmaps)) {
       try (AvlocProcess first = AvlocProcess.start(args)) {
         first.awaitStdout(l -> l.startsWith("avloc serve running"), Duration.ofSeconds(120));
-        TestTopics.pollUntil(reader, seen, 30, Duration.ofSeconds(120));
+        TestTopics.pollWhileProgressing(
+            reader,
+            seen,
+            30,
+            Duration.ofSeconds(120),
+            () -> {
+              report.run();
+              System.err.println(first.threadDump());
+              System.err.println(first.stderr());
+            });
         first.kill9();
+        report.run();
       }
       int beforeKill = seen.size();
       assertThat(beforeKill).as("killed mid-backlog").isBetween(30, expected.size() - 1);
@@ -122,7 +137,21 @@ class ServeExactlyOnceIT {
       try (AvlocProcess second = AvlocProcess.start(args)) {
         String running =
             second.awaitStdout(l -> l.startsWith("avloc serve running"), Duration.ofSeconds(120));
-        TestTopics.pollUntil(reader, seen, expected.size(), Duration.ofSeconds(240));
+        boolean complete =
+            TestTopics.pollWhileProgressing(
+                reader,
+                seen,
+                expected.size(),
+                Duration.ofSeconds(120),
+                () -> {
+                  report.run();
+                  System.err.println(second.threadDump());
+                  System.err.println(second.stderr());
+                });
+        if (!complete) {
+          report.run();
+          System.err.println("restarted instance:\n" + second.stderr());
+        }
         assertOpsEndpoint(running);
         // Anything more would be a duplicate: keep reading a little longer.
         TestTopics.pollUntil(reader, seen, Integer.MAX_VALUE, Duration.ofSeconds(5));

@@ -111,12 +111,32 @@ class StreamsExactlyOnceIT {
     };
 
     List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+    Runnable report =
+        () ->
+            System.err.println(
+                TestTopics.transactionReport(
+                    broker, List.of(heatmaps, frames, audio), List.of(prefix + "-app")));
     String restartedLog;
     try (KafkaConsumer<byte[], byte[]> reader = TestTopics.committedReader(broker, heatmaps)) {
       try (AvlocProcess first = AvlocProcess.start(args)) {
-        first.awaitStdout(l -> l.startsWith("avloc streams running"), Duration.ofSeconds(120));
-        TestTopics.pollUntil(reader, seen, 40, Duration.ofSeconds(120));
+        String firstRunning =
+            first.awaitStdout(l -> l.startsWith("avloc streams running"), Duration.ofSeconds(120));
+        TestTopics.pollWhileProgressing(
+            reader,
+            seen,
+            40,
+            Duration.ofSeconds(120),
+            () -> {
+              report.run();
+              System.err.println(consumerLag(firstRunning));
+              System.err.println(first.threadDump());
+              System.err.println(first.stderr());
+            });
         first.kill9();
+        report.run();
+        // What the killed instance did (with -Davloc.it.log.level=DEBUG: every drop and its
+        // reason).
+        System.err.println("killed instance:\n" + first.stderr());
       }
       int beforeKill = seen.size();
       assertThat(beforeKill).as("killed mid-run").isBetween(40, expected.size() - 1);
@@ -124,7 +144,22 @@ class StreamsExactlyOnceIT {
       try (AvlocProcess second = AvlocProcess.start(args)) {
         String running =
             second.awaitStdout(l -> l.startsWith("avloc streams running"), Duration.ofSeconds(120));
-        TestTopics.pollUntil(reader, seen, expected.size(), Duration.ofSeconds(180));
+        boolean complete =
+            TestTopics.pollWhileProgressing(
+                reader,
+                seen,
+                expected.size(),
+                Duration.ofSeconds(120),
+                () -> {
+                  report.run();
+                  System.err.println(consumerLag(running));
+                  System.err.println(second.threadDump());
+                  System.err.println(second.stderr());
+                });
+        if (!complete) {
+          report.run();
+          System.err.println("restarted instance:\n" + second.stderr());
+        }
         assertOpsEndpoint(running);
         // Anything more would be a duplicate: keep reading a little longer.
         TestTopics.pollUntil(reader, seen, Integer.MAX_VALUE, Duration.ofSeconds(5));
@@ -143,6 +178,35 @@ class StreamsExactlyOnceIT {
     assertThat(new HashSet<>(keys))
         .as("none lost, none invented; the restarted instance logged:%n%s", tail)
         .isEqualTo(expected);
+  }
+
+  /** The Streams consumers' per-partition lag and assignment lines of the process's /metrics. */
+  private static String consumerLag(String runningLine) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("metrics at (http://.+:\\d+)/metrics").matcher(runningLine);
+    if (!m.find()) {
+      return "no metrics address in: " + runningLine;
+    }
+    try {
+      String body =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1) + "/metrics"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      return body.lines()
+          .filter(
+              l ->
+                  !l.startsWith("#")
+                      && (l.contains("records_lag{")
+                          || l.contains("assigned_partitions")
+                          || l.contains("avloc_frames_dropped")
+                          || l.contains("avloc_pairs_total")))
+          .collect(java.util.stream.Collectors.joining("\n"));
+    } catch (Exception e) {
+      return "metrics unavailable: " + e;
+    }
   }
 
   /** The running command serves /ready and Prometheus metrics of the pipeline and of Streams. */

@@ -11,6 +11,7 @@ import io.avloc.core.pair.PairCodec;
 import io.avloc.core.pair.PairHeaders;
 import io.avloc.core.serde.HeatmapEventSerde;
 import io.avloc.modelserver.batch.DynamicBatcher;
+import io.avloc.modelserver.ops.BrokerConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.nio.charset.StandardCharsets;
@@ -401,9 +402,16 @@ final class PairLoop implements Runnable {
     metrics.assigned(0);
   }
 
-  /** Whether the consumer joined its group (has an assignment, possibly empty) and runs. */
+  /**
+   * Whether the consumer joined its group (has an assignment, possibly empty), runs, and is
+   * connected to the broker now (a member keeps its assignment through a broker outage).
+   */
   boolean ready() {
-    return joined && !stopping && failure.get() == null && stopped.getCount() > 0;
+    return joined
+        && !stopping
+        && failure.get() == null
+        && stopped.getCount() > 0
+        && BrokerConnection.connected(consumer.metrics());
   }
 
   Set<TopicPartition> assignment() {

@@ -45,9 +45,11 @@ import org.slf4j.LoggerFactory;
  * fast as possible, items go out back to back in the same order. Live feeds (RTSP) are never
  * delayed.
  *
- * <p>Sends are asynchronous through one idempotent producer ({@link #producerConfig}); failures are
- * counted in {@link #stats()} and logged. {@link #close()} stops the cameras, flushes and closes
- * the producer: call it on Ctrl-C.
+ * <p>Sends are asynchronous through one idempotent producer ({@link #producerConfig}), which
+ * retries through a broker outage for {@code delivery.timeout.ms}. A record it gives up on is lost
+ * data: the publisher then stops every camera and reports it in {@link #failures()} (the command
+ * exits with an error); failures are also counted in {@link #stats()} and logged. {@link #close()}
+ * stops the cameras, flushes and closes the producer: call it on Ctrl-C.
  */
 public final class FeedPublisher implements AutoCloseable {
 
@@ -102,6 +104,7 @@ public final class FeedPublisher implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean lostRecords = new AtomicBoolean();
   private final CountDownLatch closeDone = new CountDownLatch(1);
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicLong frames = new AtomicLong();
@@ -277,9 +280,29 @@ public final class FeedPublisher implements AutoCloseable {
       if (exception == null) {
         acked.incrementAndGet();
       } else {
-        error("camera " + camera + ": send failed: " + message(exception), null);
+        lost(camera, exception);
       }
     };
+  }
+
+  /**
+   * A record the producer gave up on: it already retried through {@code delivery.timeout.ms} (e.g.
+   * a broker outage longer than that), or the broker refused it for good. Publishing stops at once:
+   * records after a gap would hide the loss, and a reader could not tell. The failure says what was
+   * lost and how to ride out longer outages.
+   */
+  private void lost(String camera, Exception exception) {
+    String m = "camera " + camera + ": send failed: " + message(exception);
+    error(m, null);
+    if (lostRecords.compareAndSet(false, true)) {
+      failures.add(
+          m
+              + "; records were lost, so the feed stopped (the producer retries for"
+              + " delivery.timeout.ms, 120 s by default: raise it with --producer"
+              + " delivery.timeout.ms=MS to ride out longer broker outages)");
+      stopping.set(true);
+      threads.forEach(LockSupport::unpark);
+    }
   }
 
   private void error(String message, Throwable cause) {

@@ -109,6 +109,31 @@ class FeedPublisherTest {
   }
 
   @Test
+  void aRecordTheProducerGaveUpOnStopsEveryCameraWithAnError() throws Exception {
+    MockProducer<String, byte[]> mock = producer(false);
+    // Real time, endless: only the lost record can end these cameras.
+    FeedPublisher p =
+        FeedPublisher.start(
+            mock,
+            FeedPublisher.Settings.defaults().withTopics("f", "a"),
+            SyntheticCameras.builder().cameras(2).seed(5).build());
+    while (mock.history().isEmpty()) {
+      Thread.sleep(10);
+    }
+    mock.errorNext(
+        new org.apache.kafka.common.errors.TimeoutException(
+            "Expiring 1 record(s) for f-0: 120000 ms has passed since batch creation"));
+    assertThat(p.await(Duration.ofMinutes(1))).as("the cameras stopped").isTrue();
+    p.close();
+    assertThat(p.failures())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("send failed: Expiring 1 record(s)")
+        .contains("records were lost, so the feed stopped")
+        .contains("delivery.timeout.ms");
+    assertThat(p.errors()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
   void aFailingCameraIsReportedAndTheOthersGoOn() throws Exception {
     MockProducer<String, byte[]> mock = producer(true);
     CameraFeed broken =
