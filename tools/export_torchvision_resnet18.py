@@ -2,7 +2,7 @@
 """Export torchvision's ImageNet ResNet-18 weights to an .npz that avloc reads.
 
 avloc's visual trunk (io.avloc.core.model.ResNet18Trunk) starts from torchvision's
-resnet18(weights="IMAGENET1K_V1") (METHODS.md section 2). The Java side never downloads and never
+resnet18(weights="IMAGENET1K_V1") (docs/methods.md §2). The Java side never downloads and never
 unpickles PyTorch files: it reads a plain .npz of named float32 arrays, one per state_dict tensor,
 with torchvision's names (conv1.weight, bn1.running_mean, layer2.0.downsample.0.weight, ...).
 io.avloc.core.model.ImageNetWeights.load(trunk, path) copies them in and names every missing,

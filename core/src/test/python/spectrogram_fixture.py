@@ -5,7 +5,7 @@ Run from the repository root:  python3 core/src/test/python/spectrogram_fixture.
 Generated with numpy 2.4.6 and scipy 1.17.1.
 
 For each case it builds a deterministic test signal, rounds it to float32 (the Java input type),
-and computes exactly what the papers do (METHODS section 1.1 steps 5-7):
+and computes exactly what the papers do (docs/methods.md §1.1 steps 5-7):
 
     f, t, P = scipy.signal.spectrogram(x, fs, nperseg=512, noverlap=274)   # float64 x
     S = np.log(P + 1e-7) / 12

@@ -32,7 +32,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code avloc eval}: scores a model artifact on an annotated test set (METHODS §5, §6). */
+/**
+ * {@code avloc eval}: scores a model artifact on an annotated test set (docs/methods.md §5, §6).
+ */
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,

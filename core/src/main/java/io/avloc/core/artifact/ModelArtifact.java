@@ -18,10 +18,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A model directory (DESIGN §4): {@code manifest.json}, {@code model.onnx} (the inference graph)
- * and {@code model.params} (DJL parameters), possibly more files (fixed-batch ONNX variants).
- * {@link #write} records the sha256 of every file in the manifest; {@link #load} refuses a
- * directory whose files are missing, altered, whose ONNX graph does not have the shapes the
+ * A model directory (docs/core.md, model artifact): {@code manifest.json}, {@code model.onnx} (the
+ * inference graph) and {@code model.params} (DJL parameters), possibly more files (fixed-batch ONNX
+ * variants). {@link #write} records the sha256 of every file in the manifest; {@link #load} refuses
+ * a directory whose files are missing, altered, whose ONNX graph does not have the shapes the
  * manifest promises, or whose preprocessing constants disagree with that graph or cannot be
  * honoured ({@link PreprocessingContract#of(ModelManifest)}).
  */

@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@code manifest.json} of a model artifact (DESIGN §4): what the model is, the exact shapes of its
- * inference graph, every preprocessing constant a server needs to feed it the same input the
- * trainer did, how it was trained and how it scored, the deliberate deviations from the papers, and
- * the sha256 of each file.
+ * {@code manifest.json} of a model artifact (docs/core.md, model artifact): what the model is, the
+ * exact shapes of its inference graph, every preprocessing constant a server needs to feed it the
+ * same input the trainer did, how it was trained and how it scored, the deliberate deviations from
+ * the papers, and the sha256 of each file.
  *
  * @param formatVersion manifest schema version, {@value #FORMAT_VERSION}
  * @param name model name, e.g. {@code fnac-lite}

@@ -9,8 +9,8 @@ import java.util.Objects;
 
 /**
  * Every constant of the input pipeline, recorded in the manifest so a server feeds the model
- * exactly what the trainer did (METHODS §1). A server refuses a manifest whose constants differ
- * from the code it runs rather than silently producing skewed inputs.
+ * exactly what the trainer did (docs/methods.md §1). A server refuses a manifest whose constants
+ * differ from the code it runs rather than silently producing skewed inputs.
  */
 public record Preprocessing(Audio audio, Image image) {
 

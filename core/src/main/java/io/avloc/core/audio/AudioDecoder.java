@@ -17,10 +17,10 @@ import java.nio.file.Path;
  *
  * <h2>Sample scale</h2>
  *
- * The papers decode every file with FFmpeg to signed 16-bit mono and divide by 32767 (METHODS §1.1
- * step 1). 16-bit PCM is read exactly that way: {@code s / 32767}. The other formats are mapped to
- * the value that FFmpeg's conversion to int16 would give, divided by 32767, but <em>without</em>
- * the rounding to 16 bits, so that no resolution is thrown away:
+ * The papers decode every file with FFmpeg to signed 16-bit mono and divide by 32767
+ * (docs/methods.md §1.1 step 1). 16-bit PCM is read exactly that way: {@code s / 32767}. The other
+ * formats are mapped to the value that FFmpeg's conversion to int16 would give, divided by 32767,
+ * but <em>without</em> the rounding to 16 bits, so that no resolution is thrown away:
  *
  * <ul>
  *   <li>8-bit (unsigned): {@code (u - 128) * 256 / 32767} (FFmpeg: {@code (u - 0x80) << 8});

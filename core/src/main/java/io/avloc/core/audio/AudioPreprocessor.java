@@ -14,12 +14,12 @@ import java.nio.file.Path;
  *       each frame and passes it to {@link #streaming}.
  * </ul>
  *
- * <p>Deviations from METHODS §1.1, all deliberate: resampling to 16 kHz, which also attenuates the
- * top bins (above about 6.7 kHz) of audio recorded at other rates (see {@link Resampler}); the
- * sample scale of non-16-bit formats, vorbisspi's OGG quantisation and the downmix of more than two
- * channels (see {@link AudioDecoder}); in streaming mode, missing audio is zero-padded instead of
- * tiled (see {@link AudioWindows#trailing}); inputs shorter than 512 samples are rejected by the
- * spectrogram (never the case for 3 s windows).
+ * <p>Deviations from docs/methods.md §1.1, all deliberate: resampling to 16 kHz, which also
+ * attenuates the top bins (above about 6.7 kHz) of audio recorded at other rates (see {@link
+ * Resampler}); the sample scale of non-16-bit formats, vorbisspi's OGG quantisation and the downmix
+ * of more than two channels (see {@link AudioDecoder}); in streaming mode, missing audio is
+ * zero-padded instead of tiled (see {@link AudioWindows#trailing}); inputs shorter than 512 samples
+ * are rejected by the spectrogram (never the case for 3 s windows).
  *
  * <p>Thread-safe.
  */

@@ -2,8 +2,8 @@ package io.avloc.core.audio;
 
 /**
  * Cuts the fixed-length audio window that goes into the spectrogram, for offline clips ({@link
- * #centered}) and for live streams ({@link #trailing}). Both clip the samples to [-1, 1] (METHODS
- * §1.1 step 3).
+ * #centered}) and for live streams ({@link #trailing}). Both clip the samples to [-1, 1]
+ * (docs/methods.md §1.1 step 3).
  *
  * <p>Thread-safe: a stateless utility.
  */
@@ -23,7 +23,7 @@ public final class AudioWindows {
   private AudioWindows() {}
 
   /**
-   * The window at the middle of an offline clip, exactly as METHODS §1.1 steps 2–4.
+   * The window at the middle of an offline clip, exactly as docs/methods.md §1.1 steps 2–4.
    *
    * <ol>
    *   <li>The window has {@code w = int(sr * seconds)} samples.

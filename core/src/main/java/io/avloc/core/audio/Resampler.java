@@ -8,10 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Band-limited sample-rate conversion by a rational factor, with a Kaiser-windowed sinc kernel.
  *
- * <p><b>Deviation from the papers (METHODS §1.1 step 1):</b> the papers keep every file at its
- * native sample rate, so the number of spectrogram frames and the frequency axis vary with the
+ * <p><b>Deviation from the papers (docs/methods.md §1.1 step 1):</b> the papers keep every file at
+ * its native sample rate, so the number of spectrogram frames and the frequency axis vary with the
  * rate. avloc resamples everything to one rate ({@link AudioPreprocessor#SAMPLE_RATE}, 16 kHz)
- * before the window selection, as METHODS §1.1 recommends for the Java port.
+ * before the window selection, as docs/methods.md §1.1 recommends for the Java port.
  *
  * <h2>Filter</h2>
  *

@@ -3,8 +3,8 @@ package io.avloc.core.audio;
 import org.jtransforms.fft.DoubleFFT_1D;
 
 /**
- * The papers' log spectrogram (METHODS §1.1 steps 5–7): {@code scipy.signal.spectrogram(x, fs,
- * nperseg=512, noverlap=274)} with scipy's other defaults, then {@code ln(P + 1e-7) / 12}.
+ * The papers' log spectrogram (docs/methods.md §1.1 steps 5–7): {@code scipy.signal.spectrogram(x,
+ * fs, nperseg=512, noverlap=274)} with scipy's other defaults, then {@code ln(P + 1e-7) / 12}.
  *
  * <p>For frame {@code t} (input samples {@code [238 t, 238 t + 512)}):
  *

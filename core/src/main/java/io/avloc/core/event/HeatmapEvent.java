@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Where in a frame the sound comes from: the value of an {@code avloc.heatmaps} record (JSON,
- * DESIGN §3, schema in {@code docs/schemas/heatmap-event.schema.json}). All coordinates are
- * normalized to [0, 1] of the frame's width and height, origin top-left.
+ * Where in a frame the sound comes from: the value of an {@code avloc.heatmaps} record (JSON, the
+ * README's contract table, schema in {@code docs/schemas/heatmap-event.schema.json}). All
+ * coordinates are normalized to [0, 1] of the frame's width and height, origin top-left.
  *
  * @param camera the camera id (also the record key)
  * @param frameTsUs capture time of the localized frame, µs since the epoch

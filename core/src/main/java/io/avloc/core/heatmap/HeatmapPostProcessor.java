@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * Turns the model's low-resolution similarity map into the localization parts of a {@link
- * HeatmapEvent}: upsample (METHODS §5 step 2) → min-max normalize (step 3) → peak and boxes on the
- * full-resolution map → grid.
+ * HeatmapEvent}: upsample (docs/methods.md §5 step 2) → min-max normalize (step 3) → peak and boxes
+ * on the full-resolution map → grid.
  *
  * <p>OGL is not applied here (it needs a second network); a caller that has an OGL map passes it to
  * {@link #localize(double[], int, int)} instead.

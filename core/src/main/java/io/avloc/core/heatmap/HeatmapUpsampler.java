@@ -3,9 +3,9 @@ package io.avloc.core.heatmap;
 import java.util.Objects;
 
 /**
- * Resizes a map like PyTorch's {@code F.interpolate} on a (1, 1, h, w) tensor (METHODS §5 step 2).
- * Any sizes work, including downsampling and unequal axes; the reference only ever goes from 7×7 to
- * 224×224.
+ * Resizes a map like PyTorch's {@code F.interpolate} on a (1, 1, h, w) tensor (docs/methods.md §5
+ * step 2). Any sizes work, including downsampling and unequal axes; the reference only ever goes
+ * from 7×7 to 224×224.
  *
  * <p>Both modes are separable: each output pixel is a weighted sum over input columns (x) of
  * weighted sums over input rows, computed x first, then y, in the same order as PyTorch's CPU

@@ -3,7 +3,7 @@ package io.avloc.core.heatmap;
 import java.util.Objects;
 
 /**
- * Min-max normalization of a map to [0, 1] (METHODS §5 step 3, the reference's {@code
+ * Min-max normalization of a map to [0, 1] (docs/methods.md §5 step 3, the reference's {@code
  * utils.normalize_img}).
  */
 public final class MinMax {

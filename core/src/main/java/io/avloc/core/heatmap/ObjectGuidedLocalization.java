@@ -3,8 +3,8 @@ package io.avloc.core.heatmap;
 import java.util.Objects;
 
 /**
- * Object-guided localization, EZ-VSL's inference add-on (METHODS §5 step 4): an object-saliency map
- * from a frozen ImageNet ResNet-18 is blended into the audio-visual map.
+ * Object-guided localization, EZ-VSL's inference add-on (docs/methods.md §5 step 4): an
+ * object-saliency map from a frozen ImageNet ResNet-18 is blended into the audio-visual map.
  *
  * <p>The network is not part of this class: the caller passes the layer4 output of the frozen,
  * eval-mode torchvision ResNet-18 (original ImageNet weights, not the fine-tuned visual encoder)

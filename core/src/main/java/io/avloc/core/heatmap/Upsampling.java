@@ -1,8 +1,8 @@
 package io.avloc.core.heatmap;
 
 /**
- * The two upsampling settings of the reference code (METHODS §5 step 2). Both follow PyTorch's
- * {@code F.interpolate} for any input and output size.
+ * The two upsampling settings of the reference code (docs/methods.md §5 step 2). Both follow
+ * PyTorch's {@code F.interpolate} for any input and output size.
  */
 public enum Upsampling {
   /**

@@ -1,7 +1,7 @@
 /**
- * Heatmap post-processing (METHODS §5): upsampling of the model's low-resolution similarity map,
- * min-max normalization, object-guided localization (OGL), and the peak, boxes and grid that go
- * into a {@link io.avloc.core.event.HeatmapEvent}.
+ * Heatmap post-processing (docs/methods.md §5): upsampling of the model's low-resolution similarity
+ * map, min-max normalization, object-guided localization (OGL), and the peak, boxes and grid that
+ * go into a {@link io.avloc.core.event.HeatmapEvent}.
  *
  * <p>Conventions shared by every class here:
  *

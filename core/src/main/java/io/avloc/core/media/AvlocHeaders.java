@@ -1,8 +1,8 @@
 package io.avloc.core.media;
 
 /**
- * Kafka header names of the avloc contracts (DESIGN §3). Header values are UTF-8 strings so any
- * producer (a Python script, GStreamer, kcat) can write them.
+ * Kafka header names of the avloc contracts (the README's contract table). Header values are UTF-8
+ * strings so any producer (a Python script, GStreamer, kcat) can write them.
  */
 public final class AvlocHeaders {
   private AvlocHeaders() {}

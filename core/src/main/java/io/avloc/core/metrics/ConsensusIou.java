@@ -3,7 +3,7 @@ package io.avloc.core.metrics;
 import java.util.Objects;
 
 /**
- * Per-sample consensus IoU with the median threshold (METHODS §6.2, the reference's {@code
+ * Per-sample consensus IoU with the median threshold (docs/methods.md §6.2, the reference's {@code
  * Evaluator.cal_CIOU} with the threshold from {@code test.py}).
  *
  * <p>The prediction is binarized at the value of element {@code ⌊N/2⌋} of its ascending sort (N =

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Ground-truth maps of the localization benchmarks (METHODS §6.1, the reference's {@code
+ * Ground-truth maps of the localization benchmarks (docs/methods.md §6.1, the reference's {@code
  * load_all_bboxes} and {@code bbox2gtmap}). Maps are row-major (height, width); the protocol uses
  * {@value #SIZE}×{@value #SIZE}, the test-time image size.
  */

@@ -4,8 +4,8 @@ import io.avloc.core.heatmap.PeakFinder;
 import java.util.Objects;
 
 /**
- * Dataset-level localization metrics (METHODS §6.4, the reference's {@code Evaluator.finalize_*}),
- * and two per-sample scores of our own: pointing and the oracle cIoU.
+ * Dataset-level localization metrics (docs/methods.md §6.4, the reference's {@code
+ * Evaluator.finalize_*}), and two per-sample scores of our own: pointing and the oracle cIoU.
  *
  * <p>Like the reference, every metric is a fraction in [0, 1]; papers print them ×100.
  */

@@ -15,7 +15,8 @@ import ai.djl.util.PairList;
 import java.util.List;
 
 /**
- * The EZ-VSL / MarginNCE / FNAC audio-visual localisation network (METHODS.md §2), one DJL block.
+ * The EZ-VSL / MarginNCE / FNAC audio-visual localisation network (docs/methods.md §2), one DJL
+ * block.
  *
  * <pre>
  * image (N,3,H,W) ─ visual trunk ─ dropout (train only) ─ conv 1×1 + bias ─ L2 over channels ─ V (N,D,h,w)
@@ -31,10 +32,10 @@ import java.util.List;
  * in training and in inference alike. The trainer forms the full cross-similarity (N, N, h, w) from
  * V and A with {@link #crossSimilarity}; the loss divides by τ ({@link AvLocalizerConfig#tau()}).
  * {@code simmap} is the own-pair cosine similarity in [−1, 1] and is <em>not</em> divided by τ: the
- * heat map is min-max normalised afterwards, so the scale does not matter (METHODS.md §5).
+ * heat map is min-max normalised afterwards, so the scale does not matter (docs/methods.md §5).
  *
  * <p><b>Initialisation</b>: {@link PaperInit} for every layer, the visual trunk included.
- * METHODS.md starts the visual trunk from ImageNet weights; load them with {@link
+ * docs/methods.md starts the visual trunk from ImageNet weights; load them with {@link
  * ImageNetWeights#load(ResNet18Trunk, java.nio.file.Path)} into {@link #visualTrunk()} after {@code
  * initialize} and before training. Without them the visual trunk keeps the audio trunk's random
  * initialisation (a deviation that the trainer must record).
@@ -52,10 +53,11 @@ import java.util.List;
  * OnnxExporter.write(net, OnnxSignature.dynamic(), Path.of("model.onnx"));
  * }</pre>
  *
- * <p><b>Deviations from METHODS.md</b>: the visual trunk is randomly initialised like the audio one
- * unless ImageNet weights are loaded; {@code trunc_normal_} is drawn as a normal clipped at ±2
- * (identical in practice at σ = 0.01); the {@link Preset#LITE} sizes are ours, for CPU training;
- * the dropout block exists at p = 0 too (an identity), so EZ-VSL and FNAC parameter files match.
+ * <p><b>Deviations from docs/methods.md</b>: the visual trunk is randomly initialised like the
+ * audio one unless ImageNet weights are loaded; {@code trunc_normal_} is drawn as a normal clipped
+ * at ±2 (identical in practice at σ = 0.01); the {@link Preset#LITE} sizes are ours, for CPU
+ * training; the dropout block exists at p = 0 too (an identity), so EZ-VSL and FNAC parameter files
+ * match.
  */
 public final class AvLocalizer extends AbstractBlock {
 
@@ -153,7 +155,7 @@ public final class AvLocalizer extends AbstractBlock {
 
   /**
    * Cross similarity of every image with every audio, S[n,m,p] = Σ_c V[n,c,p] · A[m,c] (einsum
-   * {@code nchw,mc->nmhw}), the input of the contrastive losses (METHODS.md §3).
+   * {@code nchw,mc->nmhw}), the input of the contrastive losses (docs/methods.md §3).
    *
    * @param visual V, (N, D, h, w)
    * @param audio A, (M, D)

@@ -9,8 +9,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.initializer.Initializer;
 
 /**
- * The papers' random initialisation (METHODS.md §2), attached as DJL {@link Initializer}s so that
- * {@code Block.initialize} draws it:
+ * The papers' random initialisation (docs/methods.md §2), attached as DJL {@link Initializer}s so
+ * that {@code Block.initialize} draws it:
  *
  * <ul>
  *   <li>conv weights: {@code kaiming_normal_(mode='fan_out', nonlinearity='relu')}, N(0, 2 / (C_out

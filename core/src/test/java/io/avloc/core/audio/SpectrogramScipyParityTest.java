@@ -15,11 +15,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * core/src/test/python/spectrogram_fixture.py} (a tone, a chirp, noise, a DC offset and a stretch
  * of digital silence, rounded to float32).
  *
- * <p>Two criteria, both checked: the density P within 1e-6 relative (METHODS §9), and the public
- * float32 output S = ln(P + 1e-7) / 12 within 1e-6 absolute. The second is what the network sees. A
- * relative error e on P moves S by at most e / 12, and rounding S (|S| < 1.4) to float32 adds at
- * most 6e-8, so an absolute bound is the natural unit for S; relative bounds would be meaningless
- * where S crosses zero.
+ * <p>Two criteria, both checked: the density P within 1e-6 relative (docs/methods.md §9), and the
+ * public float32 output S = ln(P + 1e-7) / 12 within 1e-6 absolute. The second is what the network
+ * sees. A relative error e on P moves S by at most e / 12, and rounding S (|S| < 1.4) to float32
+ * adds at most 6e-8, so an absolute bound is the natural unit for S; relative bounds would be
+ * meaningless where S crosses zero.
  */
 class SpectrogramScipyParityTest {
 

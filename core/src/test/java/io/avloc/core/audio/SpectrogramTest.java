@@ -20,7 +20,7 @@ class SpectrogramTest {
   void theWindowIsScipysPeriodicTukeyWithAlphaAQuarter() {
     double[] w = Spectrogram.window();
     assertThat(w).hasSize(512);
-    // values quoted in METHODS §1.1 (5 significant digits)
+    // values quoted in docs/methods.md §1.1 (5 significant digits)
     assertThat(w[0]).isEqualTo(0.0);
     assertThat(w[1]).isCloseTo(6.0227e-4, within(5e-9));
     assertThat(w[2]).isCloseTo(2.40764e-3, within(5e-9));
@@ -119,7 +119,7 @@ class SpectrogramTest {
     assertThat(s.data()).containsOnly(floor);
   }
 
-  /** The tolerance is METHODS §9's 1e-6 relative. */
+  /** The tolerance is docs/methods.md §9's 1e-6 relative. */
   @ParameterizedTest
   @ValueSource(ints = {16_000, 44_100})
   void agreesWithAStraightforwardDftWithinOnePartPerMillion(int fs) {

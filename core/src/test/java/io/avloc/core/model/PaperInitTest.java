@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Statistics of the METHODS.md §2 initialisation, drawn for the paper-sized network. */
+/** Statistics of the docs/methods.md §2 initialisation, drawn for the paper-sized network. */
 class PaperInitTest {
 
   private static NDManager manager;

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes {@link CameraFeed}s to the media topics: frames to {@code avloc.frames} and audio to
- * {@code avloc.audio}, keyed by camera id, with the contract's headers (DESIGN §3) plus any extra
- * headers of the feed (ground truth), and the Kafka record timestamp set to {@code ts-us / 1000}.
+ * {@code avloc.audio}, keyed by camera id, with the contract's headers (the README's contract
+ * table) plus any extra headers of the feed (ground truth), and the Kafka record timestamp set to
+ * {@code ts-us / 1000}.
  *
  * <p>Each camera runs on its own thread. In real-time mode each item is sent when its {@link
  * FeedItem#availableUs() time} comes (a frame at its capture time, an audio chunk when its last

@@ -1,8 +1,8 @@
 /**
  * Camera feeds: sources of timestamped frames and audio chunks ({@link
  * io.avloc.streams.feed.CameraFeed}) and the {@link io.avloc.streams.feed.FeedPublisher} that sends
- * them to {@code avloc.frames} and {@code avloc.audio} with the contract's headers (DESIGN §3),
- * behind the {@code avloc feed} command.
+ * them to {@code avloc.frames} and {@code avloc.audio} with the contract's headers (the README's
+ * contract table), behind the {@code avloc feed} command.
  *
  * <ul>
  *   <li>{@link io.avloc.streams.feed.SyntheticCamera}: a {@link

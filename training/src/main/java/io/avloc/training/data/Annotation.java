@@ -5,7 +5,7 @@ import io.avloc.core.metrics.NormalizedBox;
 import io.avloc.core.metrics.PixelBox;
 import java.util.List;
 
-/** Ground truth of an evaluation clip, in one of the benchmark layouts (METHODS §6.1). */
+/** Ground truth of an evaluation clip, in one of the benchmark layouts (docs/methods.md §6.1). */
 public sealed interface Annotation {
 
   /** The 224×224 ground-truth map of the protocol (row-major). */

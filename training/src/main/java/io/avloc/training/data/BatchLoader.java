@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The batches of one epoch, prepared by background threads while the consumer computes (METHODS §1,
- * §4: the reference's shuffled, {@code drop_last} PyTorch {@code DataLoader}).
+ * The batches of one epoch, prepared by background threads while the consumer computes
+ * (docs/methods.md §1, §4: the reference's shuffled, {@code drop_last} PyTorch {@code DataLoader}).
  *
  * <ul>
  *   <li><b>Order.</b> With {@code shuffle}, a permutation drawn from (seed, epoch); otherwise the

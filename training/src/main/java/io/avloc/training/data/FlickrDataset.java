@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the Flickr-SoundNet test set (METHODS §1.4, §6.1):
+ * Reads the Flickr-SoundNet test set (docs/methods.md §1.4, §6.1):
  *
  * <pre>
  * root/Annotations/&lt;id&gt;.xml    the boxes of the (three) annotators, 256×256 frame

@@ -5,8 +5,9 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
- * FNAC's training-time spectrogram augmentation (METHODS §1.2): one "frequency mask" and then one
- * "time mask", each zeroing a band of up to 9 rows or columns of the (1, F, T) log spectrogram.
+ * FNAC's training-time spectrogram augmentation (docs/methods.md §1.2): one "frequency mask" and
+ * then one "time mask", each zeroing a band of up to 9 rows or columns of the (1, F, T) log
+ * spectrogram.
  *
  * <p><b>The reference's bug is reproduced on purpose.</b> Its {@code FrequencyMask} draws the start
  * from the <i>time</i> length ({@code start ~ U{0..T−1}}) but zeroes frequency rows {@code [start,

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A batch ready for the network: images (N, 3, S, S) and spectrograms (N, 1, F, T), both row-major
- * float32, already augmented and normalized exactly as METHODS §1 says.
+ * float32, already augmented and normalized exactly as docs/methods.md §1 says.
  *
  * @param ids the clip ids, in batch order
  * @param images N·3·S·S values

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads an evaluation set in the VGG-SS layout (METHODS §1.4, §6.1):
+ * Reads an evaluation set in the VGG-SS layout (docs/methods.md §1.4, §6.1):
  *
  * <pre>
  * root/vggss.json              [{"file": id, "class": ..., "bbox": [[x1, y1, x2, y2], ...]}, ...]

@@ -30,12 +30,12 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Scores a localization network on an annotated test set with the field's protocol (METHODS §5,
- * §6): for every clip, the own-pair similarity map is upsampled to 224×224 ({@link Upsampling}),
- * min-max normalized, optionally mixed with an object map ({@link ObjectPrior}: a frozen ImageNet
- * ResNet-18 as EZ-VSL, or the COCO CenterNet's objectness) (OGL), and scored against the 224×224
- * ground truth with core's {@link LocalizationEvaluator} (cIoU with the median threshold, AP50,
- * AUC, pointing, oracle).
+ * Scores a localization network on an annotated test set with the field's protocol (docs/methods.md
+ * §5, §6): for every clip, the own-pair similarity map is upsampled to 224×224 ({@link
+ * Upsampling}), min-max normalized, optionally mixed with an object map ({@link ObjectPrior}: a
+ * frozen ImageNet ResNet-18 as EZ-VSL, or the COCO CenterNet's objectness) (OGL), and scored
+ * against the 224×224 ground truth with core's {@link LocalizationEvaluator} (cIoU with the median
+ * threshold, AP50, AUC, pointing, oracle).
  *
  * <p>Images are preprocessed as at test time (exact resize to the network's input size, PIL
  * bicubic, ImageNet normalization) and audio as everywhere else (16 kHz, centred 3 s, log

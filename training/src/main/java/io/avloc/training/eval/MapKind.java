@@ -4,7 +4,10 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** Which map is scored (METHODS §5, {@code test.py} scores all three with separate evaluators). */
+/**
+ * Which map is scored (docs/methods.md §5, {@code test.py} scores all three with separate
+ * evaluators).
+ */
 public enum MapKind {
   /** The audio-visual map alone: the own-pair similarity map, upsampled and min-max normalized. */
   AV("av"),

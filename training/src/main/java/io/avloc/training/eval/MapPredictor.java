@@ -4,9 +4,9 @@ import java.util.Objects;
 
 /**
  * Runs a localization network on a batch of preprocessed clips and returns each clip's own-pair
- * similarity map (METHODS §5 step 1: image i against its own audio). The evaluation is the same
- * whichever engine runs the network: ONNX Runtime over an exported artifact ({@code avloc eval}) or
- * the trainer's PyTorch network during validation.
+ * similarity map (docs/methods.md §5 step 1: image i against its own audio). The evaluation is the
+ * same whichever engine runs the network: ONNX Runtime over an exported artifact ({@code avloc
+ * eval}) or the trainer's PyTorch network during validation.
  */
 @FunctionalInterface
 public interface MapPredictor {

@@ -20,10 +20,10 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The frozen ImageNet ResNet-18 of object-guided localization (METHODS §5 step 4): torchvision's
- * {@code resnet18(weights="IMAGENET1K_V1")} up to {@code layer4}, in eval mode (batch norm running
- * statistics), never trained, separate from the localizer's own visual encoder. It runs on the
- * normalized 224×224 test image whatever the localizer's input size; core's {@link
+ * The frozen ImageNet ResNet-18 of object-guided localization (docs/methods.md §5 step 4):
+ * torchvision's {@code resnet18(weights="IMAGENET1K_V1")} up to {@code layer4}, in eval mode (batch
+ * norm running statistics), never trained, separate from the localizer's own visual encoder. It
+ * runs on the normalized 224×224 test image whatever the localizer's input size; core's {@link
  * io.avloc.core.heatmap.ObjectGuidedLocalization} turns its features into the object map.
  *
  * <p>Runs on DJL's PyTorch engine. Not thread-safe.

@@ -3,9 +3,9 @@ package io.avloc.training.eval;
 import io.avloc.core.image.RgbImage;
 
 /**
- * The object map of object-guided localization (METHODS §5 step 4): where in a picture objects are,
- * whatever sounds. EZ-VSL uses a frozen ImageNet ResNet-18 ({@link ObjectBackbone}); the COCO
- * CenterNet's objectness ({@link DetectorPrior}) is the alternative of issue 10.
+ * The object map of object-guided localization (docs/methods.md §5 step 4): where in a picture
+ * objects are, whatever sounds. EZ-VSL uses a frozen ImageNet ResNet-18 ({@link ObjectBackbone});
+ * the COCO CenterNet's objectness ({@link DetectorPrior}) is the alternative of issue 10.
  */
 public interface ObjectPrior extends AutoCloseable {
 

@@ -9,7 +9,7 @@ import io.avloc.core.model.AvLocalizer;
 import java.util.Map;
 
 /**
- * Base of the three self-supervised contrastive losses (METHODS.md §3).
+ * Base of the three self-supervised contrastive losses (docs/methods.md §3).
  *
  * <p>{@code predictions} is the {@link AvLocalizer} forward output {@code (simmap, audio_emb A
  * (B,D), visual_map V (B,D,h,w))}; the losses read A and V (both L2-normalised by the network) and

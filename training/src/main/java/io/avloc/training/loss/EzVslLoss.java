@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDList;
 import java.util.Map;
 
 /**
- * EZ-VSL's multiple-instance contrastive loss (METHODS.md §3.1).
+ * EZ-VSL's multiple-instance contrastive loss (docs/methods.md §3.1).
  *
  * <pre>
  * Z[n,m] = max_p S[n,m,p] / τ                   (B,B): best location of image n for audio m

@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * FNAC: EZ-VSL's loss plus false-negative suppression and true-negative enhancement (METHODS.md
- * §3.3, as in the reference code's {@code FNAC.calculate_loss}).
+ * FNAC: EZ-VSL's loss plus false-negative suppression and true-negative enhancement
+ * (docs/methods.md §3.3, as in the reference code's {@code FNAC.calculate_loss}).
  *
  * <pre>
  * Z    = max_p S / τ                                (B,B) EZ-VSL logits; L_cl = CE(Z,I) + CE(Zᵀ,I)

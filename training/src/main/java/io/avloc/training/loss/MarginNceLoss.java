@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDList;
 import java.util.Map;
 
 /**
- * MarginNCE: EZ-VSL's loss with a margin on the positive pair (METHODS.md §3.2).
+ * MarginNCE: EZ-VSL's loss with a margin on the positive pair (docs/methods.md §3.2).
  *
  * <pre>
  * s[n,m] = max_p S[n,m,p]                       (B,B) MIL-pooled cosine
@@ -19,15 +19,15 @@ import java.util.Map;
  *
  * <p><b>Assumed form.</b> No official MarginNCE code is public and the paper body was not read: the
  * additive (CosFace-style) margin subtracted from the positive cosine before dividing by τ, its use
- * in both CE directions and the default m = −0.2 are all unverified assumptions (METHODS §3.2,
- * §8.1). Keep m configurable and check it against arXiv 2211.01966 before quoting results as
+ * in both CE directions and the default m = −0.2 are all unverified assumptions (docs/methods.md
+ * §3.2, §8.1). Keep m configurable and check it against arXiv 2211.01966 before quoting results as
  * MarginNCE's.
  *
  * <p>Terms: {@value AvContrastiveLoss#TOTAL} only.
  */
 public final class MarginNceLoss extends AvContrastiveLoss {
 
-  /** The commonly quoted margin; unverified (METHODS §3.2). */
+  /** The commonly quoted margin; unverified (docs/methods.md §3.2). */
   public static final float DEFAULT_MARGIN = -0.2f;
 
   private final float margin;

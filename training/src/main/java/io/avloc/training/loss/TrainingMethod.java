@@ -6,11 +6,11 @@ import java.util.stream.Collectors;
 
 /** The three training methods: the loss, and FNAC's extra regularisation of the inputs. */
 public enum TrainingMethod {
-  /** EZ-VSL (METHODS §3.1). */
+  /** EZ-VSL (docs/methods.md §3.1). */
   EZVSL("ezvsl"),
-  /** MarginNCE, EZ-VSL with a margin on the positive (METHODS §3.2; form assumed). */
+  /** MarginNCE, EZ-VSL with a margin on the positive (docs/methods.md §3.2; form assumed). */
   MARGINNCE("marginnce"),
-  /** FNAC (METHODS §3.3). */
+  /** FNAC (docs/methods.md §3.3). */
   FNAC("fnac");
 
   private final String id;
@@ -45,12 +45,17 @@ public enum TrainingMethod {
             + Arrays.stream(values()).map(TrainingMethod::id).collect(Collectors.joining(", ")));
   }
 
-  /** Whether the visual feature map gets dropout p = 0.9 in training (METHODS §2): FNAC only. */
+  /**
+   * Whether the visual feature map gets dropout p = 0.9 in training (docs/methods.md §2): FNAC
+   * only.
+   */
   public boolean visualDropout() {
     return this == FNAC;
   }
 
-  /** Whether training spectrograms get frequency and time masks (METHODS §1.2): FNAC only. */
+  /**
+   * Whether training spectrograms get frequency and time masks (docs/methods.md §1.2): FNAC only.
+   */
   public boolean spectrogramMasks() {
     return this == FNAC;
   }

@@ -1,7 +1,7 @@
 /**
  * The self-supervised contrastive losses of the three training methods, as DJL {@link
  * ai.djl.training.loss.Loss}es over the {@link io.avloc.core.model.AvLocalizer} forward output
- * (METHODS.md §3).
+ * (docs/methods.md §3).
  *
  * <p>All three start from the cross similarity S[n,m,p] of image n at location p with audio m
  * (cosines), max-pooled over locations (multiple-instance learning) and divided by τ:
@@ -12,7 +12,7 @@
  *   <li>{@link io.avloc.training.loss.MarginNceLoss MarginNCE}: the same with a negative margin
  *       added to each positive cosine before ÷τ, a less strict decision boundary against noisy
  *       audio-visual pairs. No official code is public: the margin's placement, its symmetry and
- *       the default m = −0.2 are <em>assumed</em> (METHODS §3.2).
+ *       the default m = −0.2 are <em>assumed</em> (docs/methods.md §3.2).
  *   <li>{@link io.avloc.training.loss.FnacLoss FNAC}: EZ-VSL plus three L1 regularisers that pull
  *       the row-softmax of the logits towards the audio-audio and image-image similarity
  *       (false-negative suppression) and the audio-audio similarity towards that of the sounding

@@ -15,8 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Adam exactly as {@code torch.optim.Adam} computes it (METHODS §4: constant learning rate, β =
- * (0.9, 0.999), ε = 1e-8, L2-coupled weight decay — 0 for EZ-VSL, 1e-4 for FNAC):
+ * Adam exactly as {@code torch.optim.Adam} computes it (docs/methods.md §4: constant learning rate,
+ * β = (0.9, 0.999), ε = 1e-8, L2-coupled weight decay — 0 for EZ-VSL, 1e-4 for FNAC):
  *
  * <pre>
  * g ← ∇w + λ·w;  m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything {@code avloc train} is told. Defaults follow METHODS §4 where they fit a CPU (batch 64
- * instead of 128/256 for the lite preset; constant learning rate 1e-4; weight decay 0 for
+ * Everything {@code avloc train} is told. Defaults follow docs/methods.md §4 where they fit a CPU
+ * (batch 64 instead of 128/256 for the lite preset; constant learning rate 1e-4; weight decay 0 for
  * EZ-VSL/MarginNCE and 1e-4 for FNAC).
  *
  * @param method ezvsl, marginnce or fnac

@@ -49,7 +49,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The training loop of {@code avloc train} (METHODS §3–§4) on DJL's PyTorch engine.
+ * The training loop of {@code avloc train} (docs/methods.md §3–§4) on DJL's PyTorch engine.
  *
  * <p>Per step: a {@link TrainingBatch} from the {@link BatchLoader} (decoding and augmentation run
  * on worker threads, ahead of the step), the forward pass in training mode, the method's loss,
