@@ -143,10 +143,11 @@ public final class TestTopics {
 
   /**
    * What a read-committed reader of {@code topics} waits on, for a failure message: per partition
-   * the log end and the last stable offset (LSO), the producers with an open transaction and where
-   * it starts; every transaction the coordinators know (id, producer, state, timeout, age,
-   * partitions); and the committed offsets of {@code groups} (require-stable, so a group held by a
-   * pending transactional commit says so).
+   * the log start (records before it are deleted: a consumer without a committed offset starts
+   * there, one whose committed offset is older jumps there), the log end and the last stable offset
+   * (LSO), the producers with an open transaction and where it starts; every transaction the
+   * coordinators know (id, producer, state, timeout, age, partitions); and the committed offsets of
+   * {@code groups} (require-stable, so a group held by a pending transactional commit says so).
    */
   public static String transactionReport(
       KafkaBroker broker, List<String> topics, List<String> groups) {
@@ -168,6 +169,9 @@ public final class TestTopics {
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       parts.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
       var end = admin.listOffsets(latest).all().get(15, TimeUnit.SECONDS);
+      Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+      parts.forEach(tp -> earliest.put(tp, OffsetSpec.earliest()));
+      var start = admin.listOffsets(earliest).all().get(15, TimeUnit.SECONDS);
       var stable =
           admin
               .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
@@ -177,7 +181,9 @@ public final class TestTopics {
       for (TopicPartition tp : parts) {
         out.append("\n  ")
             .append(tp)
-            .append(": end=")
+            .append(": start=")
+            .append(start.get(tp).offset())
+            .append(" end=")
             .append(end.get(tp).offset())
             .append(" lso=")
             .append(stable.get(tp).offset());
