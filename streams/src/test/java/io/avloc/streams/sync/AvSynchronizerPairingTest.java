@@ -287,4 +287,34 @@ class AvSynchronizerPairingTest {
   private static String text(Header h) {
     return new String(h.value(), StandardCharsets.UTF_8);
   }
+
+  /**
+   * A task may process one camera's whole frame backlog before any of its audio (Kafka Streams
+   * interleaves a task's partitions by timestamp only among the records it has fetched). The frames
+   * are released after the grace and still become heatmaps, partial; none is lost, and only the
+   * audio that no released frame can use any more counts as late.
+   */
+  @Test
+  void framesThatArriveBeforeAnyOfTheirAudioStillBecomeHeatmaps() {
+    try (SyncTestBed bed = new SyncTestBed(AvSyncConfig.defaults().withMode(SyncMode.CATCH_UP))) {
+      for (int k = 0; k < 240; k++) { // 10 fps for 24 s; the 5 Hz cap keeps every other frame
+        bed.frame("cam", T0 + k * 100 * MS);
+      }
+      bed.advanceWallClock(Duration.ofMillis(100));
+      List<TestRecord<String, HeatmapEvent>> out = new ArrayList<>(bed.heatmaps());
+      bed.audio("cam", T0, T0 + 27 * S, AvSynchronizerPairingTest::level);
+      bed.advanceWallClock(Duration.ofMillis(100));
+      out.addAll(bed.heatmaps());
+
+      assertThat(out.stream().map(r -> r.value().frameTsUs()).distinct())
+          .as("every admitted frame becomes one heatmap")
+          .hasSize(120)
+          .allMatch(t -> (t - T0) % (200 * MS) == 0);
+      assertThat(bed.pairs("partial") + bed.pairs("complete")).isEqualTo(120);
+      assertThat(bed.pairs("complete"))
+          .as("the frames still waiting for the grace get their audio")
+          .isPositive();
+      assertThat(bed.dropped(DropReason.OUT_OF_ORDER) + bed.dropped(DropReason.STALE)).isZero();
+    }
+  }
 }
