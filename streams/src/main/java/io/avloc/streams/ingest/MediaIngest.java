@@ -120,9 +120,17 @@ public final class MediaIngest<V> implements Processor<byte[], byte[], Object, O
   }
 
   private Counter deadLetters(MeterRegistry registry, String reason) {
+    return deadLetterCounter(registry, reason, sourceTopic);
+  }
+
+  /**
+   * The {@code avloc.deadletters} counter of one reason and source topic: one definition for every
+   * stage of the topology that writes dead letters (here and the synchronizer's inference stage).
+   */
+  public static Counter deadLetterCounter(MeterRegistry registry, String reason, String topic) {
     return Counter.builder("avloc.deadletters")
         .description("records sent to the dead-letter topic")
-        .tags("reason", reason, "topic", sourceTopic)
+        .tags("reason", reason, "topic", topic)
         .register(registry);
   }
 

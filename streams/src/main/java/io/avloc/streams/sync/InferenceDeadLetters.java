@@ -2,12 +2,10 @@ package io.avloc.streams.sync;
 
 import io.avloc.core.media.AvlocHeaders;
 import io.avloc.core.media.DeadLetters;
-import io.micrometer.core.instrument.Counter;
+import io.avloc.streams.ingest.MediaIngest;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -35,7 +33,6 @@ public final class InferenceDeadLetters implements Processor<String, Object, byt
   private final String sourceTopic;
   private final MeterRegistry registry;
   private final int deadLetterBytes;
-  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private ProcessorContext<byte[], byte[]> context;
 
   /**
@@ -61,15 +58,7 @@ public final class InferenceDeadLetters implements Processor<String, Object, byt
     }
     Headers headers = record.headers();
     String tag = text(headers, AvlocHeaders.ERROR_REASON, "UNKNOWN");
-    counters
-        .computeIfAbsent(
-            tag,
-            r ->
-                Counter.builder("avloc.deadletters")
-                    .description("records sent to the dead-letter topic")
-                    .tags("reason", r, "topic", sourceTopic)
-                    .register(registry))
-        .increment();
+    MediaIngest.deadLetterCounter(registry, tag, sourceTopic).increment();
     DeadLetters.Letter letter =
         DeadLetters.of(
             record.key().getBytes(StandardCharsets.UTF_8),
