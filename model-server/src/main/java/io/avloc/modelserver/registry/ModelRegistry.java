@@ -104,7 +104,7 @@ public final class ModelRegistry implements AutoCloseable {
   private ModelRegistry(RegistryConfig config, MeterRegistry registry) throws IOException {
     this.config = config;
     this.modelsDir = config.modelsDir().toAbsolutePath().normalize();
-    this.meters = new RegistryMeters(registry, config.engineOptions().maxBatch(), loaded::get);
+    this.meters = RegistryMeters.boundTo(registry, config.engineOptions().maxBatch(), loaded::get);
     this.unloader = Executors.newSingleThreadExecutor(daemon("avloc-model-unload"));
     this.watch = modelsDir.getFileSystem().newWatchService();
     this.watcher = daemon("avloc-model-watch").newThread(this::watchLoop);

@@ -47,7 +47,7 @@ class LocalizeAuthTest {
     server.route(
         LocalizeEndpoint.PATH,
         new LocalizeEndpoint(
-            batcher, config, new ServeMetrics(registry, "avloc.pairs"), () -> NOW_US));
+            batcher, config, ServeMetrics.boundTo(registry, "avloc.pairs"), () -> NOW_US));
   }
 
   @AfterAll

@@ -56,7 +56,7 @@ class LocalizeEndpointTest {
     server.route(
         LocalizeEndpoint.PATH,
         new LocalizeEndpoint(
-            batcher, config, new ServeMetrics(registry, "avloc.pairs"), () -> NOW_US));
+            batcher, config, ServeMetrics.boundTo(registry, "avloc.pairs"), () -> NOW_US));
   }
 
   @AfterAll

@@ -13,7 +13,7 @@ class ShedReportTest {
   private final ShedReport report;
 
   ShedReportTest() {
-    new SyncMetrics(registry);
+    SyncMetrics.boundTo(registry);
     report = new ShedReport(registry);
   }
 
