@@ -32,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -54,9 +55,6 @@ import picocli.CommandLine.Spec;
             + "or after --duration.")
 final class DemoCommand implements Callable<Integer> {
 
-  /** The model the demo and serving use when none is given. */
-  static final Path BUNDLED_MODEL = Path.of("models", "default");
-
   /** How long the demo lets the last pairs through after the cameras stop. */
   static final Duration DRAIN = Duration.ofMillis(1500);
 
@@ -77,11 +75,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--http", paramLabel = "PORT", description = "serve the live viewer on this port")
   Integer http;
 
-  @Option(
-      names = "--model",
-      paramLabel = "DIR",
-      description = "model artifact (default: models/default)")
-  Path model;
+  @Mixin ModelArtifactOption model;
 
   @Option(
       names = "--mode",
@@ -223,17 +217,17 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private Path resolveModel(Path work, PrintWriter out) throws IOException {
-    if (model != null) {
-      ModelArtifact.load(model);
-      return model;
+    if (model.model != null) {
+      ModelArtifact.load(model.model);
+      return model.model;
     }
-    if (Files.exists(BUNDLED_MODEL.resolve(ModelArtifact.MANIFEST))) {
-      var manifest = ModelArtifact.load(BUNDLED_MODEL).manifest();
+    if (Files.exists(ModelArtifactOption.BUNDLED_MODEL.resolve(ModelArtifact.MANIFEST))) {
+      var manifest = ModelArtifact.load(ModelArtifactOption.BUNDLED_MODEL).manifest();
       out.printf(
           "demo: bundled model %s (%s, trained on the synthetic benchmark; how well it localizes:"
               + " docs/results.md)%n",
-          BUNDLED_MODEL, manifest.id());
-      return BUNDLED_MODEL;
+          ModelArtifactOption.BUNDLED_MODEL, manifest.id());
+      return ModelArtifactOption.BUNDLED_MODEL;
     }
     out.println(
         "demo: no trained model is bundled yet (models/default); using a freshly initialised lite"

@@ -41,11 +41,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin KafkaOptions kafka;
 
-  @Option(
-      names = "--model",
-      paramLabel = "DIR",
-      description = "model artifact (default: models/default)")
-  Path model;
+  @Mixin ModelArtifactOption model;
 
   @Option(
       names = "--models",
@@ -176,7 +172,7 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--engines: " + e.getMessage());
     }
-    if (models != null && model != null) {
+    if (models != null && model.model != null) {
       throw new ParameterException(
           spec.commandLine(),
           "--model and --models exclude each other: pass --models DIR to serve (and hot-swap)"
@@ -186,9 +182,7 @@ final class ServeCommand implements Callable<Integer> {
     PrometheusMeterRegistry registry = OpsServer.newRegistry("avloc-serve");
     ModelSource source;
     try {
-      source =
-          ModelSource.resolve(
-              model == null ? Path.of("models/default") : model, "--model", models, "--models");
+      source = ModelSource.resolve(model.orBundled(), "--model", models, "--models");
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
