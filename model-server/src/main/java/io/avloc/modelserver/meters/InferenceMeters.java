@@ -61,11 +61,11 @@ public final class InferenceMeters implements MeterBinder {
 
   /** {@value #ENGINE_LATENCY} of one model on one engine. */
   public Timer engineLatency(String model, String engine) {
-    return Timer.builder(ENGINE_LATENCY)
-        .description("One batch through the inference engine (the engine call only)")
-        .tags("model", model, "engine", engine)
-        .publishPercentileHistogram()
-        .register(registry());
+    return timer(
+        ENGINE_LATENCY,
+        "One batch through the inference engine (the engine call only)",
+        model,
+        engine);
   }
 
   /** {@value #BATCH_SIZE} of one model on one engine. */
@@ -81,8 +81,16 @@ public final class InferenceMeters implements MeterBinder {
 
   /** {@value #LOCALIZE_LATENCY} of one model on one engine. */
   public Timer localizeLatency(String model, String engine) {
-    return Timer.builder(LOCALIZE_LATENCY)
-        .description("One batch of pairs: frame decode, preprocessing and the engine call")
+    return timer(
+        LOCALIZE_LATENCY,
+        "One batch of pairs: frame decode, preprocessing and the engine call",
+        model,
+        engine);
+  }
+
+  private Timer timer(String name, String description, String model, String engine) {
+    return Timer.builder(name)
+        .description(description)
         .tags("model", model, "engine", engine)
         .publishPercentileHistogram()
         .register(registry());
