@@ -3,16 +3,16 @@
 #
 #   assets/fetch-assets.sh [OUT_DIR]
 #
-# OUT_DIR defaults to streams/src/main/resources/assets/synthetic (where the bundled set lives,
+# OUT_DIR defaults to feed/src/main/resources/assets/synthetic (where the bundled set lives,
 # so that it ends up in the jar). Needs apt-get (no root: packages are only downloaded and
 # unpacked with dpkg-deb -x) and sox with Vorbis support: apt-get install -y sox libsox-fmt-all.
 # Every file is listed with its source and licence in
-# streams/src/main/resources/assets/LICENSES.md.
+# feed/src/main/resources/assets/LICENSES.md.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
-out="${1:-$repo/streams/src/main/resources/assets/synthetic}"
+out="${1:-$repo/feed/src/main/resources/assets/synthetic}"
 cache="${AVLOC_ASSET_CACHE:-${TMPDIR:-/tmp}/avloc-asset-debs}"
 
 # Pinned to Debian 12 (bookworm); the files below were checked in these versions.

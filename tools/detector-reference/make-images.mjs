@@ -9,7 +9,7 @@ import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 
-const assets = new URL('../../streams/src/main/resources/assets/synthetic/', import.meta.url).pathname;
+const assets = new URL('../../feed/src/main/resources/assets/synthetic/', import.meta.url).pathname;
 const SIZE = 256;
 
 const scenes = [

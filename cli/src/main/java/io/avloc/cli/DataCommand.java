@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -49,8 +50,7 @@ final class DataCommand implements Runnable {
   static final class Synth implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder")
-    Path out;
+    @Mixin OutputFolderOption output;
 
     @Option(names = "--clips", required = true, paramLabel = "N", description = "clips to make")
     int clips;
@@ -109,7 +109,7 @@ final class DataCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
       }
       try {
-        SynthBenchmark.checkOutput(out);
+        SynthBenchmark.checkOutput(output.out);
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), "--out: " + e.getMessage());
       }
@@ -122,7 +122,7 @@ final class DataCommand implements Runnable {
       Path from = assets == null ? SynthBenchmark.defaultAssets() : assets;
       ProgressBar bar = new ProgressBar(System.err, "synth " + s.label(), clips, "clips");
       SynthSummary summary =
-          SynthBenchmark.generate(catalog, from, out, clips, s, seed, threads, bar::step);
+          SynthBenchmark.generate(catalog, from, output.out, clips, s, seed, threads, bar::step);
       bar.finish();
       PrintWriter w = spec.commandLine().getOut();
       w.print(summary.describe());

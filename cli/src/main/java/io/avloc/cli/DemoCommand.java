@@ -4,17 +4,17 @@ import io.avloc.broker.KafkaBroker;
 import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.artifact.ModelExporter;
 import io.avloc.core.model.Preset;
+import io.avloc.feed.FeedPublisher;
+import io.avloc.feed.SyntheticCameras;
 import io.avloc.modelserver.ops.OpsServer;
 import io.avloc.streams.AvlocStreamsApp;
 import io.avloc.streams.StreamsSettings;
-import io.avloc.streams.feed.FeedPublisher;
-import io.avloc.streams.feed.SyntheticCameras;
+import io.avloc.streams.sync.ShedReport;
 import io.avloc.streams.sync.SyncMetrics;
-import io.avloc.streams.watch.CameraSnapshot;
-import io.avloc.streams.watch.HeatmapWatcher;
-import io.avloc.streams.watch.ShedReport;
-import io.avloc.streams.watch.WatchConfig;
-import io.avloc.streams.watch.WatchStats;
+import io.avloc.viewer.CameraSnapshot;
+import io.avloc.viewer.HeatmapWatcher;
+import io.avloc.viewer.WatchConfig;
+import io.avloc.viewer.WatchStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -32,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -54,9 +55,6 @@ import picocli.CommandLine.Spec;
             + "or after --duration.")
 final class DemoCommand implements Callable<Integer> {
 
-  /** The model the demo and serving use when none is given. */
-  static final Path BUNDLED_MODEL = Path.of("models", "default");
-
   /** How long the demo lets the last pairs through after the cameras stop. */
   static final Duration DRAIN = Duration.ofMillis(1500);
 
@@ -77,11 +75,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--http", paramLabel = "PORT", description = "serve the live viewer on this port")
   Integer http;
 
-  @Option(
-      names = "--model",
-      paramLabel = "DIR",
-      description = "model artifact (default: models/default)")
-  Path model;
+  @Mixin ModelArtifactOption model;
 
   @Option(
       names = "--mode",
@@ -114,17 +108,7 @@ final class DemoCommand implements Callable<Integer> {
     Path work = Files.createTempDirectory("avloc-demo-");
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch done = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              stop.countDown();
-              try {
-                done.await(60, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "avloc-demo-shutdown");
+    Thread hook = shutdownHook(stop, done);
     Runtime.getRuntime().addShutdownHook(hook);
     KafkaBroker broker = null;
     AvlocStreamsApp app = null;
@@ -136,30 +120,14 @@ final class DemoCommand implements Callable<Integer> {
       broker = KafkaBroker.builder().freePorts().dataDir(work.resolve("broker")).build().start();
       out.printf("demo: Kafka broker (KRaft) at %s%n", broker.bootstrapServers());
       Path modelDir = resolveModel(work, out);
-      Map<String, String> s = new LinkedHashMap<>();
-      s.put(StreamsSettings.BOOTSTRAP_CONFIG, broker.bootstrapServers());
-      s.put(StreamsSettings.APPLICATION_ID_CONFIG, "avloc-demo");
-      s.put(StreamsSettings.STATE_DIR_CONFIG, work.resolve("state").toString());
-      s.put(StreamsSettings.SYNC_MODE_CONFIG, mode);
-      StreamsSettings settings;
-      try {
-        settings = StreamsSettings.of(s);
-        io.avloc.streams.AvlocTopology.syncConfig(settings);
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), e.getMessage());
-      }
-      app = AvlocStreamsApp.start(settings, modelDir, registry, Duration.ofSeconds(120));
+      app =
+          AvlocStreamsApp.start(
+              settings(broker, work), modelDir, registry, Duration.ofSeconds(120));
       ops = OpsServer.start(registry, "127.0.0.1", 0, () -> true);
       out.printf(
           "demo: streams application running, model %s, %s mode; metrics at %s/metrics%n",
           app.modelId(), mode, ops.url());
-      WatchConfig.Builder wc = WatchConfig.builder(broker.bootstrapServers());
-      if (http != null) {
-        wc.http(http);
-      }
-      watcher = HeatmapWatcher.start(wc.build());
-      watcher.awaitReady(Duration.ofSeconds(30));
-      watcher.httpUrl().ifPresent(u -> out.printf("demo: live viewer at %s%n", u));
+      watcher = startViewer(broker, out);
       feed =
           SyntheticCameras.builder()
               .cameras(cameras)
@@ -176,22 +144,7 @@ final class DemoCommand implements Callable<Integer> {
           "demo: %s%n",
           duration == null ? "Ctrl-C to stop" : "running for " + duration.toSeconds() + " s");
       out.flush();
-      ShedReport shedding = new ShedReport(registry);
-      long deadline = duration == null ? Long.MAX_VALUE : started + duration.toNanos();
-      while (System.nanoTime() < deadline) {
-        long wait = Math.min(reportEvery.toNanos(), deadline - System.nanoTime());
-        if (stop.await(Math.max(wait, 1), TimeUnit.NANOSECONDS)) {
-          break;
-        }
-        if (app.failure() != null) {
-          throw new IllegalStateException(
-              "the streams application failed: " + app.failure().getMessage(), app.failure());
-        }
-        out.println(
-            status(watcher.snapshot(), drops(registry), feed, (System.nanoTime() - started) / 1e9));
-        shedding.next().line().ifPresent(l -> out.println("demo: " + l));
-        out.flush();
-      }
+      reportUntilStopped(stop, started, app, watcher, feed, registry, out);
       out.println("demo: stopping");
       FeedPublisher stopped = feed;
       feed = null;
@@ -222,18 +175,94 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private Path resolveModel(Path work, PrintWriter out) throws IOException {
-    if (model != null) {
-      ModelArtifact.load(model);
-      return model;
+  /** Ctrl-C: ask the demo to stop and give it a minute to close everything. */
+  private static Thread shutdownHook(CountDownLatch stop, CountDownLatch done) {
+    return new Thread(
+        () -> {
+          stop.countDown();
+          try {
+            done.await(60, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        },
+        "avloc-demo-shutdown");
+  }
+
+  /**
+   * The streams settings of the demo's application on its own broker; bad --mode is a usage error.
+   */
+  private StreamsSettings settings(KafkaBroker broker, Path work) {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put(StreamsSettings.BOOTSTRAP_CONFIG, broker.bootstrapServers());
+    s.put(StreamsSettings.APPLICATION_ID_CONFIG, "avloc-demo");
+    s.put(StreamsSettings.STATE_DIR_CONFIG, work.resolve("state").toString());
+    s.put(StreamsSettings.SYNC_MODE_CONFIG, mode);
+    try {
+      StreamsSettings settings = StreamsSettings.of(s);
+      io.avloc.streams.AvlocTopology.syncConfig(settings);
+      return settings;
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    if (Files.exists(BUNDLED_MODEL.resolve(ModelArtifact.MANIFEST))) {
-      var manifest = ModelArtifact.load(BUNDLED_MODEL).manifest();
+  }
+
+  /** The viewer on the demo's heatmaps, ready (and its page on --http when given). */
+  private HeatmapWatcher startViewer(KafkaBroker broker, PrintWriter out)
+      throws InterruptedException {
+    WatchConfig.Builder wc = WatchConfig.builder(broker.bootstrapServers());
+    if (http != null) {
+      wc.http(http);
+    }
+    HeatmapWatcher watcher = HeatmapWatcher.start(wc.build());
+    watcher.awaitReady(Duration.ofSeconds(30));
+    watcher.httpUrl().ifPresent(u -> out.printf("demo: live viewer at %s%n", u));
+    return watcher;
+  }
+
+  /**
+   * A status line every --report-every until --duration has passed since {@code started} or Ctrl-C;
+   * a failed streams application ends the demo with its failure.
+   */
+  private void reportUntilStopped(
+      CountDownLatch stop,
+      long started,
+      AvlocStreamsApp app,
+      HeatmapWatcher watcher,
+      FeedPublisher feed,
+      PrometheusMeterRegistry registry,
+      PrintWriter out)
+      throws InterruptedException {
+    ShedReport shedding = new ShedReport(registry);
+    long deadline = duration == null ? Long.MAX_VALUE : started + duration.toNanos();
+    while (System.nanoTime() < deadline) {
+      long wait = Math.min(reportEvery.toNanos(), deadline - System.nanoTime());
+      if (stop.await(Math.max(wait, 1), TimeUnit.NANOSECONDS)) {
+        break;
+      }
+      if (app.failure() != null) {
+        throw new IllegalStateException(
+            "the streams application failed: " + app.failure().getMessage(), app.failure());
+      }
+      out.println(
+          status(watcher.snapshot(), drops(registry), feed, (System.nanoTime() - started) / 1e9));
+      shedding.next().line().ifPresent(l -> out.println("demo: " + l));
+      out.flush();
+    }
+  }
+
+  private Path resolveModel(Path work, PrintWriter out) throws IOException {
+    if (model.model != null) {
+      ModelArtifact.load(model.model);
+      return model.model;
+    }
+    if (Files.exists(ModelArtifactOption.BUNDLED_MODEL.resolve(ModelArtifact.MANIFEST))) {
+      var manifest = ModelArtifact.load(ModelArtifactOption.BUNDLED_MODEL).manifest();
       out.printf(
           "demo: bundled model %s (%s, trained on the synthetic benchmark; how well it localizes:"
               + " docs/results.md)%n",
-          BUNDLED_MODEL, manifest.id());
-      return BUNDLED_MODEL;
+          ModelArtifactOption.BUNDLED_MODEL, manifest.id());
+      return ModelArtifactOption.BUNDLED_MODEL;
     }
     out.println(
         "demo: no trained model is bundled yet (models/default); using a freshly initialised lite"

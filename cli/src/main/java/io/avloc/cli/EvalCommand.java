@@ -139,20 +139,8 @@ final class EvalCommand implements Callable<Integer> {
       description = "write <id>.f32: each scored 224x224 map, raw little-endian float32")
   Path maps;
 
-  @Override
-  public Integer call() throws Exception {
-    MapKind kind;
-    try {
-      kind = MapKind.of(map);
-    } catch (IllegalArgumentException e) {
-      throw usage("--map: " + e.getMessage());
-    }
-    Upsampling upsampling;
-    try {
-      upsampling = Evaluation.upsampling(upsample);
-    } catch (IllegalArgumentException e) {
-      throw usage("--upsample: " + e.getMessage());
-    }
+  /** --format, --alpha, --batch and --model, each a usage error naming what was wrong. */
+  private void checkFormatNumbersAndModel() {
     if (!List.of("auto", "vggss", "flickr").contains(format)) {
       throw usage(
           "--format must be vggss, flickr or auto (evaluation needs ground truth), got '"
@@ -169,8 +157,10 @@ final class EvalCommand implements Callable<Integer> {
       throw usage(
           "--model folder not found: " + model + "; pass the folder that holds manifest.json");
     }
-    ModelArtifact artifact = ModelArtifact.load(model);
-    ModelManifest manifest = artifact.manifest();
+  }
+
+  /** --object-prior, or the prior the model was trained with when not given. */
+  private String objectPriorName(ModelManifest manifest) {
     String prior =
         objectPrior != null
             ? objectPrior.trim().toLowerCase(Locale.ROOT)
@@ -185,8 +175,11 @@ final class EvalCommand implements Callable<Integer> {
               + objectPrior
               + "'");
     }
-    boolean useDetector = kind.needsObjectMap() && prior.equals(DetectorPrior.NAME);
-    Path detectorDir = detector != null ? detector : CenterNet.defaultDir();
+    return prior;
+  }
+
+  /** What the object map of --map needs: the detector's files, or the ImageNet weights. */
+  private void checkObjectMapInputs(MapKind kind, boolean useDetector, Path detectorDir) {
     if (useDetector) {
       try {
         CenterNet.modelJson(detectorDir);
@@ -205,6 +198,29 @@ final class EvalCommand implements Callable<Integer> {
     if (imagenet != null && !Files.isRegularFile(imagenet)) {
       throw usage("--imagenet file not found: " + imagenet + "; " + ObjectBackbone.HOW_TO_EXPORT);
     }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    MapKind kind;
+    try {
+      kind = MapKind.of(map);
+    } catch (IllegalArgumentException e) {
+      throw usage("--map: " + e.getMessage());
+    }
+    Upsampling upsampling;
+    try {
+      upsampling = Evaluation.upsampling(upsample);
+    } catch (IllegalArgumentException e) {
+      throw usage("--upsample: " + e.getMessage());
+    }
+    checkFormatNumbersAndModel();
+    ModelArtifact artifact = ModelArtifact.load(model);
+    ModelManifest manifest = artifact.manifest();
+    String prior = objectPriorName(manifest);
+    boolean useDetector = kind.needsObjectMap() && prior.equals(DetectorPrior.NAME);
+    Path detectorDir = detector != null ? detector : CenterNet.defaultDir();
+    checkObjectMapInputs(kind, useDetector, detectorDir);
     if (!Files.isDirectory(data)) {
       throw usage("--data folder not found: " + data);
     }

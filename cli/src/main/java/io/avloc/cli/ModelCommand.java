@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -47,12 +48,7 @@ final class ModelCommand implements Runnable {
               + "exercise the pipeline.")
   static final class Init implements Callable<Integer> {
     // Its own --version (the model version) hides picocli's standard one, and with it the standard
-    // help option: declared explicitly so that --help works without the required options.
-    @Option(
-        names = {"-h", "--help"},
-        usageHelp = true,
-        description = "Show this help message and exit.")
-    boolean help;
+    @Mixin HelpOption help;
 
     @Spec CommandSpec spec;
 
@@ -62,8 +58,7 @@ final class ModelCommand implements Runnable {
         description = "network preset: paper or lite (default: ${DEFAULT-VALUE})")
     String preset;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder")
-    Path out;
+    @Mixin OutputFolderOption output;
 
     @Option(names = "--name", description = "model name (default: <preset>-random)")
     String name;
@@ -107,9 +102,9 @@ final class ModelCommand implements Runnable {
         throw new ParameterException(
             spec.commandLine(), "--preset must be paper or lite, got '" + preset + "'");
       }
-      if (Files.exists(out.resolve(ModelArtifact.MANIFEST)) && !force) {
+      if (Files.exists(output.out.resolve(ModelArtifact.MANIFEST)) && !force) {
         throw new ParameterException(
-            spec.commandLine(), out + " already holds a model; pass --force to replace it");
+            spec.commandLine(), output.out + " already holds a model; pass --force to replace it");
       }
       if (imagenet != null && !Files.isRegularFile(imagenet)) {
         throw new ParameterException(spec.commandLine(), "--imagenet file not found: " + imagenet);
@@ -139,7 +134,7 @@ final class ModelCommand implements Runnable {
               p,
               d,
               seed,
-              out,
+              output.out,
               net -> {
                 if (imagenet != null) {
                   try {
@@ -150,7 +145,7 @@ final class ModelCommand implements Runnable {
                 }
               });
       PrintWriter w = spec.commandLine().getOut();
-      w.printf("wrote %s to %s%n", artifact.manifest().id(), out.toAbsolutePath());
+      w.printf("wrote %s to %s%n", artifact.manifest().id(), output.out.toAbsolutePath());
       Inspect.summary(artifact, w);
       w.flush();
       return 0;

@@ -41,11 +41,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin KafkaOptions kafka;
 
-  @Option(
-      names = "--model",
-      paramLabel = "DIR",
-      description = "model artifact (default: models/default)")
-  Path model;
+  @Mixin ModelArtifactOption model;
 
   @Option(
       names = "--models",
@@ -143,58 +139,16 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ServeConfig.Builder b;
-    try {
-      b =
-          ServeConfig.builder()
-              .kafka(kafka.settings())
-              .localizeToken(BearerToken.resolve(tokenFile, System.getenv()));
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
-    b.group(group)
-        .pairsTopic(pairsTopic)
-        .heatmapsTopic(heatmapsTopic)
-        .deadletterTopic(deadletterTopic)
-        .partitions(partitions)
-        .maxBatch(maxBatch)
-        .maxDelay(maxDelay)
-        .httpHost(httpHost)
-        .httpPort(httpPort);
-    if (instanceId != null) {
-      b.instanceId(instanceId);
-    }
-    ServeConfig config;
-    try {
-      config = b.build();
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
-    List<EngineKind> order;
-    try {
-      order = EngineKind.parseOrder(engines);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--engines: " + e.getMessage());
-    }
-    if (models != null && model != null) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--model and --models exclude each other: pass --models DIR to serve (and hot-swap)"
-              + " the versions in DIR, or --model DIR for one fixed model");
-    }
-    EngineOptions engineOptions = EngineOptions.DEFAULTS.withMaxBatch(config.maxBatch());
+    ServeConfig.Builder b = configBuilder();
+    ServeConfig config = parameter(b::build);
+    List<EngineKind> order = engineOrder();
+    ModelSource source = modelSource();
     PrometheusMeterRegistry registry = OpsServer.newRegistry("avloc-serve");
-    ModelSource source;
-    try {
-      source =
-          ModelSource.resolve(
-              model == null ? Path.of("models/default") : model, "--model", models, "--models");
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
-    BatchModel loaded = source.open(order, engineOptions, registry);
+    BatchModel loaded =
+        source.open(order, EngineOptions.DEFAULTS.withMaxBatch(config.maxBatch()), registry);
     PairServer server;
     try {
+      // The window the model was trained on is the one the pairs must carry.
       config =
           b.window(
                   Duration.ofNanos(
@@ -208,6 +162,63 @@ final class ServeCommand implements Callable<Integer> {
       loaded.close();
       throw e;
     }
+    return runUntilStopped(server, loaded, config);
+  }
+
+  /** The settings from the options; a bad one is a usage error naming it. */
+  private ServeConfig.Builder configBuilder() {
+    ServeConfig.Builder b =
+        parameter(
+            () ->
+                ServeConfig.builder()
+                    .kafka(kafka.settings())
+                    .localizeToken(BearerToken.resolve(tokenFile, System.getenv())));
+    b.group(group)
+        .pairsTopic(pairsTopic)
+        .heatmapsTopic(heatmapsTopic)
+        .deadletterTopic(deadletterTopic)
+        .partitions(partitions)
+        .maxBatch(maxBatch)
+        .maxDelay(maxDelay)
+        .httpHost(httpHost)
+        .httpPort(httpPort);
+    if (instanceId != null) {
+      b.instanceId(instanceId);
+    }
+    return b;
+  }
+
+  private List<EngineKind> engineOrder() {
+    try {
+      return EngineKind.parseOrder(engines);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--engines: " + e.getMessage());
+    }
+  }
+
+  /** {@code --models} (hot swap) or {@code --model} (one artifact, the bundled one by default). */
+  private ModelSource modelSource() {
+    if (models != null && model.model != null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--model and --models exclude each other: pass --models DIR to serve (and hot-swap)"
+              + " the versions in DIR, or --model DIR for one fixed model");
+    }
+    return parameter(() -> ModelSource.resolve(model.orBundled(), "--model", models, "--models"));
+  }
+
+  /** {@code get()}, with an {@link IllegalArgumentException} reported as a usage error. */
+  private <T> T parameter(java.util.function.Supplier<T> get) {
+    try {
+      return get.get();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** Serves until Ctrl-C (a shutdown hook stops the server) or a failure, which it rethrows. */
+  private int runUntilStopped(PairServer server, BatchModel loaded, ServeConfig config)
+      throws InterruptedException {
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

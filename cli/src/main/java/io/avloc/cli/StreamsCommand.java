@@ -44,11 +44,7 @@ final class StreamsCommand implements Callable<Integer> {
 
   @Mixin KafkaOptions kafka;
 
-  @Option(
-      names = "--model",
-      paramLabel = "DIR",
-      description = "model artifact (default: models/default)")
-  Path model;
+  @Mixin ModelArtifactOption model;
 
   @Option(names = "--config", paramLabel = "FILE", description = "properties file of settings")
   Path config;
@@ -84,8 +80,8 @@ final class StreamsCommand implements Callable<Integer> {
     if (httpHost != null) {
       flags.put(StreamsSettings.METRICS_HOST_CONFIG, httpHost);
     }
-    if (model != null) {
-      flags.put(StreamsSettings.MODEL_CONFIG, model.toString());
+    if (model.model != null) {
+      flags.put(StreamsSettings.MODEL_CONFIG, model.model.toString());
     }
     if (mode != null) {
       flags.put(StreamsSettings.SYNC_MODE_CONFIG, mode);

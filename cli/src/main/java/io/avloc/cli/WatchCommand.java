@@ -2,9 +2,9 @@ package io.avloc.cli;
 
 import io.avloc.core.kafka.KafkaClientSettings;
 import io.avloc.core.media.AvlocTopics;
-import io.avloc.streams.watch.HeatmapWatcher;
-import io.avloc.streams.watch.WatchConfig;
-import io.avloc.streams.watch.WatchConfig.ConsoleMode;
+import io.avloc.viewer.HeatmapWatcher;
+import io.avloc.viewer.WatchConfig;
+import io.avloc.viewer.WatchConfig.ConsoleMode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,8 +3,8 @@ package io.avloc.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.avloc.core.event.HeatmapEvent;
-import io.avloc.streams.watch.LiveStats;
-import io.avloc.streams.watch.WatchStats;
+import io.avloc.viewer.LiveStats;
+import io.avloc.viewer.WatchStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

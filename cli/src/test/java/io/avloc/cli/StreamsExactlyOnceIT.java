@@ -202,7 +202,7 @@ class StreamsExactlyOnceIT {
                       && (l.contains("records_lag{")
                           || l.contains("assigned_partitions")
                           || l.contains("avloc_frames_dropped")
-                          || l.contains("avloc_pairs_total")))
+                          || l.contains("avloc_sync_pairs_total")))
           .collect(java.util.stream.Collectors.joining("\n"));
     } catch (Exception e) {
       return "metrics unavailable: " + e;
@@ -229,7 +229,7 @@ class StreamsExactlyOnceIT {
             .body();
     assertThat(metrics)
         .contains("avloc_inference_latency_seconds_bucket")
-        .contains("avloc_pairs_total")
+        .contains("avloc_sync_pairs_total")
         .contains("kafka_stream_thread")
         .contains("jvm_memory_used_bytes");
   }

@@ -7,6 +7,7 @@ import io.avloc.core.heatmap.HeatmapPostProcessor;
 import io.avloc.core.image.ImageDecodeException;
 import io.avloc.core.pair.AvPair;
 import io.avloc.modelserver.engine.InferenceEngine;
+import io.avloc.modelserver.meters.InferenceMeters;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -31,9 +32,10 @@ import java.util.function.LongSupplier;
  * registry every event of a batch carries the version that produced it, and a swap takes effect at
  * the next batch.
  *
- * <p>Meters, tagged {@code model} and {@code engine}: {@code avloc.inference.latency} (one batch)
- * and {@code avloc.inference.batch.size}; recorded here (preprocessing included) unless the held
- * model records them itself (the registry's leases do, around the engine call).
+ * <p>Meters ({@link InferenceMeters}, tagged {@code model} and {@code engine}): {@code
+ * avloc.localize.latency} (one batch, decode and preprocessing included) always; {@code
+ * avloc.inference.latency} (the engine call only) and {@code avloc.inference.batch.size} unless the
+ * held model records them itself (the registry's leases do).
  *
  * <p>Thread-safe when the model is (all {@link BatchModel} factories are).
  */
@@ -44,7 +46,7 @@ public final class PairInference implements PairLocalizer {
   private final HeatmapPostProcessor post;
   private final int maxBatch;
   private final LongSupplier wallClockUs;
-  private final MeterRegistry registry;
+  private final InferenceMeters inferenceMeters;
   private final Map<List<String>, Meters> meters = new ConcurrentHashMap<>();
 
   /**
@@ -63,30 +65,27 @@ public final class PairInference implements PairLocalizer {
     this.post = new HeatmapPostProcessor(HeatmapPostProcessor.Options.DEFAULTS);
     this.maxBatch = maxBatch;
     this.wallClockUs = Objects.requireNonNull(wallClockUs, "wallClockUs");
-    this.registry = Objects.requireNonNull(registry, "registry");
+    this.inferenceMeters =
+        InferenceMeters.boundTo(Objects.requireNonNull(registry, "registry"), maxBatch);
     try (BatchModel.Held held = model.hold()) {
-      if (!held.recordsInferenceMeters()) {
-        meters(held.manifest().id(), held.engine()); // exported from the start, before a batch
-      }
+      meters(held); // exported from the start, before a batch
     }
   }
 
-  private record Meters(Timer latency, DistributionSummary batchSizes) {}
+  /** The engine meters are null when the held model records them itself. */
+  private record Meters(Timer localize, Timer engine, DistributionSummary batchSizes) {}
 
-  private Meters meters(String modelId, String engine) {
+  private Meters meters(BatchModel.Held held) {
+    String modelId = held.manifest().id();
+    String engine = held.engine();
+    boolean own = !held.recordsInferenceMeters();
     return meters.computeIfAbsent(
         List.of(modelId, engine),
         k ->
             new Meters(
-                Timer.builder("avloc.inference.latency")
-                    .description("one micro-batch through the network, preprocessing included")
-                    .tags("model", modelId, "engine", engine)
-                    .publishPercentileHistogram()
-                    .register(registry),
-                DistributionSummary.builder("avloc.inference.batch.size")
-                    .tags("model", modelId, "engine", engine)
-                    .publishPercentileHistogram()
-                    .register(registry)));
+                inferenceMeters.localizeLatency(modelId, engine),
+                own ? inferenceMeters.engineLatency(modelId, engine) : null,
+                own ? inferenceMeters.batchSize(modelId, engine) : null));
   }
 
   /** The model's window in samples at 16 kHz, as trained (3 s: 48000). */
@@ -153,12 +152,15 @@ public final class PairInference implements PairLocalizer {
       preprocessing.spectrogram().computeInto(p.audio(), spec);
       System.arraycopy(spec, 0, specBatch, i * spec.length, spec.length);
     }
+    long engineStart = System.nanoTime();
     InferenceEngine.Outputs out = held.run(imageBatch, specBatch, n, frames);
-    long inferenceNanos = System.nanoTime() - t0;
+    long end = System.nanoTime();
+    long inferenceNanos = end - t0;
     String modelId = held.manifest().id();
-    if (!held.recordsInferenceMeters()) {
-      Meters m = meters(modelId, held.engine());
-      m.latency().record(inferenceNanos, TimeUnit.NANOSECONDS);
+    Meters m = meters(held);
+    m.localize().record(inferenceNanos, TimeUnit.NANOSECONDS);
+    if (m.engine() != null) {
+      m.engine().record(end - engineStart, TimeUnit.NANOSECONDS);
       m.batchSizes().record(n);
     }
 

@@ -22,16 +22,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,18 +49,8 @@ class DistributedPipelineIT {
   void streamsInDistributedModeAndAModelServerGiveOneHeatmapPerEligibleFrame(KafkaBroker broker)
       throws Exception {
     String prefix = TestTopics.unique("dist");
-    Map<String, String> overrides = new HashMap<>();
-    overrides.put("avloc.bootstrap", broker.bootstrapServers());
-    overrides.put("avloc.application.id", prefix + "-app");
-    overrides.put("avloc.state.dir", tmp.resolve("state").toString());
-    overrides.put("avloc.topic.frames", prefix + ".frames");
-    overrides.put("avloc.topic.audio", prefix + ".audio");
-    overrides.put("avloc.topic.heatmaps", prefix + ".heatmaps");
-    overrides.put("avloc.topic.deadletter", prefix + ".deadletter");
-    overrides.put("avloc.topic.pairs", prefix + ".pairs");
-    overrides.put("avloc.topic.partitions", "2");
-    overrides.put("avloc.sync.mode", "catch-up");
-    overrides.put("avloc.inference.mode", "distributed");
+    Map<String, String> overrides = PipelineFixture.catchUp(broker, prefix, tmp.resolve("state"));
+    overrides.put(StreamsSettings.INFERENCE_MODE_CONFIG, "distributed");
     StreamsSettings settings = StreamsSettings.of(overrides);
     Path modelDir = TestMedia.liteModel(tmp.resolve("model"));
 
@@ -72,9 +59,9 @@ class DistributedPipelineIT {
         ServeConfig.builder()
             .bootstrap(broker.bootstrapServers())
             .group(prefix + "-serve")
-            .pairsTopic(settings.get("avloc.topic.pairs"))
-            .heatmapsTopic(settings.get("avloc.topic.heatmaps"))
-            .deadletterTopic(settings.get("avloc.topic.deadletter"))
+            .pairsTopic(settings.get(StreamsSettings.TOPIC_PAIRS_CONFIG))
+            .heatmapsTopic(settings.get(StreamsSettings.TOPIC_HEATMAPS_CONFIG))
+            .deadletterTopic(settings.get(StreamsSettings.TOPIC_DEADLETTER_CONFIG))
             .httpPort(-1)
             .build();
 
@@ -97,11 +84,11 @@ class DistributedPipelineIT {
                 serve,
                 new PairInference(model, 8, serveRegistry, () -> System.currentTimeMillis() * 1000),
                 serveRegistry);
-        KafkaProducer<byte[], byte[]> producer = producer(broker)) {
+        KafkaProducer<byte[], byte[]> producer = PipelineFixture.producer(broker)) {
       assertThat(app.inferenceMode()).isEqualTo(InferenceMode.DISTRIBUTED);
       assertThat(app.modelId()).isNull();
-      String frames = settings.get("avloc.topic.frames");
-      String audio = settings.get("avloc.topic.audio");
+      String frames = settings.get(StreamsSettings.TOPIC_FRAMES_CONFIG);
+      String audio = settings.get(StreamsSettings.TOPIC_AUDIO_CONFIG);
       Set<String> expected = new HashSet<>();
       for (String camera : List.of("cam-a", "cam-b")) {
         for (int c = 0; c < 41; c++) {
@@ -125,12 +112,15 @@ class DistributedPipelineIT {
       List<ConsumerRecord<byte[], byte[]>> heatmaps =
           StreamsPipelineIT.consume(
               broker,
-              settings.get("avloc.topic.heatmaps"),
+              settings.get(StreamsSettings.TOPIC_HEATMAPS_CONFIG),
               expected.size(),
               Duration.ofSeconds(120));
       List<ConsumerRecord<byte[], byte[]>> pairs =
           StreamsPipelineIT.consume(
-              broker, settings.get("avloc.topic.pairs"), expected.size(), Duration.ofSeconds(10));
+              broker,
+              settings.get(StreamsSettings.TOPIC_PAIRS_CONFIG),
+              expected.size(),
+              Duration.ofSeconds(10));
 
       List<String> keys = new ArrayList<>();
       for (ConsumerRecord<byte[], byte[]> r : heatmaps) {
@@ -150,16 +140,5 @@ class DistributedPipelineIT {
       assertThat(app.failure()).isNull();
       assertThat(server.failure()).isNull();
     }
-  }
-
-  private static KafkaProducer<byte[], byte[]> producer(KafkaBroker broker) {
-    return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            broker.bootstrapServers(),
-            ProducerConfig.LINGER_MS_CONFIG,
-            5),
-        new ByteArraySerializer(),
-        new ByteArraySerializer());
   }
 }

@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -37,10 +36,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -68,18 +65,8 @@ class PoisonPillIT {
   @TempDir Path tmp;
 
   private StreamsSettings settings(KafkaBroker broker, String prefix) {
-    Map<String, String> o = new HashMap<>();
-    o.put("avloc.bootstrap", broker.bootstrapServers());
-    o.put("avloc.application.id", prefix + "-app");
-    o.put("avloc.state.dir", tmp.resolve("state").toString());
-    o.put("avloc.topic.frames", prefix + ".frames");
-    o.put("avloc.topic.audio", prefix + ".audio");
-    o.put("avloc.topic.heatmaps", prefix + ".heatmaps");
-    o.put("avloc.topic.deadletter", prefix + ".deadletter");
-    o.put("avloc.topic.pairs", prefix + ".pairs");
-    o.put("avloc.topic.partitions", "2");
-    o.put("avloc.sync.mode", "catch-up");
-    o.put("avloc.inference.mode", "distributed");
+    Map<String, String> o = PipelineFixture.catchUp(broker, prefix, tmp.resolve("state"));
+    o.put(StreamsSettings.INFERENCE_MODE_CONFIG, "distributed");
     return StreamsSettings.of(o);
   }
 
@@ -100,8 +87,8 @@ class PoisonPillIT {
    * cam-a's records; returns the number of pairs expected (5 Hz rate cap: every other frame).
    */
   private static int publish(KafkaProducer<byte[], byte[]> p, StreamsSettings s) {
-    String frames = s.get("avloc.topic.frames");
-    String audio = s.get("avloc.topic.audio");
+    String frames = s.get(StreamsSettings.TOPIC_FRAMES_CONFIG);
+    String audio = s.get(StreamsSettings.TOPIC_AUDIO_CONFIG);
     int expected = 0;
     for (String camera : List.of("cam-a", "cam-b")) {
       for (int c = 0; c < 41; c++) {
@@ -126,19 +113,6 @@ class PoisonPillIT {
     return expected;
   }
 
-  private static KafkaProducer<byte[], byte[]> producer(KafkaBroker broker) {
-    return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            broker.bootstrapServers(),
-            ProducerConfig.LINGER_MS_CONFIG,
-            5,
-            ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-            16 << 20),
-        new ByteArraySerializer(),
-        new ByteArraySerializer());
-  }
-
   private static String sha256(byte[] b) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
   }
@@ -150,28 +124,30 @@ class PoisonPillIT {
     try (AvlocStreamsApp app =
             AvlocStreamsApp.start(
                 s, tmp.resolve("absent"), new SimpleMeterRegistry(), Duration.ofSeconds(60));
-        KafkaProducer<byte[], byte[]> p = producer(broker)) {
+        KafkaProducer<byte[], byte[]> p = PipelineFixture.producer(broker)) {
       int expected = publish(p, s);
 
       List<ConsumerRecord<byte[], byte[]>> pairs =
           StreamsPipelineIT.consume(
-              broker, s.get("avloc.topic.pairs"), expected, Duration.ofSeconds(120));
+              broker, s.get(StreamsSettings.TOPIC_PAIRS_CONFIG), expected, Duration.ofSeconds(120));
       List<ConsumerRecord<byte[], byte[]>> dead =
           StreamsPipelineIT.consume(
-              broker, s.get("avloc.topic.deadletter"), 2, Duration.ofSeconds(30));
+              broker, s.get(StreamsSettings.TOPIC_DEADLETTER_CONFIG), 2, Duration.ofSeconds(30));
 
       assertThat(pairs).hasSize(expected);
       assertThat(dead).hasSize(2);
       ConsumerRecord<byte[], byte[]> audioDead =
           dead.stream()
-              .filter(r -> s.get("avloc.topic.audio").equals(header(r, "source-topic")))
+              .filter(
+                  r -> s.get(StreamsSettings.TOPIC_AUDIO_CONFIG).equals(header(r, "source-topic")))
               .findFirst()
               .orElseThrow();
       assertThat(header(audioDead, "error-reason")).isEqualTo("ODD_PCM_LENGTH");
       assertThat(audioDead.value()).hasSize(AUDIO_BYTES).isEqualTo(new byte[AUDIO_BYTES]);
       ConsumerRecord<byte[], byte[]> frameDead =
           dead.stream()
-              .filter(r -> s.get("avloc.topic.frames").equals(header(r, "source-topic")))
+              .filter(
+                  r -> s.get(StreamsSettings.TOPIC_FRAMES_CONFIG).equals(header(r, "source-topic")))
               .findFirst()
               .orElseThrow();
       assertThat(frameDead.value()).isEqualTo(undecodableJpeg(FRAME_BYTES));
@@ -200,19 +176,19 @@ class PoisonPillIT {
   void aDeadLetterTopicWithTheBrokersDefaultLimitGetsTruncatedDeadLettersFromStreams(
       KafkaBroker broker) throws Exception {
     StreamsSettings s = settings(broker, TestTopics.unique("pill"));
-    createWithBrokerDefaults(broker, s.get("avloc.topic.deadletter"));
+    createWithBrokerDefaults(broker, s.get(StreamsSettings.TOPIC_DEADLETTER_CONFIG));
     try (AvlocStreamsApp app =
             AvlocStreamsApp.start(
                 s, tmp.resolve("absent"), new SimpleMeterRegistry(), Duration.ofSeconds(60));
-        KafkaProducer<byte[], byte[]> p = producer(broker)) {
+        KafkaProducer<byte[], byte[]> p = PipelineFixture.producer(broker)) {
       int expected = publish(p, s);
 
       List<ConsumerRecord<byte[], byte[]>> pairs =
           StreamsPipelineIT.consume(
-              broker, s.get("avloc.topic.pairs"), expected, Duration.ofSeconds(120));
+              broker, s.get(StreamsSettings.TOPIC_PAIRS_CONFIG), expected, Duration.ofSeconds(120));
       List<ConsumerRecord<byte[], byte[]>> dead =
           StreamsPipelineIT.consume(
-              broker, s.get("avloc.topic.deadletter"), 2, Duration.ofSeconds(30));
+              broker, s.get(StreamsSettings.TOPIC_DEADLETTER_CONFIG), 2, Duration.ofSeconds(30));
 
       assertThat(pairs).hasSize(expected);
       assertThat(dead).hasSize(2);
@@ -225,7 +201,8 @@ class PoisonPillIT {
       }
       ConsumerRecord<byte[], byte[]> audioDead =
           dead.stream()
-              .filter(r -> s.get("avloc.topic.audio").equals(header(r, "source-topic")))
+              .filter(
+                  r -> s.get(StreamsSettings.TOPIC_AUDIO_CONFIG).equals(header(r, "source-topic")))
               .findFirst()
               .orElseThrow();
       assertThat(header(audioDead, DeadLetters.PAYLOAD_TRUNCATED))
@@ -234,7 +211,8 @@ class PoisonPillIT {
           .isEqualTo(sha256(new byte[AUDIO_BYTES]));
       ConsumerRecord<byte[], byte[]> frameDead =
           dead.stream()
-              .filter(r -> s.get("avloc.topic.frames").equals(header(r, "source-topic")))
+              .filter(
+                  r -> s.get(StreamsSettings.TOPIC_FRAMES_CONFIG).equals(header(r, "source-topic")))
               .findFirst()
               .orElseThrow();
       byte[] frame = undecodableJpeg(FRAME_BYTES);
@@ -303,7 +281,7 @@ class PoisonPillIT {
                 serve,
                 new PairInference(model, 8, registry, () -> System.currentTimeMillis() * 1000),
                 registry);
-        KafkaProducer<byte[], byte[]> p = producer(broker)) {
+        KafkaProducer<byte[], byte[]> p = PipelineFixture.producer(broker)) {
       // Good pairs around a pair whose 2 MB frame does not decode: its dead letter is over 1 MiB.
       ProducerRecord<byte[], byte[]> bad =
           pairRecord(pairs, pair("cam-z", T0, undecodableJpeg(FRAME_BYTES)));

@@ -6,9 +6,9 @@ import io.avloc.broker.KafkaBroker;
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.pair.AvPair;
 import io.avloc.core.serde.HeatmapEventSerde;
+import io.avloc.feed.FeedPublisher;
+import io.avloc.feed.SyntheticCameras;
 import io.avloc.modelserver.PairLocalizer;
-import io.avloc.streams.feed.FeedPublisher;
-import io.avloc.streams.feed.SyntheticCameras;
 import io.avloc.streams.sync.DropReason;
 import io.avloc.streams.sync.SyncMetrics;
 import io.avloc.testkit.KafkaBrokerExtension;
@@ -17,7 +17,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -47,27 +46,20 @@ class RealtimeOverloadIT {
   void fourCamerasOnAnEngineAtHalfTheNeededRateAreAllServedAndNoneStarves(KafkaBroker broker)
       throws Exception {
     String prefix = TestTopics.unique("overload");
-    Map<String, String> overrides = new HashMap<>();
-    overrides.put("avloc.bootstrap", broker.bootstrapServers());
-    overrides.put("avloc.application.id", prefix + "-app");
-    overrides.put("avloc.state.dir", tmp.resolve("state").toString());
-    overrides.put("avloc.topic.frames", prefix + ".frames");
-    overrides.put("avloc.topic.audio", prefix + ".audio");
-    overrides.put("avloc.topic.heatmaps", prefix + ".heatmaps");
-    overrides.put("avloc.topic.deadletter", prefix + ".deadletter");
-    overrides.put("avloc.sync.mode", "realtime");
+    Map<String, String> overrides = PipelineFixture.settings(broker, prefix, tmp.resolve("state"));
+    overrides.put(StreamsSettings.SYNC_MODE_CONFIG, "realtime");
     StreamsSettings settings = StreamsSettings.of(overrides);
-    String heatmapTopic = settings.get("avloc.topic.heatmaps");
+    String heatmapTopic = settings.get(StreamsSettings.TOPIC_HEATMAPS_CONFIG);
     TestTopics.create(
         broker,
         2,
-        settings.get("avloc.topic.frames"),
-        settings.get("avloc.topic.audio"),
+        settings.get(StreamsSettings.TOPIC_FRAMES_CONFIG),
+        settings.get(StreamsSettings.TOPIC_AUDIO_CONFIG),
         heatmapTopic,
-        settings.get("avloc.topic.deadletter"));
+        settings.get(StreamsSettings.TOPIC_DEADLETTER_CONFIG));
 
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    SlowEngine engine = new SlowEngine(settings.getInt("avloc.batch.max"));
+    SlowEngine engine = new SlowEngine(settings.getInt(StreamsSettings.BATCH_MAX_CONFIG));
     List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
     try (KafkaStreams streams =
             new KafkaStreams(
@@ -83,7 +75,8 @@ class RealtimeOverloadIT {
               .publish(
                   FeedPublisher.Settings.defaults()
                       .withTopics(
-                          settings.get("avloc.topic.frames"), settings.get("avloc.topic.audio")))
+                          settings.get(StreamsSettings.TOPIC_FRAMES_CONFIG),
+                          settings.get(StreamsSettings.TOPIC_AUDIO_CONFIG)))
               .realTime(true)
               .start(FeedPublisher.producerConfig(broker.bootstrapServers(), Map.of()))) {
         // Progress, not time: wait for the heatmaps (the timeout only stops a broken run).

@@ -13,16 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,26 +36,17 @@ class StreamsPipelineIT {
   void twoCamerasGetHeatmapsAndEveryBadRecordIsDeadLetteredWhileGoodOnesFlow(KafkaBroker broker)
       throws Exception {
     String prefix = TestTopics.unique("it");
-    Map<String, String> overrides = new HashMap<>();
-    overrides.put("avloc.bootstrap", broker.bootstrapServers());
-    overrides.put("avloc.application.id", prefix + "-app");
-    overrides.put("avloc.state.dir", tmp.resolve("state").toString());
-    overrides.put("avloc.topic.frames", prefix + ".frames");
-    overrides.put("avloc.topic.audio", prefix + ".audio");
-    overrides.put("avloc.topic.heatmaps", prefix + ".heatmaps");
-    overrides.put("avloc.topic.deadletter", prefix + ".deadletter");
-    overrides.put("avloc.topic.partitions", "2");
     // Produced as fast as possible, so wall-clock staleness does not apply.
-    overrides.put("avloc.sync.mode", "catch-up");
-    StreamsSettings settings = StreamsSettings.of(overrides);
+    StreamsSettings settings =
+        StreamsSettings.of(PipelineFixture.catchUp(broker, prefix, tmp.resolve("state")));
     Path model = TestMedia.liteModel(tmp.resolve("model"));
 
     try (AvlocStreamsApp app =
             AvlocStreamsApp.start(
                 settings, model, new SimpleMeterRegistry(), Duration.ofSeconds(60));
-        KafkaProducer<byte[], byte[]> producer = producer(broker)) {
-      String frames = settings.get("avloc.topic.frames");
-      String audio = settings.get("avloc.topic.audio");
+        KafkaProducer<byte[], byte[]> producer = PipelineFixture.producer(broker)) {
+      String frames = settings.get(StreamsSettings.TOPIC_FRAMES_CONFIG);
+      String audio = settings.get(StreamsSettings.TOPIC_AUDIO_CONFIG);
       int expected = 0;
       for (String camera : List.of("cam-a", "cam-b")) {
         // 4 s of audio in 100 ms chunks, frames at 10 fps over the first 3.5 s; the 5 Hz rate
@@ -113,10 +101,17 @@ class StreamsPipelineIT {
       producer.flush();
 
       List<ConsumerRecord<byte[], byte[]>> heatmaps =
-          consume(broker, settings.get("avloc.topic.heatmaps"), expected, Duration.ofSeconds(90));
+          consume(
+              broker,
+              settings.get(StreamsSettings.TOPIC_HEATMAPS_CONFIG),
+              expected,
+              Duration.ofSeconds(90));
       List<ConsumerRecord<byte[], byte[]>> dead =
           consume(
-              broker, settings.get("avloc.topic.deadletter"), bad.size(), Duration.ofSeconds(30));
+              broker,
+              settings.get(StreamsSettings.TOPIC_DEADLETTER_CONFIG),
+              bad.size(),
+              Duration.ofSeconds(30));
 
       assertThat(heatmaps).hasSize(expected);
       Map<String, List<HeatmapEvent>> byCamera =
@@ -153,19 +148,6 @@ class StreamsPipelineIT {
       assertThat(dead).allSatisfy(r -> assertThat(header(r, "error-stage")).isEqualTo("validate"));
       assertThat(app.failure()).isNull();
     }
-  }
-
-  private static KafkaProducer<byte[], byte[]> producer(KafkaBroker broker) {
-    return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            broker.bootstrapServers(),
-            ProducerConfig.LINGER_MS_CONFIG,
-            5,
-            ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-            16 << 20),
-        new ByteArraySerializer(),
-        new ByteArraySerializer());
   }
 
   static List<ConsumerRecord<byte[], byte[]>> consume(

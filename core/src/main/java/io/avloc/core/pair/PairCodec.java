@@ -106,6 +106,50 @@ public final class PairCodec {
     }
     String camera = new String(key, StandardCharsets.UTF_8);
     // The envelope first: a record that is not a pair at all should say so, not miss headers.
+    checkEnvelope(value);
+    long tsUs = longHeader(headers, PairHeaders.TS_US);
+    if (tsUs < 0) {
+      throw new InvalidPairException(
+          Reason.BAD_HEADER,
+          "pair header 'ts-us' is negative (" + tsUs + "); use microseconds since the epoch");
+    }
+    ImageFormat format = formatHeader(headers);
+    checkSampleRate(headers);
+    long startUs = longHeader(headers, PairHeaders.AUDIO_START_US);
+    long endUs = longHeader(headers, PairHeaders.AUDIO_END_US);
+    boolean partial = booleanHeader(headers, PairHeaders.PARTIAL);
+    long arrivedAtUs = optionalLongHeader(headers, PairHeaders.ARRIVED_AT_US, nowUs);
+    long readyAtUs = optionalLongHeader(headers, PairHeaders.READY_AT_US, nowUs);
+
+    long imageBytes =
+        ByteBuffer.wrap(value, 5, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
+    long audioBytes = value.length - PREFIX_BYTES - imageBytes;
+    if (audioBytes < 0) {
+      throw new InvalidPairException(
+          Reason.TRUNCATED,
+          "pair envelope says the image has "
+              + imageBytes
+              + " bytes but only "
+              + (value.length - PREFIX_BYTES)
+              + " follow the prefix; the record is truncated or the length is wrong");
+    }
+    byte[] image = image(value, imageBytes, format);
+    checkAudioLength(audioBytes, startUs, endUs);
+    byte[] pcm = Arrays.copyOfRange(value, value.length - (int) audioBytes, value.length);
+    float[] audio = new AudioChunk(startUs, AvPair.SAMPLE_RATE, 1, pcm).monoSamples();
+    return new AvPair(
+        camera,
+        new VideoFrame(tsUs, format, image),
+        audio,
+        startUs,
+        endUs,
+        partial,
+        arrivedAtUs,
+        readyAtUs);
+  }
+
+  /** The prefix: long enough, the magic bytes, a version this codec reads. */
+  private static void checkEnvelope(byte[] value) {
     if (value == null || value.length < PREFIX_BYTES) {
       throw new InvalidPairException(
           Reason.NOT_A_PAIR,
@@ -126,18 +170,17 @@ public final class PairCodec {
           Reason.UNSUPPORTED_VERSION,
           "pair envelope version " + version + " is not supported; this server reads " + VERSION);
     }
-    long tsUs = longHeader(headers, PairHeaders.TS_US);
-    if (tsUs < 0) {
-      throw new InvalidPairException(
-          Reason.BAD_HEADER,
-          "pair header 'ts-us' is negative (" + tsUs + "); use microseconds since the epoch");
-    }
-    ImageFormat format;
+  }
+
+  private static ImageFormat formatHeader(Headers headers) {
     try {
-      format = ImageFormat.fromHeader(required(headers, PairHeaders.FORMAT));
+      return ImageFormat.fromHeader(required(headers, PairHeaders.FORMAT));
     } catch (InvalidMediaException e) {
       throw new InvalidPairException(Reason.BAD_HEADER, "pair " + e.getMessage());
     }
+  }
+
+  private static void checkSampleRate(Headers headers) {
     long rate = longHeader(headers, PairHeaders.SAMPLE_RATE);
     if (rate != AvPair.SAMPLE_RATE) {
       throw new InvalidPairException(
@@ -148,24 +191,10 @@ public final class PairCodec {
               + AvPair.SAMPLE_RATE
               + " Hz audio (the network's rate), resample before pairing");
     }
-    long startUs = longHeader(headers, PairHeaders.AUDIO_START_US);
-    long endUs = longHeader(headers, PairHeaders.AUDIO_END_US);
-    boolean partial = booleanHeader(headers, PairHeaders.PARTIAL);
-    long arrivedAtUs = optionalLongHeader(headers, PairHeaders.ARRIVED_AT_US, nowUs);
-    long readyAtUs = optionalLongHeader(headers, PairHeaders.READY_AT_US, nowUs);
+  }
 
-    long imageBytes =
-        ByteBuffer.wrap(value, 5, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
-    long audioBytes = value.length - PREFIX_BYTES - imageBytes;
-    if (audioBytes < 0) {
-      throw new InvalidPairException(
-          Reason.TRUNCATED,
-          "pair envelope says the image has "
-              + imageBytes
-              + " bytes but only "
-              + (value.length - PREFIX_BYTES)
-              + " follow the prefix; the record is truncated or the length is wrong");
-    }
+  /** The envelope's image: present, and JPEG or PNG as the {@code format} header says. */
+  private static byte[] image(byte[] value, long imageBytes, ImageFormat format) {
     if (imageBytes == 0) {
       throw new InvalidPairException(
           Reason.EMPTY_IMAGE, "pair envelope holds no image bytes; put the encoded frame in it");
@@ -188,6 +217,11 @@ public final class PairCodec {
               + "' but the image bytes are "
               + sniffed.headerValue());
     }
+    return image;
+  }
+
+  /** Whole 16-bit samples, enough for one spectrogram segment, as many as the window spans. */
+  private static void checkAudioLength(long audioBytes, long startUs, long endUs) {
     if (audioBytes % 2 != 0) {
       throw new InvalidPairException(
           Reason.ODD_PCM_LENGTH,
@@ -217,17 +251,6 @@ public final class PairCodec {
               + Math.round(expected)
               + " at 16 kHz; the headers and the audio disagree");
     }
-    byte[] pcm = Arrays.copyOfRange(value, value.length - (int) audioBytes, value.length);
-    float[] audio = new AudioChunk(startUs, AvPair.SAMPLE_RATE, 1, pcm).monoSamples();
-    return new AvPair(
-        camera,
-        new VideoFrame(tsUs, format, image),
-        audio,
-        startUs,
-        endUs,
-        partial,
-        arrivedAtUs,
-        readyAtUs);
   }
 
   private static String required(Headers headers, String name) {

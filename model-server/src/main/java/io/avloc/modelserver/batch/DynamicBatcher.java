@@ -1,18 +1,11 @@
 package io.avloc.modelserver.batch;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -42,10 +35,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Futures are completed on a worker thread: dependent stages without an executor run there and
  * delay the next batch, so keep them short or use the {@code ...Async} variants.
  *
- * <p>Meters, all tagged {@code name}: {@code avloc.batcher.rejected{reason}} (counter), {@code
- * avloc.batcher.batch.size} (distribution summary), {@code avloc.batcher.queue.time} (timer, from
- * submit to the start of the batch), {@code avloc.batcher.queue.depth} (gauge) and {@code
- * avloc.batcher.batch.failures} (counter of failed batch-function calls).
+ * <p>Meters: {@link BatcherMeters}, tagged with the batcher's name.
  *
  * @param <I> request type
  * @param <O> result type
@@ -66,10 +56,7 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
   private final List<Thread> workers;
   private final ScheduledThreadPoolExecutor deadlines;
 
-  private final Map<RejectionReason, Counter> rejected = new EnumMap<>(RejectionReason.class);
-  private final DistributionSummary batchSize;
-  private final Timer queueTime;
-  private final Counter batchFailures;
+  private final BatcherMeters meters;
 
   /** A batcher whose meters go to a private {@link SimpleMeterRegistry}. */
   public DynamicBatcher(BatcherConfig config, BatchRunner<I, O> runner) {
@@ -83,39 +70,8 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
     this.maxQueueDelayNanos = config.maxQueueDelay().toNanos();
     this.queue = new ArrayDeque<>(Math.min(config.capacity(), 4096));
 
-    Tags tags = Tags.of("name", config.name());
-    for (RejectionReason reason : RejectionReason.values()) {
-      rejected.put(
-          reason,
-          Counter.builder("avloc.batcher.rejected")
-              .description("Requests failed by the batcher without being run")
-              .tags(tags)
-              .tag("reason", reason.tag())
-              .register(registry));
-    }
-    batchSize =
-        DistributionSummary.builder("avloc.batcher.batch.size")
-            .description("Requests per call of the batch function")
-            .tags(tags)
-            .publishPercentileHistogram()
-            .minimumExpectedValue(1.0)
-            .maximumExpectedValue((double) Math.max(2, config.maxBatchSize()))
-            .register(registry);
-    queueTime =
-        Timer.builder("avloc.batcher.queue.time")
-            .description("Time from submit to the start of the request's batch")
-            .tags(tags)
-            .publishPercentileHistogram()
-            .register(registry);
-    batchFailures =
-        Counter.builder("avloc.batcher.batch.failures")
-            .description("Calls of the batch function that failed")
-            .tags(tags)
-            .register(registry);
-    Gauge.builder("avloc.batcher.queue.depth", this, DynamicBatcher::queueDepth)
-        .description("Requests waiting in the batcher queue")
-        .tags(tags)
-        .register(registry);
+    meters = new BatcherMeters(config.name(), config.maxBatchSize(), this::queueDepth);
+    meters.bindTo(registry);
 
     deadlines =
         new ScheduledThreadPoolExecutor(
@@ -290,7 +246,7 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
    */
   private void reject(CompletableFuture<O> future, RejectionReason reason, String message) {
     if (!future.isDone()) { // not cancelled by its caller
-      rejected.get(reason).increment();
+      meters.rejected(reason);
       future.completeExceptionally(new RejectedException(reason, message));
     }
   }
@@ -370,10 +326,10 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
     long start = System.nanoTime();
     for (Request<I, O> r : batch) {
       r.cancelDeadline();
-      queueTime.record(start - r.enqueuedNanos, TimeUnit.NANOSECONDS);
+      meters.queued(start - r.enqueuedNanos);
       inputs.add(r.input);
     }
-    batchSize.record(batch.size());
+    meters.batch(batch.size());
     List<O> outputs;
     try {
       outputs = runner.run(List.copyOf(inputs));
@@ -386,7 +342,7 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
                 + " inputs");
       }
     } catch (Throwable t) {
-      batchFailures.increment();
+      meters.batchFailed();
       for (Request<I, O> r : batch) {
         r.future.completeExceptionally(t);
       }

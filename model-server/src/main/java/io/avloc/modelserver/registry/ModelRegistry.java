@@ -1,10 +1,5 @@
 package io.avloc.modelserver.registry;
 
-import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
-import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
-import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
-import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
-
 import io.avloc.core.artifact.InvalidArtifactException;
 import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.modelserver.engine.EngineAttempt;
@@ -16,13 +11,8 @@ import io.avloc.modelserver.engine.NoEngineException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -72,9 +62,10 @@ import org.slf4j.LoggerFactory;
  * in memory while any lease on it is open. {@link Lease#modelId()} is the {@code name@version}
  * heatmap events carry.
  *
- * <p><b>Change detection</b>: a {@link WatchService} on the folder and each version subfolder wakes
- * the registry; a rescan every {@link RegistryConfig#rescanInterval()} catches what the file system
- * did not report.
+ * <p><b>Change detection</b>: a {@link FolderWatcher} on the folder and each version subfolder
+ * wakes the registry; a rescan every {@link RegistryConfig#rescanInterval()} catches what the file
+ * system did not report. Whether a folder has settled or changed since it was refused is read by
+ * {@link VersionFolders}.
  *
  * <p>Meters: see {@link RegistryMeters}.
  */
@@ -90,24 +81,21 @@ public final class ModelRegistry implements AutoCloseable {
   private final Map<String, Candidate> announced = new ConcurrentHashMap<>();
   private final BlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>();
   private final ExecutorService unloader;
-  private final WatchService watch;
-  private final Map<Path, WatchKey> watched = new ConcurrentHashMap<>();
+  private final FolderWatcher folderWatcher;
 
   // Loader thread only.
   private final Map<String, String> refused = new HashMap<>();
   private final Map<String, String> lastReasons = new LinkedHashMap<>();
 
-  private final Thread watcher;
   private final Thread loader;
   private volatile boolean closed;
 
   private ModelRegistry(RegistryConfig config, MeterRegistry registry) throws IOException {
     this.config = config;
     this.modelsDir = config.modelsDir().toAbsolutePath().normalize();
-    this.meters = new RegistryMeters(registry, config.engineOptions().maxBatch(), loaded::get);
+    this.meters = RegistryMeters.boundTo(registry, config.engineOptions().maxBatch(), loaded::get);
     this.unloader = Executors.newSingleThreadExecutor(daemon("avloc-model-unload"));
-    this.watch = modelsDir.getFileSystem().newWatchService();
-    this.watcher = daemon("avloc-model-watch").newThread(this::watchLoop);
+    this.folderWatcher = new FolderWatcher(modelsDir, () -> wakeups.offer(Boolean.TRUE));
     this.loader = daemon("avloc-model-loader").newThread(this::loaderLoop);
   }
 
@@ -130,7 +118,6 @@ public final class ModelRegistry implements AutoCloseable {
     ModelRegistry r;
     try {
       r = new ModelRegistry(config, registry);
-      r.watchFolder(r.modelsDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot watch " + config.modelsDir() + ": " + e, e);
     }
@@ -140,7 +127,7 @@ public final class ModelRegistry implements AutoCloseable {
       r.close();
       throw e;
     }
-    r.watcher.start();
+    r.folderWatcher.start();
     r.loader.start();
     return r;
   }
@@ -403,8 +390,8 @@ public final class ModelRegistry implements AutoCloseable {
       long quiet;
       String fingerprint;
       try {
-        quiet = System.currentTimeMillis() - lastChange(c.dir());
-        fingerprint = fingerprint(c.dir());
+        quiet = System.currentTimeMillis() - VersionFolders.lastChange(c.dir());
+        fingerprint = VersionFolders.fingerprint(c.dir());
       } catch (IOException e) {
         if (!c.fromFolder() && !"absent".equals(refused.get(c.key()))) {
           refuse(
@@ -460,7 +447,7 @@ public final class ModelRegistry implements AutoCloseable {
         String name = p.getFileName().toString();
         if (!name.startsWith(".") && Files.isDirectory(p)) {
           all.add(new Candidate(name, p, "folder"));
-          watchFolder(p);
+          folderWatcher.watch(p);
         }
       }
     } catch (IOException e) {
@@ -583,81 +570,6 @@ public final class ModelRegistry implements AutoCloseable {
     return LoadFailure.INVALID_ARTIFACT;
   }
 
-  /** Newest modification time of a version folder and its files, in ms. */
-  private static long lastChange(Path dir) throws IOException {
-    long newest = Files.getLastModifiedTime(dir).toMillis();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        try {
-          newest = Math.max(newest, Files.getLastModifiedTime(f).toMillis());
-        } catch (NoSuchFileException e) {
-          // removed meanwhile (a temporary file of the writer): the folder is still changing
-          newest = System.currentTimeMillis();
-        }
-      }
-    }
-    return newest;
-  }
-
-  /** Names, sizes and modification times of a folder's files: changes when any file does. */
-  private static String fingerprint(Path dir) throws IOException {
-    List<String> parts = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        try {
-          parts.add(
-              f.getFileName()
-                  + ":"
-                  + Files.size(f)
-                  + ":"
-                  + Files.getLastModifiedTime(f).toMillis());
-        } catch (NoSuchFileException e) {
-          parts.add(f.getFileName() + ":gone");
-        }
-      }
-    }
-    parts.sort(null);
-    return String.join("/", parts);
-  }
-
-  private void watchFolder(Path dir) {
-    if (watched.containsKey(dir) && watched.get(dir).isValid()) {
-      return;
-    }
-    try {
-      watched.put(dir, dir.register(watch, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY));
-    } catch (ClosedWatchServiceException e) {
-      // closing
-    } catch (IOException e) {
-      LOG.debug("cannot watch {} (the periodic rescan still sees it): {}", dir, e.toString());
-    }
-  }
-
-  private void watchLoop() {
-    try {
-      while (true) {
-        WatchKey key = watch.take();
-        for (WatchEvent<?> event : key.pollEvents()) {
-          if (event.kind() != OVERFLOW
-              && key.watchable() instanceof Path parent
-              && parent.equals(modelsDir)
-              && event.context() instanceof Path name) {
-            Path child = parent.resolve(name);
-            if (event.kind() == ENTRY_CREATE && Files.isDirectory(child)) {
-              watchFolder(child);
-            }
-          }
-        }
-        if (!key.reset()) {
-          watched.values().remove(key);
-        }
-        wakeups.offer(Boolean.TRUE);
-      }
-    } catch (ClosedWatchServiceException | InterruptedException e) {
-      // close()
-    }
-  }
-
   /**
    * Stops watching and unloads the serving model once its open leases are released; later {@link
    * #acquire()} calls fail.
@@ -668,19 +580,13 @@ public final class ModelRegistry implements AutoCloseable {
       return;
     }
     closed = true;
-    try {
-      watch.close();
-    } catch (IOException e) {
-      LOG.debug("closing the watch service: {}", e.toString());
-    }
-    for (Thread t : List.of(loader, watcher)) {
-      if (t.isAlive()) {
-        t.interrupt();
-        try {
-          t.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+    folderWatcher.close();
+    if (loader.isAlive()) {
+      loader.interrupt();
+      try {
+        loader.join(TimeUnit.SECONDS.toMillis(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
     Served s = current.getAndSet(null);

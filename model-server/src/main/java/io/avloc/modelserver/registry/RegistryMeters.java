@@ -2,12 +2,14 @@ package io.avloc.modelserver.registry;
 
 import io.avloc.modelserver.engine.EngineAttempt;
 import io.avloc.modelserver.engine.InferenceEngine;
+import io.avloc.modelserver.meters.InferenceMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -28,32 +30,48 @@ import java.util.function.Supplier;
  *       retired ones still finishing in-flight batches;
  *   <li>{@code avloc.engine.attempts{engine,result=ok|failed}} [avloc_engine_attempts_total]: tries
  *       to load a model on an engine;
- *   <li>{@code avloc.inference.latency{model,engine}} [avloc_inference_latency_seconds] and {@code
- *       avloc.inference.batch.size{model,engine}} [avloc_inference_batch_size]: percentile
- *       histograms of {@link ModelRegistry.Lease#run}, removed when the model is unloaded.
+ *   <li>the {@link InferenceMeters} {@code avloc.inference.latency{model,engine}} and {@code
+ *       avloc.inference.batch.size{model,engine}} of {@link ModelRegistry.Lease#run} (the engine
+ *       call), removed when the model is unloaded.
  * </ul>
  */
-final class RegistryMeters {
+public final class RegistryMeters implements MeterBinder {
 
-  static final String SWAPS = "avloc.model.swaps";
-  static final String LOAD_FAILURES = "avloc.model.load.failures";
-  static final String SERVING = "avloc.model.serving";
-  static final String LOADED = "avloc.model.loaded";
-  static final String ENGINE_ATTEMPTS = "avloc.engine.attempts";
-  static final String INFERENCE_LATENCY = "avloc.inference.latency";
-  static final String BATCH_SIZE = "avloc.inference.batch.size";
+  public static final String SWAPS = "avloc.model.swaps";
+  public static final String LOAD_FAILURES = "avloc.model.load.failures";
+  public static final String SERVING = "avloc.model.serving";
+  public static final String LOADED = "avloc.model.loaded";
+  public static final String ENGINE_ATTEMPTS = "avloc.engine.attempts";
 
-  private final MeterRegistry registry;
-  private final int maxBatch;
-  private final Counter swapped;
-  private final Counter swapRefused;
-  private final Gauge loadedGauge;
+  private final InferenceMeters inference;
+  private final Supplier<Number> loaded;
+  private MeterRegistry registry;
+  private Counter swapped;
+  private Counter swapRefused;
+  private Gauge loadedGauge;
   private final Map<LoadFailure, Counter> failures = new EnumMap<>(LoadFailure.class);
   private final Map<List<String>, Integer> users = new HashMap<>();
 
-  RegistryMeters(MeterRegistry registry, int maxBatch, Supplier<Number> loaded) {
+  /**
+   * @param maxBatch the engines' largest batch (the batch-size histogram's range)
+   * @param loaded the number of engines in memory, read by the {@value #LOADED} gauge
+   */
+  public RegistryMeters(int maxBatch, Supplier<Number> loaded) {
+    this.inference = new InferenceMeters(maxBatch);
+    this.loaded = loaded;
+  }
+
+  /** A binder bound to {@code registry}. */
+  static RegistryMeters boundTo(MeterRegistry registry, int maxBatch, Supplier<Number> loaded) {
+    RegistryMeters m = new RegistryMeters(maxBatch, loaded);
+    m.bindTo(registry);
+    return m;
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
     this.registry = registry;
-    this.maxBatch = maxBatch;
+    inference.bindTo(registry);
     swapped = swaps("success");
     swapRefused = swaps("failure");
     for (LoadFailure f : LoadFailure.values()) {
@@ -135,22 +153,8 @@ final class RegistryMeters {
       String model = engine.manifest().id();
       key = List.of(model, engine.name());
       retain(key);
-      latency =
-          Timer.builder(INFERENCE_LATENCY)
-              .description("One batch through the inference engine")
-              .tag("model", model)
-              .tag("engine", engine.name())
-              .publishPercentileHistogram()
-              .register(registry);
-      batchSize =
-          DistributionSummary.builder(BATCH_SIZE)
-              .description("Samples per inference batch")
-              .tag("model", model)
-              .tag("engine", engine.name())
-              .publishPercentileHistogram()
-              .minimumExpectedValue(1.0)
-              .maximumExpectedValue((double) Math.max(2, maxBatch))
-              .register(registry);
+      latency = inference.engineLatency(model, engine.name());
+      batchSize = inference.batchSize(model, engine.name());
     }
 
     /**

@@ -90,7 +90,7 @@ public final class PairServer implements AutoCloseable {
         config.kafkaFor(KafkaClientSettings.Client.ADMIN),
         KafkaClientSettings.DEFAULT_CONNECT_TIMEOUT);
     int deadLetterBytes = prepareTopics(config);
-    ServeMetrics metrics = new ServeMetrics(registry, config.pairsTopic());
+    ServeMetrics metrics = ServeMetrics.boundTo(registry, config.pairsTopic());
     int maxBatch = Math.min(config.maxBatch(), localizer.maxBatch());
     DynamicBatcher<AvPair, Outcome> batcher =
         new DynamicBatcher<>(

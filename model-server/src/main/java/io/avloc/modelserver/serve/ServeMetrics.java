@@ -1,9 +1,11 @@
 package io.avloc.modelserver.serve;
 
+import io.avloc.modelserver.meters.DeadLetterMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,15 +14,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The model server's own meters (the inference and batcher meters come from {@link
- * io.avloc.modelserver.PairInference} and the {@link io.avloc.modelserver.batch.DynamicBatcher}).
+ * io.avloc.modelserver.meters.InferenceMeters} and {@link
+ * io.avloc.modelserver.batch.BatcherMeters}, the dead letters' from {@link DeadLetterMeters}).
  * Kafka-side counts are taken when a transaction commits, so they count each pair once even when a
  * batch was aborted and retried.
  *
  * <ul>
  *   <li>{@value #PAIRS}: pair records consumed and committed (localized or dead-lettered)
  *   <li>{@value #HEATMAPS}: heatmap events committed
- *   <li>{@value #DEADLETTERS}{@code {reason,topic}}: pair records dead-lettered, as in the streams
- *       application
+ *   <li>{@code avloc.deadletters{reason,topic}} ({@link DeadLetterMeters}): pair records
+ *       dead-lettered, as in the streams application
  *   <li>{@value #TRANSACTIONS}{@code {outcome=committed|aborted}}
  *   <li>{@value #LATENCY}: end to end, frame capture → heatmap committed (histogram)
  *   <li>{@value #QUEUE}: pair ready at the synchronizer → its batch starts: time on the pairs topic
@@ -29,32 +32,45 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@value #HTTP}{@code {status}}: {@code POST /v1/localize} requests by response status
  * </ul>
  */
-final class ServeMetrics {
+public final class ServeMetrics implements MeterBinder {
 
-  static final String PAIRS = "avloc.serve.pairs.consumed";
-  static final String HEATMAPS = "avloc.serve.heatmaps";
-  static final String DEADLETTERS = "avloc.deadletters";
-  static final String TRANSACTIONS = "avloc.serve.transactions";
-  static final String LATENCY = "avloc.serve.latency";
-  static final String QUEUE = "avloc.serve.queue.latency";
-  static final String ASSIGNED = "avloc.serve.partitions.assigned";
-  static final String HTTP = "avloc.serve.http.requests";
+  public static final String PAIRS = "avloc.serve.pairs.consumed";
+  public static final String HEATMAPS = "avloc.serve.heatmaps";
+  public static final String TRANSACTIONS = "avloc.serve.transactions";
+  public static final String LATENCY = "avloc.serve.latency";
+  public static final String QUEUE = "avloc.serve.queue.latency";
+  public static final String ASSIGNED = "avloc.serve.partitions.assigned";
+  public static final String HTTP = "avloc.serve.http.requests";
 
-  private final MeterRegistry registry;
-  private final String pairsTopic;
-  private final Counter pairs;
-  private final Counter heatmaps;
-  private final Counter committed;
-  private final Counter aborted;
-  private final Timer latency;
-  private final Timer queue;
+  private final DeadLetterMeters deadLetters;
   private final AtomicInteger assigned = new AtomicInteger();
-  private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
   private final Map<Integer, Counter> http = new ConcurrentHashMap<>();
+  private MeterRegistry registry;
+  private Counter pairs;
+  private Counter heatmaps;
+  private Counter committed;
+  private Counter aborted;
+  private Timer latency;
+  private Timer queue;
 
-  ServeMetrics(MeterRegistry registry, String pairsTopic) {
+  /**
+   * @param pairsTopic the topic pairs are consumed from: the dead letters' {@code topic} tag
+   */
+  public ServeMetrics(String pairsTopic) {
+    this.deadLetters = new DeadLetterMeters(pairsTopic, java.util.List.of());
+  }
+
+  /** A binder bound to {@code registry}. */
+  static ServeMetrics boundTo(MeterRegistry registry, String pairsTopic) {
+    ServeMetrics m = new ServeMetrics(pairsTopic);
+    m.bindTo(registry);
+    return m;
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
     this.registry = registry;
-    this.pairsTopic = pairsTopic;
+    deadLetters.bindTo(registry);
     pairs =
         Counter.builder(PAIRS)
             .description("Pair records consumed and committed (localized or dead-lettered)")
@@ -98,15 +114,7 @@ final class ServeMetrics {
   }
 
   void deadLettered(String reason) {
-    deadLetters
-        .computeIfAbsent(
-            reason,
-            r ->
-                Counter.builder(DEADLETTERS)
-                    .description("records sent to the dead-letter topic")
-                    .tags("reason", r, "topic", pairsTopic)
-                    .register(registry))
-        .increment();
+    deadLetters.deadLettered(reason);
   }
 
   void latency(double ms) {

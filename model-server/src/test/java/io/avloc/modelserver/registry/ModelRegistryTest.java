@@ -125,7 +125,7 @@ class ModelRegistryTest {
           .isEqualTo(1.0);
       assertThat(
               meters
-                  .get(RegistryMeters.INFERENCE_LATENCY)
+                  .get(io.avloc.modelserver.meters.InferenceMeters.ENGINE_LATENCY)
                   .tags("model", "reg@10", "engine", "OnnxRuntime")
                   .timer()
                   .count())
@@ -213,7 +213,11 @@ class ModelRegistryTest {
               .hasMessageEndingWith("is closed");
         }
       }
-      assertThat(meters.find(RegistryMeters.INFERENCE_LATENCY).tag("model", "reg@1").timer())
+      assertThat(
+              meters
+                  .find(io.avloc.modelserver.meters.InferenceMeters.ENGINE_LATENCY)
+                  .tag("model", "reg@1")
+                  .timer())
           .as("an unloaded model's meters are removed")
           .isNull();
     }

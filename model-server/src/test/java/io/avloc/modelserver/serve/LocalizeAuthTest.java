@@ -4,15 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.avloc.core.event.HeatmapEvent;
-import io.avloc.core.pair.AvPair;
 import io.avloc.core.serde.HeatmapEventSerde;
 import io.avloc.core.serde.Json;
-import io.avloc.modelserver.PairInference;
-import io.avloc.modelserver.batch.BatcherConfig;
-import io.avloc.modelserver.batch.DynamicBatcher;
-import io.avloc.modelserver.ops.OpsServer;
 import io.avloc.testkit.MediaRecords;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,31 +23,18 @@ class LocalizeAuthTest {
   private static final long NOW_US = 1_700_000_100_000_000L;
   private static final String TOKEN = "s3cret-token-for-tests";
 
-  private static DynamicBatcher<AvPair, Outcome> batcher;
-  private static OpsServer server;
+  private static LocalizeFixture localize;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() {
-    PrometheusMeterRegistry registry = OpsServer.newRegistry("serve-auth-test");
     ServeConfig config = ServeConfig.builder().localizeToken(BearerToken.of(TOKEN)).build();
-    PairInference inference = new PairInference(TestPairs.model(), 8, registry, () -> NOW_US);
-    batcher =
-        new DynamicBatcher<>(
-            BatcherConfig.builder().name("serve").build(),
-            new PairBatchRunner(inference, () -> NOW_US),
-            registry);
-    server = OpsServer.start(registry, "127.0.0.1", 0, () -> true);
-    server.route(
-        LocalizeEndpoint.PATH,
-        new LocalizeEndpoint(
-            batcher, config, new ServeMetrics(registry, "avloc.pairs"), () -> NOW_US));
+    localize = LocalizeFixture.start("serve-auth-test", config, NOW_US);
   }
 
   @AfterAll
   static void stop() {
-    server.close();
-    batcher.close();
+    localize.close();
   }
 
   private static String body() throws Exception {
@@ -66,7 +47,7 @@ class LocalizeAuthTest {
 
   private HttpResponse<String> post(String authorization) throws Exception {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(server.url() + LocalizeEndpoint.PATH))
+        HttpRequest.newBuilder(URI.create(localize.url()))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body()));
     if (authorization != null) {
@@ -110,7 +91,7 @@ class LocalizeAuthTest {
     for (String path : new String[] {"/health", "/ready", "/metrics"}) {
       HttpResponse<String> r =
           http.send(
-              HttpRequest.newBuilder(URI.create(server.url() + path)).GET().build(),
+              HttpRequest.newBuilder(URI.create(localize.server.url() + path)).GET().build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(path).isEqualTo(200);
     }

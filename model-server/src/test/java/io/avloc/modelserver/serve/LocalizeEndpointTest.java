@@ -9,12 +9,8 @@ import io.avloc.core.pair.AvPair;
 import io.avloc.core.serde.HeatmapEventSerde;
 import io.avloc.core.serde.Json;
 import io.avloc.modelserver.PairInference;
-import io.avloc.modelserver.batch.BatcherConfig;
-import io.avloc.modelserver.batch.DynamicBatcher;
-import io.avloc.modelserver.ops.OpsServer;
 import io.avloc.testkit.ImageBomb;
 import io.avloc.testkit.MediaRecords;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -37,32 +33,18 @@ class LocalizeEndpointTest {
   private static final long NOW_US = 1_700_000_100_000_000L;
   private static final int LIMIT = 1 << 20;
 
-  private static PrometheusMeterRegistry registry;
-  private static DynamicBatcher<AvPair, Outcome> batcher;
-  private static OpsServer server;
+  private static LocalizeFixture localize;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() {
-    registry = OpsServer.newRegistry("serve-test");
     ServeConfig config = ServeConfig.builder().maxRequestBytes(LIMIT).build();
-    PairInference inference = new PairInference(TestPairs.model(), 8, registry, () -> NOW_US);
-    batcher =
-        new DynamicBatcher<>(
-            BatcherConfig.builder().name("serve").build(),
-            new PairBatchRunner(inference, () -> NOW_US),
-            registry);
-    server = OpsServer.start(registry, "127.0.0.1", 0, () -> true);
-    server.route(
-        LocalizeEndpoint.PATH,
-        new LocalizeEndpoint(
-            batcher, config, new ServeMetrics(registry, "avloc.pairs"), () -> NOW_US));
+    localize = LocalizeFixture.start("serve-test", config, NOW_US);
   }
 
   @AfterAll
   static void stop() {
-    server.close();
-    batcher.close();
+    localize.close();
   }
 
   /** A WAV file of a tone: {@code seconds} long at {@code rate} Hz with {@code channels}. */
@@ -104,7 +86,7 @@ class LocalizeEndpointTest {
 
   private HttpResponse<String> post(String body, String type) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create(server.url() + LocalizeEndpoint.PATH))
+        HttpRequest.newBuilder(URI.create(localize.url()))
             .header("Content-Type", type)
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
@@ -172,7 +154,7 @@ class LocalizeEndpointTest {
             0,
             0);
     HeatmapEvent direct =
-        new PairInference(TestPairs.model(), 1, registry, () -> NOW_US)
+        new PairInference(TestPairs.model(), 1, localize.registry, () -> NOW_US)
             .localize(java.util.List.of(pair), 0)
             .get(0);
     assertThat(viaHttp.grid()).isEqualTo(direct.grid());
@@ -241,7 +223,7 @@ class LocalizeEndpointTest {
   void wrongMethodTypeAndSizeGet405And415And413() throws Exception {
     HttpResponse<String> get =
         http.send(
-            HttpRequest.newBuilder(URI.create(server.url() + LocalizeEndpoint.PATH)).GET().build(),
+            HttpRequest.newBuilder(URI.create(localize.url())).GET().build(),
             HttpResponse.BodyHandlers.ofString());
     assertRefused(get, 405, null, "use POST");
     assertThat(get.headers().firstValue("Allow")).hasValue("POST");
@@ -259,7 +241,7 @@ class LocalizeEndpointTest {
     post(validRequest());
     post("nope", "application/json");
 
-    String scrape = registry.scrape();
+    String scrape = localize.registry.scrape();
     assertThat(scrape)
         .containsPattern("avloc_serve_http_requests_total\\{[^}]*status=\"200\"[^}]*\\} [1-9]")
         .containsPattern("avloc_serve_http_requests_total\\{[^}]*status=\"400\"[^}]*\\} [1-9]")

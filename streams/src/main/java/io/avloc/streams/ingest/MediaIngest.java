@@ -4,6 +4,7 @@ import io.avloc.core.media.DeadLetters;
 import io.avloc.core.media.InvalidMediaException;
 import io.avloc.core.media.MediaValidator;
 import io.avloc.core.media.RecordLimits;
+import io.avloc.modelserver.meters.DeadLetterMeters;
 import io.avloc.streams.sync.CameraClocks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -111,27 +112,13 @@ public final class MediaIngest<V> implements Processor<byte[], byte[], Object, O
     this.sourceTopic = sourceTopic;
     this.validChild = validChild;
     this.deadLetterChild = deadLetterChild;
+    DeadLetterMeters deadLetters = DeadLetterMeters.boundTo(registry, sourceTopic);
     for (InvalidMediaException.Reason r : InvalidMediaException.Reason.values()) {
-      rejected.put(r, deadLetters(registry, r.name()));
+      rejected.put(r, deadLetters.counter(r.name()));
     }
-    this.missingKey = deadLetters(registry, "MISSING_KEY");
-    this.badKey = deadLetters(registry, BAD_KEY);
-    this.clockSkew = deadLetters(registry, ClockSkewGuard.REASON);
-  }
-
-  private Counter deadLetters(MeterRegistry registry, String reason) {
-    return deadLetterCounter(registry, reason, sourceTopic);
-  }
-
-  /**
-   * The {@code avloc.deadletters} counter of one reason and source topic: one definition for every
-   * stage of the topology that writes dead letters (here and the synchronizer's inference stage).
-   */
-  public static Counter deadLetterCounter(MeterRegistry registry, String reason, String topic) {
-    return Counter.builder("avloc.deadletters")
-        .description("records sent to the dead-letter topic")
-        .tags("reason", reason, "topic", topic)
-        .register(registry);
+    this.missingKey = deadLetters.counter("MISSING_KEY");
+    this.badKey = deadLetters.counter(BAD_KEY);
+    this.clockSkew = deadLetters.counter(ClockSkewGuard.REASON);
   }
 
   @Override

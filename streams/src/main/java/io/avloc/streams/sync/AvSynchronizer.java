@@ -201,7 +201,7 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
    */
   public static ProcessorSupplier<String, Object, String, HeatmapEvent> supplier(
       AvSyncConfig config, PairLocalizer localizer, MeterRegistry registry) {
-    return supplier(config, localizer, new SyncMetrics(registry), null, SyncStores.builders());
+    return supplier(config, localizer, SyncMetrics.boundTo(registry), null, SyncStores.builders());
   }
 
   /**
@@ -210,7 +210,7 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
   public static ProcessorSupplier<String, Object, String, AvPair> pairSupplier(
       AvSyncConfig config, MeterRegistry registry) {
     return supplier(
-        config, PairStage.forwarding(), new SyncMetrics(registry), null, SyncStores.builders());
+        config, PairStage.forwarding(), SyncMetrics.boundTo(registry), null, SyncStores.builders());
   }
 
   /**

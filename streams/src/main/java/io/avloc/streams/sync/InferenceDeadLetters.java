@@ -2,7 +2,7 @@ package io.avloc.streams.sync;
 
 import io.avloc.core.media.AvlocHeaders;
 import io.avloc.core.media.DeadLetters;
-import io.avloc.streams.ingest.MediaIngest;
+import io.avloc.modelserver.meters.DeadLetterMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -17,7 +17,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * dimensions) but that inference could not use (their pixels do not decode) leave here for the
  * dead-letter sink, with the frame's key, bytes and headers as ingest received them plus {@code
  * error}, {@code error-reason}, {@code error-stage=inference} and {@code source-topic}, the headers
- * an ingest dead letter has. Counted in {@code avloc.deadletters} like ingest's.
+ * an ingest dead letter has. Counted in {@link DeadLetterMeters} like ingest's.
  *
  * <p>The synchronizer forwards its heatmaps (or pairs) to all its children, this one included; only
  * raw frames ({@code byte[]} values, sent here by name) pass, everything else is dropped.
@@ -31,7 +31,7 @@ public final class InferenceDeadLetters implements Processor<String, Object, byt
   public static final String STAGE = "inference";
 
   private final String sourceTopic;
-  private final MeterRegistry registry;
+  private final DeadLetterMeters meters;
   private final int deadLetterBytes;
   private ProcessorContext<byte[], byte[]> context;
 
@@ -42,7 +42,8 @@ public final class InferenceDeadLetters implements Processor<String, Object, byt
    */
   public InferenceDeadLetters(String sourceTopic, MeterRegistry registry, int deadLetterBytes) {
     this.sourceTopic = Objects.requireNonNull(sourceTopic, "sourceTopic");
-    this.registry = Objects.requireNonNull(registry, "registry");
+    this.meters =
+        DeadLetterMeters.boundTo(Objects.requireNonNull(registry, "registry"), sourceTopic);
     this.deadLetterBytes = deadLetterBytes;
   }
 
@@ -58,7 +59,7 @@ public final class InferenceDeadLetters implements Processor<String, Object, byt
     }
     Headers headers = record.headers();
     String tag = text(headers, AvlocHeaders.ERROR_REASON, "UNKNOWN");
-    MediaIngest.deadLetterCounter(registry, tag, sourceTopic).increment();
+    meters.deadLettered(tag);
     DeadLetters.Letter letter =
         DeadLetters.of(
             record.key().getBytes(StandardCharsets.UTF_8),

@@ -3,6 +3,7 @@ package io.avloc.streams.sync;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -10,7 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The synchronizer's meters, shared by all its processors (one per task, possibly on several stream
- * threads): make one per registry and topology; {@link AvSynchronizer#supplier} does.
+ * threads): make one per registry and topology; {@link AvSynchronizer#supplier} does. {@value
+ * #PAIRS} is not the pairs topic ({@code avloc.pairs}): it counts frames the synchronizer paired,
+ * whether inference runs embedded or the pairs go to the topic.
  *
  * <ul>
  *   <li>{@value #FRAMES_DROPPED}{@code {reason}}: frames dropped, by {@link DropReason#tag()}
@@ -21,22 +24,33 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@value #CAMERAS_ACTIVE} (gauge): cameras with state in this instance
  * </ul>
  */
-public final class SyncMetrics {
+public final class SyncMetrics implements MeterBinder {
 
   public static final String FRAMES_DROPPED = "avloc.frames.dropped";
   public static final String AUDIO_DROPPED = "avloc.audio.dropped";
-  public static final String PAIRS = "avloc.pairs";
+  public static final String PAIRS = "avloc.sync.pairs";
   public static final String CAMERAS_EXPIRED = "avloc.cameras.expired";
   public static final String CAMERAS_ACTIVE = "avloc.cameras.active";
 
   private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
-  private final Counter lateAudio;
-  private final Counter completePairs;
-  private final Counter partialPairs;
-  private final Counter expired;
   private final AtomicLong active = new AtomicLong();
+  private Counter lateAudio;
+  private Counter completePairs;
+  private Counter partialPairs;
+  private Counter expired;
 
-  public SyncMetrics(MeterRegistry registry) {
+  /** Unbound: {@link #bindTo} registers the meters. */
+  public SyncMetrics() {}
+
+  /** The synchronizer's meters, bound to {@code registry}. */
+  public static SyncMetrics boundTo(MeterRegistry registry) {
+    SyncMetrics m = new SyncMetrics();
+    m.bindTo(registry);
+    return m;
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
     Objects.requireNonNull(registry, "registry");
     for (DropReason r : DropReason.values()) {
       dropped.put(

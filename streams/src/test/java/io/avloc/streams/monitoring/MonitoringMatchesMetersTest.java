@@ -205,8 +205,8 @@ class MonitoringMatchesMetersTest {
     assertThat(used)
         .contains(
             "avloc_deadletters_total",
-            "avloc_inference_latency_seconds_bucket",
-            "avloc_pairs_total",
+            "avloc_localize_latency_seconds_bucket",
+            "avloc_sync_pairs_total",
             "avloc_cameras_active",
             "avloc_frames_dropped_total",
             "avloc_model_load_failures_total",
@@ -221,7 +221,8 @@ class MonitoringMatchesMetersTest {
     Set<String> used = metricNames(exprs);
     assertThat(used)
         .contains(
-            "avloc_pairs_total",
+            "avloc_sync_pairs_total",
+            "avloc_localize_latency_seconds_bucket",
             "avloc_inference_latency_seconds_bucket",
             "avloc_inference_batch_size_bucket",
             "avloc_frames_dropped_total",
@@ -242,9 +243,9 @@ class MonitoringMatchesMetersTest {
     Set<String> used =
         metricNames(
             Set.of(
-                "sum(rate(avloc_pairs_total{topic=\"avloc_not_a_metric\"}[5m]))",
+                "sum(rate(avloc_sync_pairs_total{topic=\"avloc_not_a_metric\"}[5m]))",
                 "rate(avloc_pairs_renamed_total[5m])"));
-    assertThat(used).containsExactly("avloc_pairs_renamed_total", "avloc_pairs_total");
+    assertThat(used).containsExactly("avloc_pairs_renamed_total", "avloc_sync_pairs_total");
     assertThat(missing(used)).containsExactly("avloc_pairs_renamed_total");
   }
 
@@ -253,6 +254,7 @@ class MonitoringMatchesMetersTest {
     assertThat(scraped)
         .contains(
             "avloc_inference_latency_seconds_count",
+            "avloc_localize_latency_seconds_count",
             "avloc_inference_batch_size_count",
             "avloc_audio_dropped_total");
     Iterator<String> kafka = scraped.stream().filter(n -> n.startsWith("kafka_stream_")).iterator();

@@ -46,7 +46,7 @@ class AvSynchronizerPunctuatorTest {
         new AvSynchronizer<>(
             AvSyncConfig.defaults().withMode(SyncMode.CATCH_UP),
             PairStage.localizing(localizer),
-            new SyncMetrics(registry),
+            SyncMetrics.boundTo(registry),
             wallUs::get);
     sync.init(context);
   }

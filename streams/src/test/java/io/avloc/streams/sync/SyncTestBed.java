@@ -171,7 +171,8 @@ final class SyncTestBed implements AutoCloseable {
         AUDIO);
     topology.addProcessor(
         AvSynchronizer.NAME,
-        AvSynchronizer.supplier(config, localizer, new SyncMetrics(registry), syncClockUs, stores),
+        AvSynchronizer.supplier(
+            config, localizer, SyncMetrics.boundTo(registry), syncClockUs, stores),
         "frames",
         "audio");
     topology.addSink(
