@@ -53,7 +53,11 @@ public final class BrokerWatch implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    timer.scheduleWithFixedDelay(this::check, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    // The first check before returning: an application that reports itself started is ready at
+    // once when the broker answers (probes and tests ask right after the start line).
+    check();
+    timer.scheduleWithFixedDelay(
+        this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
