@@ -52,6 +52,9 @@ public final class KafkaBroker implements AutoCloseable {
   private final int saslPort; // 0: no SASL listener
   private final String scramUser;
   private final String scramPassword;
+  private final int sslPort; // 0: no SSL listener
+  private final Path sslKeystore;
+  private final String sslPassword;
   private KafkaRaftServer server;
   private boolean closed;
 
@@ -65,6 +68,9 @@ public final class KafkaBroker implements AutoCloseable {
     this.saslPort = b.scramUser == null ? 0 : b.saslPort;
     this.scramUser = b.scramUser;
     this.scramPassword = b.scramPassword;
+    this.sslPort = b.sslKeystore == null ? 0 : b.sslPort;
+    this.sslKeystore = b.sslKeystore;
+    this.sslPassword = b.sslPassword;
   }
 
   public static Builder builder() {
@@ -108,6 +114,20 @@ public final class KafkaBroker implements AutoCloseable {
         scramJaasConfig(scramUser, scramPassword));
   }
 
+  /**
+   * {@code 127.0.0.1:<port>} of the SSL listener (TLS, server authentication only); see {@link
+   * Builder#sslListener}. Clients need {@code security.protocol=SSL} and a truststore that holds
+   * the broker's certificate.
+   *
+   * @throws IllegalStateException when the broker has no SSL listener
+   */
+  public String sslBootstrapServers() {
+    if (sslPort == 0) {
+      throw new IllegalStateException("this broker has no SSL listener; build it with sslListener");
+    }
+    return HOST + ":" + sslPort;
+  }
+
   /** The JAAS line of a SCRAM client; the values are quoted as JAAS wants. */
   public static String scramJaasConfig(String user, String password) {
     return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
@@ -140,6 +160,9 @@ public final class KafkaBroker implements AutoCloseable {
     requireFreePort(controllerPort, "--controller-port");
     if (saslPort != 0) {
       requireFreePort(saslPort, "another SASL port");
+    }
+    if (sslPort != 0) {
+      requireFreePort(sslPort, "another SSL port");
     }
     if (fresh) {
       deleteRecursively(dataDir);
@@ -237,16 +260,34 @@ public final class KafkaBroker implements AutoCloseable {
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
     String sasl = saslPort == 0 ? "" : ",SASL_PLAINTEXT://" + HOST + ":" + saslPort;
+    String ssl = sslPort == 0 ? "" : ",SSL://" + HOST + ":" + sslPort;
     p.put(
         "listeners",
-        "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort + sasl);
-    p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port + sasl);
+        "PLAINTEXT://"
+            + HOST
+            + ":"
+            + port
+            + ",CONTROLLER://"
+            + HOST
+            + ":"
+            + controllerPort
+            + sasl
+            + ssl);
+    p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port + sasl + ssl);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");
     p.put(
         "listener.security.protocol.map",
         "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
-            + (saslPort == 0 ? "" : ",SASL_PLAINTEXT:SASL_PLAINTEXT"));
+            + (saslPort == 0 ? "" : ",SASL_PLAINTEXT:SASL_PLAINTEXT")
+            + (sslPort == 0 ? "" : ",SSL:SSL"));
+    if (sslPort != 0) {
+      p.put("listener.name.ssl.ssl.keystore.location", sslKeystore.toString());
+      p.put("listener.name.ssl.ssl.keystore.type", "PKCS12");
+      p.put("listener.name.ssl.ssl.keystore.password", sslPassword);
+      p.put("listener.name.ssl.ssl.key.password", sslPassword);
+      p.put("listener.name.ssl.ssl.client.auth", "none");
+    }
     if (saslPort != 0) {
       // SCRAM credentials live in the cluster metadata; format() adds the user's.
       p.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
@@ -443,8 +484,22 @@ public final class KafkaBroker implements AutoCloseable {
     private int saslPort;
     private String scramUser;
     private String scramPassword;
+    private int sslPort;
+    private Path sslKeystore;
+    private String sslPassword;
 
     private Builder() {}
+
+    /**
+     * Adds an SSL listener (TLS, no client certificates) on a free port, next to the PLAINTEXT one,
+     * with the broker's key and certificate from {@code keystore} (PKCS12, store and key under
+     * {@code password}).
+     */
+    public Builder sslListener(Path keystore, String password) {
+      this.sslKeystore = Objects.requireNonNull(keystore, "keystore").toAbsolutePath();
+      this.sslPassword = Objects.requireNonNull(password, "password");
+      return this;
+    }
 
     /**
      * Adds a SASL_PLAINTEXT listener (SCRAM-SHA-256) on a free port, next to the PLAINTEXT one,
@@ -514,6 +569,13 @@ public final class KafkaBroker implements AutoCloseable {
           p = freePort();
         }
         saslPort = p;
+      }
+      if (sslKeystore != null && sslPort == 0) {
+        int p = freePort();
+        while (p == port || p == controllerPort || p == saslPort) {
+          p = freePort();
+        }
+        sslPort = p;
       }
       if (port == controllerPort) {
         throw new IllegalArgumentException(

@@ -123,7 +123,8 @@ final class DemoCommand implements Callable<Integer> {
       app =
           AvlocStreamsApp.start(
               settings(broker, work), modelDir, registry, Duration.ofSeconds(120));
-      ops = OpsServer.start(registry, "127.0.0.1", 0, () -> true);
+      AvlocStreamsApp streamsApp = app;
+      ops = OpsServer.start(registry, "127.0.0.1", 0, streamsApp::ready);
       out.printf(
           "demo: streams application running, model %s, %s mode; metrics at %s/metrics%n",
           app.modelId(), mode, ops.url());

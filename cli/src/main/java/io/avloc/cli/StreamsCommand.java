@@ -1,6 +1,5 @@
 package io.avloc.cli;
 
-import io.avloc.modelserver.ops.BrokerConnection;
 import io.avloc.modelserver.ops.OpsServer;
 import io.avloc.streams.AvlocStreamsApp;
 import io.avloc.streams.InferenceMode;
@@ -15,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -115,11 +113,8 @@ final class StreamsCommand implements Callable<Integer> {
                 registry,
                 settings.get(StreamsSettings.METRICS_HOST_CONFIG),
                 metricsPort,
-                // RUNNING says nothing about the broker: Streams stays RUNNING through an outage.
-                () ->
-                    running.get() != null
-                        && running.get().streams().state() == KafkaStreams.State.RUNNING
-                        && BrokerConnection.connected(running.get().streams().metrics()));
+                // RUNNING says nothing about the broker: the app also asks the broker itself.
+                () -> running.get() != null && running.get().ready());
     AvlocStreamsApp app;
     try {
       app =

@@ -1,5 +1,6 @@
 package io.avloc.streams;
 
+import io.avloc.core.kafka.BrokerWatch;
 import io.avloc.core.kafka.KafkaClientSettings;
 import io.avloc.core.media.DeadLetters;
 import io.avloc.core.media.RecordLimits;
@@ -48,6 +49,8 @@ public final class AvlocStreamsApp implements AutoCloseable {
   private final KafkaStreamsMetrics streamsMetrics;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  // Set once the application is RUNNING: asks the broker for /ready (null before).
+  private volatile BrokerWatch brokerWatch;
 
   private AvlocStreamsApp(
       StreamsSettings settings,
@@ -312,6 +315,7 @@ public final class AvlocStreamsApp implements AutoCloseable {
       throw new IllegalStateException(
           "the streams application failed to start" + (f == null ? "" : ": " + f.getMessage()), f);
     }
+    app.brokerWatch = BrokerWatch.start(adminConfig, "avloc-streams-ready");
     LOG.info(
         "avloc streams running: {} + {} → {} ({}, {} mode)",
         settings.get(StreamsSettings.TOPIC_FRAMES_CONFIG),
@@ -378,6 +382,21 @@ public final class AvlocStreamsApp implements AutoCloseable {
     return localizer == null ? null : localizer.modelId();
   }
 
+  /**
+   * {@code /ready}: the application reached RUNNING, is RUNNING or rebalancing now (a rebalance is
+   * part of normal work once started), and the broker answered within {@link
+   * KafkaClientSettings#BROKER_ANSWER_WITHIN} ({@link BrokerWatch}). Kafka Streams stays RUNNING
+   * through a broker outage, so its state alone would say ready without a broker.
+   */
+  public boolean ready() {
+    BrokerWatch watch = brokerWatch;
+    KafkaStreams.State state = streams.state();
+    return watch != null
+        && failure.get() == null
+        && (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING)
+        && watch.answering();
+  }
+
   /** The error that stopped the application, if any. */
   public Throwable failure() {
     return failure.get();
@@ -390,6 +409,10 @@ public final class AvlocStreamsApp implements AutoCloseable {
 
   @Override
   public void close() {
+    BrokerWatch watch = brokerWatch;
+    if (watch != null) {
+      watch.close();
+    }
     streams.close(Duration.ofSeconds(30));
     streamsMetrics.close();
     if (localizer != null) {

@@ -24,6 +24,9 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 
 /**
  * How every avloc program connects to Kafka: the bootstrap servers plus client properties
@@ -47,14 +50,34 @@ public final class KafkaClientSettings {
   /** Environment variables with this prefix are client properties. */
   public static final String ENV_PREFIX = "AVLOC_KAFKA_";
 
-  /** How long start-up waits for a broker before it says that none answers. */
+  /** How long start-up waits for a broker's TCP port before it says that none answers. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   /**
-   * Once a broker takes TCP connections, how long its Kafka answer may take at least: the check
-   * fails fast when nothing listens, but does not give up on a slow handshake.
+   * Once the TCP phase is over, how much longer the start-up check waits for the Kafka answer: the
+   * whole check ends within the connect timeout plus this (15 s by default). A healthy broker
+   * answers in milliseconds, and a cold JVM's TLS/SASL handshake on a loaded machine in a few
+   * seconds; a listener whose protocol does not match is recognised sooner (see {@link
+   * #MISMATCH_CLOSES}).
    */
-  public static final Duration MIN_ANSWER_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration ANSWER_MARGIN = Duration.ofSeconds(5);
+
+  /**
+   * The broker closed the check's connections this many times before any Kafka answer: it speaks
+   * another protocol on that port (SASL or TLS expected, or the reverse). A healthy broker, however
+   * slow, keeps the connection open while it works on the request.
+   */
+  static final int MISMATCH_CLOSES = 2;
+
+  /**
+   * {@code /ready}: a running application counts as connected to Kafka only while the broker
+   * answered one of its periodic checks ({@link BrokerWatch}) within this long. A check runs every
+   * {@link #BROKER_CHECK_INTERVAL}, so an outage shows within this plus one interval.
+   */
+  public static final Duration BROKER_ANSWER_WITHIN = Duration.ofSeconds(10);
+
+  /** How often {@link BrokerWatch} asks the broker. */
+  public static final Duration BROKER_CHECK_INTERVAL = Duration.ofSeconds(2);
 
   /** The kinds of client; each takes the plain keys and the keys with its prefix. */
   public enum Client {
@@ -209,17 +232,18 @@ public final class KafkaClientSettings {
 
   /**
    * Returns once a broker answers a metadata request made with {@code adminConfig}; otherwise fails
-   * within about {@code timeout}, naming the bootstrap servers and why: no TCP connection (refused,
-   * unknown host, timeout), or a connection on which no Kafka answer came (the security settings do
-   * not match the listener), or what the broker refused (e.g. the SASL credentials).
+   * within {@code timeout} plus {@link #ANSWER_MARGIN} at most, naming the bootstrap servers and
+   * why: no TCP connection within {@code timeout} (refused, unknown host, timeout), or a listener
+   * that closes the connections without a Kafka answer or gives none (the security settings do not
+   * match the listener), or what the broker refused (e.g. the SASL credentials).
    *
    * @throws KafkaUnavailableException saying what failed and what to check
    */
   public static void requireBroker(Map<String, Object> adminConfig, Duration timeout) {
     Object servers = adminConfig.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
     String bootstrap = servers == null ? "" : servers.toString();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String tcp = tcpReachable(bootstrap, deadline);
+    long start = System.nanoTime();
+    String tcp = tcpReachable(bootstrap, start + timeout.toNanos());
     if (tcp != null) {
       throw new KafkaUnavailableException(
           "no Kafka broker answers at "
@@ -230,10 +254,18 @@ public final class KafkaClientSettings {
               + seconds(timeout)
               + "); start one (e.g. 'avloc broker') or pass --bootstrap HOST:PORT");
     }
-    // A broker takes connections: give the Kafka answer (TLS and SASL handshakes of a cold JVM on
-    // a loaded machine take seconds) its own, longer budget.
-    Duration answer = timeout.compareTo(MIN_ANSWER_TIMEOUT) < 0 ? MIN_ANSWER_TIMEOUT : timeout;
-    int remainingMs = (int) Math.min(Integer.MAX_VALUE - 2_000L, answer.toMillis());
+    // One overall deadline: the time the TCP phase did not use goes to the answer.
+    long deadline = start + timeout.toNanos() + ANSWER_MARGIN.toNanos();
+    String protocol =
+        String.valueOf(
+            adminConfig.getOrDefault(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT"));
+    String mismatch =
+        " with security.protocol="
+            + protocol
+            + "; check that security.protocol and the sasl.*/ssl.* client properties match the"
+            + " broker's listener";
+    int remainingMs =
+        (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     Map<String, Object> conf = new LinkedHashMap<>(adminConfig);
     conf.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "avloc-broker-check");
     conf.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, remainingMs);
@@ -250,38 +282,81 @@ public final class KafkaClientSettings {
               + message(rootCause(e)),
           e);
     }
-    try (Admin admin = created) {
-      admin
-          .describeCluster(new DescribeClusterOptions().timeoutMs(remainingMs))
-          .clusterId()
-          .get(remainingMs + 2_000L, TimeUnit.MILLISECONDS);
+    Admin admin = created;
+    try {
+      KafkaFuture<String> answer =
+          admin.describeCluster(new DescribeClusterOptions().timeoutMs(remainingMs)).clusterId();
+      while (true) {
+        long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (leftMs <= 0) {
+          throw new KafkaUnavailableException(
+              "the broker at "
+                  + bootstrap
+                  + " accepts connections but answered no Kafka request within "
+                  + seconds(timeout.plus(ANSWER_MARGIN))
+                  + mismatch);
+        }
+        try {
+          answer.get(Math.min(leftMs, 100), TimeUnit.MILLISECONDS);
+          return;
+        } catch (TimeoutException e) {
+          // not yet: look at what the connections did
+        }
+        long closes = connectionCloses(admin);
+        if (closes >= MISMATCH_CLOSES) {
+          throw new KafkaUnavailableException(
+              "the broker at "
+                  + bootstrap
+                  + " accepts connections but closed them "
+                  + closes
+                  + " times without a Kafka answer"
+                  + mismatch);
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaUnavailableException("interrupted while connecting to " + bootstrap, e);
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-      boolean timedOut =
-          cause instanceof TimeoutException
-              || cause instanceof org.apache.kafka.common.errors.TimeoutException;
-      String protocol =
-          String.valueOf(
-              conf.getOrDefault(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT"));
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+        throw new KafkaUnavailableException(
+            "the broker at "
+                + bootstrap
+                + " accepts connections but answered no Kafka request within "
+                + seconds(timeout.plus(ANSWER_MARGIN))
+                + " ("
+                + message(cause)
+                + ")"
+                + mismatch,
+            e);
+      }
       throw new KafkaUnavailableException(
-          timedOut
-              ? "the broker at "
-                  + bootstrap
-                  + " accepts connections but answered no Kafka request within "
-                  + seconds(answer)
-                  + " with security.protocol="
-                  + protocol
-                  + " ("
-                  + message(cause)
-                  + "); check that security.protocol and the sasl.*/ssl.* client properties"
-                  + " match the broker's listener"
-              : "the Kafka broker at " + bootstrap + " refused the connection: " + message(cause),
-          e);
+          "the Kafka broker at " + bootstrap + " refused the connection: " + message(cause), e);
+    } catch (KafkaUnavailableException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new KafkaUnavailableException(
+          "the Kafka broker at " + bootstrap + " refused the connection: " + message(e), e);
+    } finally {
+      // Without a zero timeout, close would wait for the pending request until its own timeout.
+      admin.close(Duration.ZERO);
     }
   }
+
+  /** How many connections the client has seen closed (by either side) so far. */
+  private static long connectionCloses(Admin admin) {
+    double closes = 0;
+    for (Map.Entry<MetricName, ? extends Metric> m : admin.metrics().entrySet()) {
+      if (CONNECTION_CLOSE_TOTAL.equals(m.getKey().name())
+          && m.getValue().metricValue() instanceof Number n) {
+        closes += n.doubleValue();
+      }
+    }
+    return (long) closes;
+  }
+
+  /** The Kafka client metric: connections closed since the client started. */
+  private static final String CONNECTION_CLOSE_TOTAL = "connection-close-total";
 
   /** Null when one of the servers takes a TCP connection before the deadline, else why not. */
   private static String tcpReachable(String bootstrap, long deadlineNanos) {

@@ -25,7 +25,10 @@ class KafkaClientSettingsIT {
     KafkaClientSettings s =
         KafkaClientSettings.of(broker.saslBootstrapServers(), broker.saslClientProperties());
 
-    s.requireBroker(Duration.ofSeconds(10));
+    long t0 = System.nanoTime();
+    s.requireBroker(KafkaClientSettings.DEFAULT_CONNECT_TIMEOUT);
+    System.out.printf(
+        "SCRAM broker check answered after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     String topic = "sasl-check-" + System.nanoTime();
     try (Admin admin = Admin.create(s.forClient(Client.ADMIN))) {
       admin
@@ -37,18 +40,22 @@ class KafkaClientSettingsIT {
   }
 
   @Test
-  void withoutSecuritySettingsTheCheckSaysTheListenerDoesNotMatch(KafkaBroker broker) {
+  void withoutSecuritySettingsTheCheckSaysWithinFifteenSecondsThatTheListenerDoesNotMatch(
+      KafkaBroker broker) {
     KafkaClientSettings plain = KafkaClientSettings.of(broker.saslBootstrapServers(), Map.of());
 
     long t0 = System.nanoTime();
     assertThatThrownBy(() -> plain.requireBroker(KafkaClientSettings.DEFAULT_CONNECT_TIMEOUT))
         .isInstanceOf(KafkaUnavailableException.class)
-        .hasMessageContaining(broker.saslBootstrapServers())
+        .hasMessageContaining("the broker at " + broker.saslBootstrapServers())
         .hasMessageContaining("security.protocol=PLAINTEXT")
         .hasMessageContaining("sasl.*/ssl.*");
-    // The listener takes the connection: the check waits MIN_ANSWER_TIMEOUT for a Kafka answer.
-    assertThat(Duration.ofNanos(System.nanoTime() - t0))
-        .isLessThan(KafkaClientSettings.MIN_ANSWER_TIMEOUT.plusSeconds(15));
+    // The SASL listener answers the plain client's ApiVersions, then closes the connection on its
+    // first other request: the check recognises that, and the whole check ends within the
+    // connect timeout plus the answer margin in any case.
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    System.out.printf("protocol mismatch reported after %d ms%n", took.toMillis());
+    assertThat(took).isLessThanOrEqualTo(Duration.ofSeconds(15));
   }
 
   @Test

@@ -7,10 +7,13 @@ import io.avloc.core.kafka.KafkaClientSettings.Client;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,6 +125,42 @@ class KafkaClientSettingsTest {
         .hasMessageContaining("Connection refused")
         .hasMessageContaining("--bootstrap");
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
+  }
+
+  @Test
+  void aListenerThatTakesConnectionsButNeverAnswersFailsWithinTheConnectTimeoutPlusTheMargin()
+      throws Exception {
+    List<Socket> held = new CopyOnWriteArrayList<>();
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    held.add(silent.accept()); // takes the connection, never answers
+                  }
+                } catch (IOException e) {
+                  // closed: the test is over
+                }
+              });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      KafkaClientSettings s =
+          KafkaClientSettings.of("127.0.0.1:" + silent.getLocalPort(), Map.of());
+
+      long t0 = System.nanoTime();
+      assertThatThrownBy(() -> s.requireBroker(Duration.ofSeconds(1)))
+          .isInstanceOf(KafkaUnavailableException.class)
+          .hasMessageContaining("accepts connections but answered no Kafka request within 6 s")
+          .hasMessageContaining("security.protocol=PLAINTEXT");
+      // One deadline for the whole check: the connect timeout plus the answer margin (was 30 s).
+      assertThat(Duration.ofNanos(System.nanoTime() - t0))
+          .isLessThan(Duration.ofSeconds(1).plus(KafkaClientSettings.ANSWER_MARGIN).plusSeconds(3));
+    } finally {
+      for (Socket c : held) {
+        c.close();
+      }
+    }
   }
 
   @Test

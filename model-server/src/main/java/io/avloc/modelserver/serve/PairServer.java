@@ -1,5 +1,6 @@
 package io.avloc.modelserver.serve;
 
+import io.avloc.core.kafka.BrokerWatch;
 import io.avloc.core.kafka.KafkaClientSettings;
 import io.avloc.core.media.DeadLetters;
 import io.avloc.core.media.RecordLimits;
@@ -50,14 +51,17 @@ public final class PairServer implements AutoCloseable {
   private final PairLoop loop;
   private final Thread loopThread;
   private final OpsServer http;
+  private final BrokerWatch brokerWatch;
 
   private PairServer(
       ServeConfig config,
       PairLocalizer localizer,
       DynamicBatcher<AvPair, Outcome> batcher,
       PairLoop loop,
-      OpsServer http) {
+      OpsServer http,
+      BrokerWatch brokerWatch) {
     this.config = config;
+    this.brokerWatch = brokerWatch;
     this.localizer = localizer;
     this.batcher = batcher;
     this.loop = loop;
@@ -116,11 +120,20 @@ public final class PairServer implements AutoCloseable {
               + e.getMessage(),
           e);
     }
+    // /ready asks the broker itself, as avloc streams does; the loop adds its group membership.
+    BrokerWatch watch =
+        BrokerWatch.start(config.kafkaFor(KafkaClientSettings.Client.ADMIN), "avloc-serve-ready");
     OpsServer http = null;
     if (config.httpPort() >= 0) {
       try {
-        http = OpsServer.start(registry, config.httpHost(), config.httpPort(), loop::ready);
+        http =
+            OpsServer.start(
+                registry,
+                config.httpHost(),
+                config.httpPort(),
+                () -> loop.ready() && watch.answering());
       } catch (RuntimeException e) {
+        watch.close();
         loop.stop();
         loop.run(); // never started: it sees the stop at once and closes its clients
         batcher.close();
@@ -136,7 +149,7 @@ public final class PairServer implements AutoCloseable {
       http.route(
           LocalizeEndpoint.PATH, new LocalizeEndpoint(batcher, config, metrics, wallClockUs));
     }
-    PairServer server = new PairServer(config, localizer, batcher, loop, http);
+    PairServer server = new PairServer(config, localizer, batcher, loop, http, watch);
     server.loopThread.start();
     LOG.info(
         "avloc serve: {} → {} with model {} (group {}, transactional id {}, batches of {}){}",
@@ -209,9 +222,12 @@ public final class PairServer implements AutoCloseable {
     }
   }
 
-  /** Whether the consumer has joined its group and the loop runs ({@code /ready}). */
+  /**
+   * Whether the consumer has joined its group, the loop runs and the broker answered within {@link
+   * KafkaClientSettings#BROKER_ANSWER_WITHIN} ({@code /ready}).
+   */
   public boolean ready() {
-    return loop.ready();
+    return loop.ready() && brokerWatch.answering();
   }
 
   /** The pairs partitions this instance owns now. */
@@ -265,6 +281,7 @@ public final class PairServer implements AutoCloseable {
     if (http != null) {
       http.close();
     }
+    brokerWatch.close();
     batcher.close();
   }
 }
