@@ -5,7 +5,9 @@
 # with exactly-once over the pre-loaded topics, timed by a read-committed consumer; (a) again
 # after (b). Progress lines start with "catch-up:"; the last line is a docs/benchmarks.md row.
 #   benchmarks/catchup-throughput.sh [preset=lite] [cameras=8] [seconds=30] [batch=8] [model=DIR]
-#                                    [jfr=FILE.jfr] [set.KEY=VALUE ...]
+#                                    [jfr=FILE.jfr] [set.KEY=VALUE ...] [variant.KEY=VALUE ...]
+# variant.KEY=VALUE runs the pipeline a second time, first, with that setting, e.g.
+# variant.avloc.batch.threads=1 (the stream thread alone) against the default (one per core).
 # Environment: JAVA_OPTS (default -Xmx3g).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

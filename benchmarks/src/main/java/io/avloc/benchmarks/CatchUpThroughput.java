@@ -84,11 +84,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * <pre>
  * mvn -B -o -q -pl benchmarks -am package -DskipTests -Dspotless.check.skip=true
  * benchmarks/catchup-throughput.sh [preset=lite] [cameras=8] [seconds=30] [batch=8] \
- *     [model=DIR] [jfr=FILE.jfr] [set.KEY=VALUE ...]
+ *     [model=DIR] [jfr=FILE.jfr] [set.KEY=VALUE ...] [variant.KEY=VALUE ...]
  * </pre>
  *
  * {@code set.KEY=VALUE} passes a streams setting ({@code avloc.*} or a Kafka Streams key), e.g.
- * {@code set.commit.interval.ms=1000}, to compare variants.
+ * {@code set.commit.interval.ms=1000}. With {@code variant.KEY=VALUE} the pipeline runs twice in
+ * the same JVM between the two engine measurements, first with those settings on top, then as given
+ * (each from the start of the pre-loaded topics, into its own heatmaps topic), so two settings are
+ * compared on the same machine state, e.g. {@code variant.avloc.batch.threads=1}.
  */
 public final class CatchUpThroughput {
 
@@ -111,6 +114,7 @@ public final class CatchUpThroughput {
     Path jfr = null;
     long timeoutS = 1800;
     Map<String, String> overrides = new LinkedHashMap<>();
+    Map<String, String> variant = new LinkedHashMap<>();
     for (String a : args) {
       String[] kv = a.split("=", 2);
       if (kv.length != 2) {
@@ -118,6 +122,10 @@ public final class CatchUpThroughput {
       }
       if (kv[0].startsWith("set.")) {
         overrides.put(kv[0].substring(4), kv[1]);
+        continue;
+      }
+      if (kv[0].startsWith("variant.")) {
+        variant.put(kv[0].substring(8), kv[1]);
         continue;
       }
       switch (kv[0]) {
@@ -136,7 +144,7 @@ public final class CatchUpThroughput {
     Path work = Files.createTempDirectory("avloc-catchup-");
     say(
         "%s, %d cores, preset %s, %d cameras × %d s pre-loaded, batch %d, %d partitions,"
-            + " overrides %s, work dir %s",
+            + " overrides %s, variant %s, work dir %s",
         Instant.now(),
         Runtime.getRuntime().availableProcessors(),
         preset,
@@ -145,6 +153,7 @@ public final class CatchUpThroughput {
         batch,
         partitions,
         overrides,
+        variant,
         work);
     if (model == null) {
       model = work.resolve("model");
@@ -212,8 +221,19 @@ public final class CatchUpThroughput {
       List<List<AvPair>> batches = batches(roundRobin(duePairs), contract, batch);
       EngineFigures before = engineFigures(artifact, contract, batches, batch, "before");
 
-      // 4. (b) the pipeline.
-      PipelineFigures pipe = pipeline(settings, model, due, jfr, timeoutS);
+      // 4. (b) the pipeline: first the variant (if any), then the settings as given; each run
+      // reads the pre-loaded topics from the start (its own application id) into its own topic.
+      Map<String, PipelineFigures> runs = new LinkedHashMap<>();
+      if (!variant.isEmpty()) {
+        Map<String, String> v = new LinkedHashMap<>(s);
+        v.putAll(variant);
+        runs.put(
+            "variant " + variant,
+            run(v, "variant", bootstrap, partitions, model, due, null, timeoutS));
+      }
+      runs.put(
+          variant.isEmpty() ? "as given" : "as given " + overrides,
+          run(s, "main", bootstrap, partitions, model, due, jfr, timeoutS));
 
       // 5. (a) again.
       EngineFigures after = engineFigures(artifact, contract, batches, batch, "after");
@@ -226,53 +246,84 @@ public final class CatchUpThroughput {
           engine, before.enginePairsPerS, after.enginePairsPerS);
       say(
           "      preprocessing alone %7.1f pairs/s (decode+resize %.2f ms, spectrogram %.2f ms per"
-              + " pair)",
+              + " pair, one thread)",
           (before.prePairsPerS + after.prePairsPerS) / 2,
           (before.decodeMsPerPair + after.decodeMsPerPair) / 2,
           (before.spectrogramMsPerPair + after.spectrogramMsPerPair) / 2);
       say("      PairInference       %7.1f pairs/s (in process, no Kafka)", inProcess);
-      say(
-          "  (b) pipeline, catch-up  %7.1f heatmaps/s from the start call (%.1f s), %.1f/s from"
-              + " RUNNING (%.1f s), steady %.1f/s (10–90 %%)",
-          due.size() / pipe.fromStartS,
-          pipe.fromStartS,
-          due.size() / pipe.fromRunningS,
-          pipe.fromRunningS,
-          pipe.steadyPerS);
-      say(
-          "      preprocessing + engine %.0f %% of the time from RUNNING (%d batches, mean"
-              + " %.1f pairs, %.1f ms each); dead letters %d; committed heatmaps %d",
-          100 * pipe.localizeS / pipe.fromRunningS,
-          pipe.batches,
-          pipe.meanBatch,
-          pipe.batches == 0 ? 0 : 1000 * pipe.localizeS / pipe.batches,
-          pipe.deadLetters,
-          pipe.committed);
-      say(
-          "  ratio (b)/(a): %.2f from the start call, %.2f from RUNNING, %.2f steady;"
-              + " in-process ceiling PairInference/(a) %.2f; load %s",
-          due.size() / pipe.fromStartS / engine,
-          due.size() / pipe.fromRunningS / engine,
-          pipe.steadyPerS / engine,
-          inProcess / engine,
-          loadAverage());
-      System.out.printf(
-          Locale.ROOT,
-          "| %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f | %s |%n",
-          preset,
-          batch,
-          due.size(),
-          engine,
-          inProcess,
-          due.size() / pipe.fromRunningS,
-          pipe.steadyPerS,
-          due.size() / pipe.fromRunningS / engine,
-          pipe.steadyPerS / engine,
-          inProcess / engine,
-          loadAverage());
+      List<String> rows = new ArrayList<>();
+      for (Map.Entry<String, PipelineFigures> e : runs.entrySet()) {
+        PipelineFigures pipe = e.getValue();
+        say("  (b) pipeline, catch-up, %s:", e.getKey());
+        say(
+            "      %.1f heatmaps/s from the start call (%.1f s), %.1f/s from RUNNING (%.1f s),"
+                + " steady %.1f/s (10–90 %%)",
+            due.size() / pipe.fromStartS,
+            pipe.fromStartS,
+            due.size() / pipe.fromRunningS,
+            pipe.fromRunningS,
+            pipe.steadyPerS);
+        say(
+            "      preprocessing + engine %.0f %% of the time from RUNNING (%d batches, mean"
+                + " %.1f pairs, %.1f ms each); dead letters %d; committed heatmaps %d",
+            100 * pipe.localizeS / pipe.fromRunningS,
+            pipe.batches,
+            pipe.meanBatch,
+            pipe.batches == 0 ? 0 : 1000 * pipe.localizeS / pipe.batches,
+            pipe.deadLetters,
+            pipe.committed);
+        say(
+            "      ratio (b)/(a): %.2f from the start call, %.2f from RUNNING, %.2f steady;"
+                + " in-process ceiling PairInference/(a) %.2f",
+            due.size() / pipe.fromStartS / engine,
+            due.size() / pipe.fromRunningS / engine,
+            pipe.steadyPerS / engine,
+            inProcess / engine);
+        rows.add(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f | %s"
+                    + " |",
+                preset,
+                e.getKey(),
+                batch,
+                due.size(),
+                engine,
+                inProcess,
+                due.size() / pipe.fromRunningS,
+                pipe.steadyPerS,
+                pipe.meanBatch,
+                due.size() / pipe.fromRunningS / engine,
+                pipe.steadyPerS / engine,
+                inProcess / engine,
+                pipe.loadAverage));
+      }
+      say("load average now %s", loadAverage());
+      rows.forEach(System.out::println);
     } finally {
       deleteTree(work);
     }
+  }
+
+  /** One pipeline run on its own application id, state and heatmaps topic. */
+  private static PipelineFigures run(
+      Map<String, String> base,
+      String name,
+      String bootstrap,
+      int partitions,
+      Path model,
+      Set<String> due,
+      Path jfr,
+      long timeoutS)
+      throws Exception {
+    Map<String, String> m = new LinkedHashMap<>(base);
+    m.put(StreamsSettings.APPLICATION_ID_CONFIG, "avloc-catchup-" + name);
+    m.put(
+        StreamsSettings.STATE_DIR_CONFIG, base.get(StreamsSettings.STATE_DIR_CONFIG) + "-" + name);
+    m.put(StreamsSettings.TOPIC_HEATMAPS_CONFIG, HEATMAPS + "." + name);
+    StreamsSettings settings = StreamsSettings.of(m);
+    createTopics(settings, bootstrap, partitions);
+    return pipeline(settings, model, due, jfr, timeoutS);
   }
 
   private static void createTopics(StreamsSettings settings, String bootstrap, int partitions) {
@@ -284,7 +335,7 @@ public final class CatchUpThroughput {
           admin,
           FRAMES,
           AUDIO,
-          List.of(HEATMAPS, DEADLETTER),
+          List.of(settings.get(StreamsSettings.TOPIC_HEATMAPS_CONFIG), DEADLETTER),
           true,
           partitions,
           (short) 1,
@@ -462,6 +513,7 @@ public final class CatchUpThroughput {
   }
 
   private record PipelineFigures(
+      String loadAverage,
       double fromStartS,
       double fromRunningS,
       double steadyPerS,
@@ -476,6 +528,7 @@ public final class CatchUpThroughput {
       StreamsSettings settings, Path model, Set<String> due, Path jfr, long timeoutS)
       throws Exception {
     String bootstrap = settings.get(StreamsSettings.BOOTSTRAP_CONFIG);
+    String heatmaps = settings.get(StreamsSettings.TOPIC_HEATMAPS_CONFIG);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     List<Long> arrivals = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -485,11 +538,17 @@ public final class CatchUpThroughput {
       recording = new Recording(Configuration.getConfiguration("profile"));
       recording.start();
     }
-    say("(b) starting the streams application (catch-up, exactly-once)");
+    say(
+        "(b) starting the streams application (catch-up, exactly-once) → %s, %s=%s, Kafka"
+            + " overrides %s",
+        heatmaps,
+        StreamsSettings.BATCH_THREADS_CONFIG,
+        settings.get(StreamsSettings.BATCH_THREADS_CONFIG),
+        settings.kafkaOverrides());
     try (KafkaConsumer<String, byte[]> c = consumer(bootstrap)) {
       List<TopicPartition> parts =
-          c.partitionsFor(HEATMAPS).stream()
-              .map(p -> new TopicPartition(HEATMAPS, p.partition()))
+          c.partitionsFor(heatmaps).stream()
+              .map(p -> new TopicPartition(heatmaps, p.partition()))
               .collect(Collectors.toList());
       c.assign(parts);
       c.seekToBeginning(parts);
@@ -557,6 +616,7 @@ public final class CatchUpThroughput {
       double steady = (hi - lo) / ((arrivals.get(hi) - arrivals.get(lo)) / 1e9);
       long deadLetters = endOffsets(c, DEADLETTER);
       return new PipelineFigures(
+          loadAverage(),
           (done - start) / 1e9,
           (done - running) / 1e9,
           steady,
