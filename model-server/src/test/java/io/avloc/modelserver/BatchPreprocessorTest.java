@@ -82,15 +82,15 @@ class BatchPreprocessorTest {
       int so = i * spec.length;
       assertThat(java.util.Arrays.copyOfRange(parallel.images(), io, io + image.length))
           .as("image of pair %d", i)
-          .containsExactly(image);
+          .isEqualTo(image);
       assertThat(java.util.Arrays.copyOfRange(parallel.specs(), so, so + spec.length))
           .as("spectrogram of pair %d", i)
-          .containsExactly(spec);
+          .isEqualTo(spec);
     }
     // And the whole batch equals the sequential one.
     Inputs sequential = prepare(new BatchPreprocessor(CONTRACT, 1), pairs);
-    assertThat(parallel.images()).containsExactly(sequential.images());
-    assertThat(parallel.specs()).containsExactly(sequential.specs());
+    assertThat(parallel.images()).isEqualTo(sequential.images());
+    assertThat(parallel.specs()).isEqualTo(sequential.specs());
   }
 
   @Test
@@ -119,8 +119,8 @@ class BatchPreprocessorTest {
     rest.remove(2);
     Inputs again = prepare(p, rest);
     Inputs sequential = prepare(new BatchPreprocessor(CONTRACT, 1), rest);
-    assertThat(again.images()).containsExactly(sequential.images());
-    assertThat(again.specs()).containsExactly(sequential.specs());
+    assertThat(again.images()).isEqualTo(sequential.images());
+    assertThat(again.specs()).isEqualTo(sequential.specs());
   }
 
   @Test
