@@ -1,40 +1,78 @@
 #!/usr/bin/env bash
-# Real-time mode under CPU contention: the whole pipeline on one machine (real Kafka broker, the
-# streams app with embedded ONNX Runtime inference, synthetic cameras at 25 fps with 100 ms audio
-# chunks, inference capped at 5 Hz per camera, real-time mode, exactly-once), each camera count run
-# once on the machine as it is ("quiet") and once with two busy-loop processes competing for the
-# cores ("busy"). Prints one table row per run:
-#   cameras | load | heatmaps/s | per camera min..max /s | cameras served | least/most |
-#   e2e p50 / p99 (worst camera, at a read-committed consumer) | shed (stale) | rate-cap
+# Real-time mode under CPU contention (issue 11, point 3): the whole pipeline on one machine (real
+# Kafka broker, the streams app with embedded ONNX Runtime inference, synthetic cameras at 25 fps
+# with 100 ms audio chunks, inference capped at 5 Hz per camera, real-time mode, exactly-once, a
+# read-committed consumer for end-to-end latency: `avloc demo`), each camera count run once on the
+# machine as it is ("quiet") and once with busy-loop processes competing for the cores ("busy").
 #
-#   benchmarks/realtime-load.sh [seconds] [cameras...]     e.g. benchmarks/realtime-load.sh 60 1 4 16 32
-# Environment: LOADS="quiet busy" (which contention runs), BUSY_LOOPS=2, RAW=DIR (keep each run's
-# demo output there).
+#   benchmarks/realtime-load.sh [seconds] [cameras...]     default: 60 s, cameras 1 4 8 16 32
+#   benchmarks/realtime-load.sh 20 1 8                     a quick check
+#
+# Environment: LOADS="quiet busy" (which contention runs, in that order), BUSY_LOOPS=2,
+# RAW=DIR (keep each run's demo output there; default a new temporary folder).
+#
+# Progress goes to stderr (one line per run start, every 10 s the demo's latest status line with
+# the load average); each run's table row (docs/benchmarks.md, "Real time under CPU contention")
+# goes to stdout and to $RAW/table.md:
+#   cameras | load | heatmaps/s | per camera min..max /s | cameras served | least/most |
+#   e2e p50 | e2e p99 (worst camera, at a read-committed consumer) | shed (stale) | rate-cap |
+#   other drops | load avg (1-min, at the run's start → end)
+# The script starts and stops its own busy loops and demo, and kills whatever is left of them when
+# it exits, also on Ctrl-C or kill.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-60}"; shift || true
 cameras=("$@")
-[[ ${#cameras[@]} -eq 0 ]] && cameras=(1 4 16 32)
-loads=(${LOADS:-quiet busy})
+[[ ${#cameras[@]} -eq 0 ]] && cameras=(1 4 8 16 32)
+read -r -a loads <<<"${LOADS:-quiet busy}"
 busy_loops="${BUSY_LOOPS:-2}"
 raw="${RAW:-$(mktemp -d -t avloc-realtime-load.XXXXXX)}"
 mkdir -p "$raw"
-"$root/avloc" --version >/dev/null   # builds the CLI when needed
+for load in "${loads[@]}"; do
+  [[ "$load" == quiet || "$load" == busy ]] || { echo "LOADS: quiet or busy, not '$load'" >&2; exit 2; }
+done
 
 loop_pids=()
+demo_pid=""
 stop_loops() {
-  for pid in "${loop_pids[@]:-}"; do
-    [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true
+  local pid
+  for pid in "${loop_pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${loop_pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
   done
   loop_pids=()
 }
-trap stop_loops EXIT
+cleanup() {
+  stop_loops
+  if [[ -n "$demo_pid" ]]; then
+    # SIGTERM: the demo's shutdown hook stops the feed, the app and the broker.
+    kill "$demo_pid" 2>/dev/null || true
+    wait "$demo_pid" 2>/dev/null || true
+    demo_pid=""
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-echo "# $(date -u +%FT%TZ) $(nproc) cores, ${seconds}s per run, raw output in $raw"
-echo "| cameras | load | heatmaps/s | per camera min..max /s | cameras served | least/most | e2e p50 | e2e p99 | shed (stale) | rate-cap |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+loadavg() { cut -d' ' -f1 /proc/loadavg; }
+log() { echo "realtime-load: $*" >&2; }
+
+"$root/avloc" --version >/dev/null   # builds the CLI when needed
+
+table="$raw/table.md"
+{
+  echo "# $(date -u +%FT%TZ) $(nproc) cores, ${seconds} s per run, busy = ${busy_loops} busy loops, raw output in $raw"
+  echo "| cameras | load | heatmaps/s | per camera min..max /s | cameras served | least/most | e2e p50 | e2e p99 | shed (stale) | rate-cap | other drops | load avg |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+} | tee "$table"
+
+runs=$((${#cameras[@]} * ${#loads[@]}))
+run=0
 for n in "${cameras[@]}"; do
   for load in "${loads[@]}"; do
+    run=$((run + 1))
     if [[ "$load" == busy ]]; then
       for ((i = 0; i < busy_loops; i++)); do
         bash -c 'while :; do :; done' &
@@ -42,33 +80,63 @@ for n in "${cameras[@]}"; do
       done
     fi
     out="$raw/cameras-$n-$load.txt"
+    err="$raw/cameras-$n-$load.err"
+    load_start="$(loadavg)"
+    log "run $run/$runs: $n cameras, $load, ${seconds} s, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%T) UTC"
     echo "# cameras=$n load=$load start $(date -u +%FT%TZ) loadavg $(cut -d' ' -f1-3 /proc/loadavg)" >"$out"
     AVLOC_SKIP_BUILD=1 "$root/avloc" demo --cameras "$n" --duration "${seconds}s" --report-every 5s \
-      >>"$out" 2>"$raw/cameras-$n-$load.err" || echo "# demo exited $?" >>"$out"
+      >>"$out" 2>"$err" &
+    demo_pid=$!
+    next=$((SECONDS + 10))
+    while kill -0 "$demo_pid" 2>/dev/null; do
+      sleep 1
+      if ((SECONDS >= next)); then
+        last="$(grep -E '^t=' "$out" | tail -n 1 || true)"
+        log "  ${last:-starting...}  [load $(loadavg)]"
+        next=$((SECONDS + 10))
+      fi
+    done
+    rc=0
+    wait "$demo_pid" || rc=$?
+    demo_pid=""
     stop_loops
-    # The summary: "demo: N heatmaps from C cameras in S s; ... dropped {rate-cap=X, stale=Y}" and
-    # one "  <camera> <events> events  e2e p50 Xms p99 Yms ..." line per camera.
-    awk -v n="$n" -v load="$load" -v secs="$seconds" '
+    load_end="$(loadavg)"
+    echo "# end $(date -u +%FT%TZ) loadavg $(cut -d' ' -f1-3 /proc/loadavg) exit $rc" >>"$out"
+    [[ $rc -eq 0 ]] || log "  demo exited with status $rc (see $err)"
+    # The demo's summary: "demo: N heatmaps from C cameras in S s; ... dropped {rate-cap=X, stale=Y}"
+    # (or "dropped none"), then one "  <camera> <events> events  e2e p50 Xms p99 Yms ..." line per
+    # camera that got a heatmap.
+    awk -v n="$n" -v load="$load" -v secs="$seconds" -v la="$load_start → $load_end" '
+      function dur(ms) { return ms >= 10000 ? sprintf("%.1f s", ms / 1000) : sprintf("%d ms", ms) }
       /^demo: [0-9]+ heatmaps from/ {
-        total = $2
-        stale = 0; cap = 0
-        if (match($0, /stale=[0-9]+/)) stale = substr($0, RSTART + 6, RLENGTH - 6)
-        if (match($0, /rate-cap=[0-9]+/)) cap = substr($0, RSTART + 9, RLENGTH - 9)
+        total = $2; stale = 0; cap = 0; other = ""
+        if (match($0, /dropped \{[^}]*\}/)) {
+          k = split(substr($0, RSTART + 9, RLENGTH - 10), kv, /, /)
+          for (i = 1; i <= k; i++) {
+            split(kv[i], p, "=")
+            if (p[1] == "stale") stale = p[2]
+            else if (p[1] == "rate-cap") cap = p[2]
+            else other = other (other == "" ? "" : ", ") p[1] "=" p[2]
+          }
+        }
         summary = 1; next
       }
       summary && /^  [^ ]+ +[0-9]+ events/ {
         ev = $2; served++
         if (min == "" || ev < min) min = ev
         if (max == "" || ev > max) max = ev
-        if (match($0, /p50 [0-9]+ms/)) { v = substr($0, RSTART + 4, RLENGTH - 6) + 0; if (v > p50) p50 = v }
+        if (match($0, /p50 [0-9]+ms/)) { v = substr($0, RSTART + 4, RLENGTH - 6) + 0; if (v > p50) p50 = v; lat = 1 }
         if (match($0, /p99 [0-9]+ms/)) { v = substr($0, RSTART + 4, RLENGTH - 6) + 0; if (v > p99) p99 = v }
       }
       END {
-        if (!summary) { printf "| %d | %s | no summary (see raw output) |\n", n, load; exit }
+        if (!summary) { printf "| %d | %s | no summary (see raw output) | | | | | | | | | %s |\n", n, load, la; exit }
         if (served < n) min = 0
-        printf "| %d | %s | %.1f | %.2f..%.2f | %d/%d | %.2f | %d ms | %d ms | %d | %d |\n",
+        printf "| %d | %s | %.1f | %.2f..%.2f | %d/%d | %s | %s | %s | %d | %d | %s | %s |\n",
           n, load, total / secs, min / secs, max / secs, served, n,
-          (max > 0 ? min / max : 0), p50, p99, stale, cap
-      }' "$out"
+          (max > 0 ? sprintf("%.2f", min / max) : "–"),
+          (lat ? dur(p50) : "–"), (lat ? dur(p99) : "–"), stale, cap,
+          (other == "" ? "–" : other), la
+      }' "$out" | tee -a "$table"
   done
 done
+log "done; table in $table"

@@ -4,14 +4,13 @@ import io.avloc.core.artifact.PreprocessingContract;
 import io.avloc.core.audio.Spectrogram;
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.heatmap.HeatmapPostProcessor;
-import io.avloc.core.image.ImageDecodeException;
 import io.avloc.core.pair.AvPair;
 import io.avloc.modelserver.engine.InferenceEngine;
 import io.avloc.modelserver.meters.InferenceMeters;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,14 +22,15 @@ import java.util.function.LongSupplier;
  * Pairs in, heatmap events out, on a {@link BatchModel}: the one implementation of "pair → heatmap"
  * behind embedded inference in the streams application and behind {@code avloc serve}.
  *
- * <p>Per batch: decode each frame (once, checked against the image limits before decoding,
- * subsampled towards the model's input size) and resize/normalize it, compute the spectrogram of
- * its audio window, both through the model's {@link PreprocessingContract} (the object the trainer
- * and {@code avloc eval} use, so serving sees exactly the training inputs), run the network once,
- * then post-process each similarity map into the event's grid, peak, boxes and avScore, with the
- * latency breakdown. A batch holds the model once ({@link BatchModel#hold()}), so with a model
- * registry every event of a batch carries the version that produced it, and a swap takes effect at
- * the next batch.
+ * <p>Per batch, spread over the calling thread and the other cores ({@link BatchPreprocessor},
+ * {@link BatchWorkers}; about half the CPU time per pair for the lite model): decode each frame
+ * (once, checked against the image limits before decoding, subsampled towards the model's input
+ * size) and resize/normalize it, compute the spectrogram of its audio window, both through the
+ * model's {@link PreprocessingContract} (the object the trainer and {@code avloc eval} use, so
+ * serving sees exactly the training inputs), run the network once, then post-process each
+ * similarity map into the event's grid, peak, boxes and avScore, with the latency breakdown. A
+ * batch holds the model once ({@link BatchModel#hold()}), so with a model registry every event of a
+ * batch carries the version that produced it, and a swap takes effect at the next batch.
  *
  * <p>Meters ({@link InferenceMeters}, tagged {@code model} and {@code engine}): {@code
  * avloc.localize.latency} (one batch, decode and preprocessing included) always; {@code
@@ -43,6 +43,7 @@ public final class PairInference implements PairLocalizer {
 
   private final BatchModel model;
   private final PreprocessingContract preprocessing;
+  private final BatchPreprocessor preprocessor;
   private final HeatmapPostProcessor post;
   private final int maxBatch;
   private final LongSupplier wallClockUs;
@@ -56,12 +57,26 @@ public final class PairInference implements PairLocalizer {
    */
   public PairInference(
       BatchModel model, int maxBatch, MeterRegistry registry, LongSupplier wallClockUs) {
+    this(model, maxBatch, registry, wallClockUs, BatchPreprocessor.defaultParallelism());
+  }
+
+  /**
+   * @param preprocessThreads threads that preprocess one batch, the caller included ({@link
+   *     BatchPreprocessor}); 1 = the calling thread alone
+   */
+  public PairInference(
+      BatchModel model,
+      int maxBatch,
+      MeterRegistry registry,
+      LongSupplier wallClockUs,
+      int preprocessThreads) {
     this.model = Objects.requireNonNull(model, "model");
     if (maxBatch <= 0) {
       throw new IllegalArgumentException("maxBatch must be positive: " + maxBatch);
     }
     // A registry only swaps to versions of the same shapes, so the contract stays.
     this.preprocessing = PreprocessingContract.of(model.manifest());
+    this.preprocessor = new BatchPreprocessor(preprocessing, preprocessThreads);
     this.post = new HeatmapPostProcessor(HeatmapPostProcessor.Options.DEFAULTS);
     this.maxBatch = maxBatch;
     this.wallClockUs = Objects.requireNonNull(wallClockUs, "wallClockUs");
@@ -126,32 +141,9 @@ public final class PairInference implements PairLocalizer {
     int frames = Spectrogram.frameCount(pairs.get(0).audio().length);
     float[] imageBatch = new float[n * imageFloats];
     float[] specBatch = new float[n * bins * frames];
-    float[] spec = new float[bins * frames];
-    for (int i = 0; i < n; i++) {
-      AvPair p = pairs.get(i);
-      if (Spectrogram.frameCount(p.audio().length) != frames) {
-        throw new IllegalArgumentException("pairs in one batch must share the audio window length");
-      }
-      try {
-        // The one decode of this frame: size-checked, subsampled towards the model's input.
-        preprocessing.frameInto(p.frame().data(), imageBatch, i * imageFloats);
-      } catch (ImageDecodeException e) {
-        throw new PairInputException(
-            i,
-            e.problem() == ImageDecodeException.Problem.TOO_LARGE
-                ? "IMAGE_TOO_LARGE"
-                : "UNDECODABLE_IMAGE",
-            "frame of camera "
-                + p.camera()
-                + " at "
-                + p.frameTsUs()
-                + " µs does not decode: "
-                + e.getMessage(),
-            e);
-      }
-      preprocessing.spectrogram().computeInto(p.audio(), spec);
-      System.arraycopy(spec, 0, specBatch, i * spec.length, spec.length);
-    }
+    // Decode and spectrogram of every pair, spread over the cores (order kept; a frame that does
+    // not decode is reported by index, see BatchPreprocessor).
+    preprocessor.prepare(pairs, imageBatch, specBatch, frames);
     long engineStart = System.nanoTime();
     InferenceEngine.Outputs out = held.run(imageBatch, specBatch, n, frames);
     long end = System.nanoTime();
@@ -164,35 +156,53 @@ public final class PairInference implements PairLocalizer {
       m.batchSizes().record(n);
     }
 
-    List<HeatmapEvent> events = new ArrayList<>(n);
+    HeatmapEvent[] events = new HeatmapEvent[n];
     long now = wallClockUs.getAsLong();
     double inferenceMs = inferenceNanos / 1e6;
-    for (int i = 0; i < n; i++) {
-      AvPair p = pairs.get(i);
-      float[] map = out.simmap(i);
-      float avScore = Float.NEGATIVE_INFINITY;
-      for (float v : map) {
-        avScore = Math.max(avScore, v);
+    // Post-processing (upsampling, boxes) costs about as much per pair as preprocessing: spread it
+    // over the same workers, each event into its own slot.
+    RuntimeException[] failures =
+        BatchWorkers.forEach(
+            n,
+            preprocessor.parallelism(),
+            i -> events[i] = event(held, pairs.get(i), out, i, batchStartUs, now, inferenceMs));
+    for (RuntimeException e : failures) {
+      if (e != null) {
+        throw e;
       }
-      HeatmapPostProcessor.Localization loc = post.process(map, out.height(), out.width());
-      double sync = Math.max(0, (p.readyAtUs() - p.arrivedAtUs()) / 1e3);
-      double queue = Math.max(0, (batchStartUs - p.readyAtUs()) / 1e3);
-      double total = Math.max(0, (now - p.frameTsUs()) / 1e3);
-      events.add(
-          new HeatmapEvent(
-              p.camera(),
-              p.frameTsUs(),
-              modelId,
-              held.manifest().method(),
-              loc.grid(),
-              loc.peak(),
-              Math.max(-1, Math.min(1, avScore)),
-              loc.boxes(),
-              new HeatmapEvent.AudioWindow(p.audioStartUs(), p.audioEndUs(), p.partial()),
-              new HeatmapEvent.Latency(sync, queue, inferenceMs, total),
-              now));
     }
-    return events;
+    return Arrays.asList(events);
+  }
+
+  private HeatmapEvent event(
+      BatchModel.Held held,
+      AvPair p,
+      InferenceEngine.Outputs out,
+      int i,
+      long batchStartUs,
+      long now,
+      double inferenceMs) {
+    float[] map = out.simmap(i);
+    float avScore = Float.NEGATIVE_INFINITY;
+    for (float v : map) {
+      avScore = Math.max(avScore, v);
+    }
+    HeatmapPostProcessor.Localization loc = post.process(map, out.height(), out.width());
+    double sync = Math.max(0, (p.readyAtUs() - p.arrivedAtUs()) / 1e3);
+    double queue = Math.max(0, (batchStartUs - p.readyAtUs()) / 1e3);
+    double total = Math.max(0, (now - p.frameTsUs()) / 1e3);
+    return new HeatmapEvent(
+        p.camera(),
+        p.frameTsUs(),
+        held.manifest().id(),
+        held.manifest().method(),
+        loc.grid(),
+        loc.peak(),
+        Math.max(-1, Math.min(1, avScore)),
+        loc.boxes(),
+        new HeatmapEvent.AudioWindow(p.audioStartUs(), p.audioEndUs(), p.partial()),
+        new HeatmapEvent.Latency(sync, queue, inferenceMs, total),
+        now);
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.avloc.core.kafka.KafkaClientSettings;
 import io.avloc.core.media.DeadLetters;
 import io.avloc.core.media.RecordLimits;
 import io.avloc.modelserver.BatchModel;
+import io.avloc.modelserver.BatchPreprocessor;
 import io.avloc.modelserver.ModelSource;
 import io.avloc.modelserver.PairLocalizer;
 import io.avloc.modelserver.engine.EngineKind;
@@ -195,6 +196,7 @@ public final class AvlocStreamsApp implements AutoCloseable {
     if (embedded) {
       // Check the model settings before touching Kafka; the artifact is verified here, once.
       engineOrder(settings);
+      batchThreads(settings);
       source = modelSource(settings, modelDir);
     }
     RecordLimits limits = settings.recordLimits();
@@ -259,7 +261,8 @@ public final class AvlocStreamsApp implements AutoCloseable {
                   model,
                   settings.getInt(StreamsSettings.BATCH_MAX_CONFIG),
                   registry,
-                  () -> System.currentTimeMillis() * 1000)
+                  () -> System.currentTimeMillis() * 1000,
+                  batchThreads(settings))
               : null;
       Properties props = streamsProperties(settings);
       if (!settings.kafkaOverrides().containsKey(StreamsConfig.STATE_DIR_CONFIG)) {
@@ -325,6 +328,24 @@ public final class AvlocStreamsApp implements AutoCloseable {
         embedded ? "model " + localizer.modelId() : "distributed inference",
         settings.get(StreamsSettings.SYNC_MODE_CONFIG));
     return app;
+  }
+
+  /**
+   * {@code avloc.batch.threads}: threads per embedded batch for preprocessing and post-processing,
+   * the stream thread included; 0 = one per core.
+   *
+   * @throws IllegalArgumentException naming the setting when it is negative
+   */
+  static int batchThreads(StreamsSettings s) {
+    int n = s.getInt(StreamsSettings.BATCH_THREADS_CONFIG);
+    if (n < 0) {
+      throw new IllegalArgumentException(
+          "setting "
+              + StreamsSettings.BATCH_THREADS_CONFIG
+              + " must be 0 (one thread per core) or a number of threads, not "
+              + n);
+    }
+    return n == 0 ? BatchPreprocessor.defaultParallelism() : n;
   }
 
   /** {@code max.message.bytes} of the topics the application creates, by topic name. */

@@ -82,6 +82,12 @@ public final class StreamsSettings {
   public static final String BATCH_DELAY_MS_CONFIG = "avloc.batch.delay.ms";
 
   /**
+   * Threads that preprocess and post-process one embedded batch, the stream thread included; 0 =
+   * one per core (model-server's {@code BatchWorkers}).
+   */
+  public static final String BATCH_THREADS_CONFIG = "avloc.batch.threads";
+
+  /**
    * The largest media record value (frame or audio chunk) accepted, bytes. Every other record-size
    * limit (validator, producer, topics the application creates) derives from it: {@link
    * io.avloc.core.media.RecordLimits}.
@@ -127,6 +133,7 @@ public final class StreamsSettings {
     d.put(SYNC_CAMERA_IDLE_MS_CONFIG, millis(AvSyncConfig.DEFAULT_CAMERA_IDLE_TIMEOUT));
     d.put(BATCH_MAX_CONFIG, Integer.toString(AvSyncConfig.DEFAULT_MAX_BATCH));
     d.put(BATCH_DELAY_MS_CONFIG, millis(AvSyncConfig.DEFAULT_MAX_DELAY));
+    d.put(BATCH_THREADS_CONFIG, "0");
     d.put(RECORD_BYTES_CONFIG, Integer.toString(RecordLimits.DEFAULT.maxMediaBytes()));
     d.put(CLOCK_SKEW_MS_CONFIG, "10000");
     // Prometheus' conventional exporter port; 0 = any free port, -1 = no endpoint.

@@ -58,6 +58,18 @@ class StreamsSettingsTest {
   }
 
   @Test
+  void batchThreadsDefaultToOnePerCoreAndRefuseNegativeCounts() {
+    assertThat(AvlocStreamsApp.batchThreads(StreamsSettings.of(Map.of())))
+        .isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(AvlocStreamsApp.batchThreads(StreamsSettings.of(Map.of("avloc.batch.threads", "1"))))
+        .isEqualTo(1);
+    StreamsSettings negative = StreamsSettings.of(Map.of("avloc.batch.threads", "-2"));
+    assertThatThrownBy(() -> AvlocStreamsApp.batchThreads(negative))
+        .hasMessageContaining("setting avloc.batch.threads")
+        .hasMessageContaining("-2");
+  }
+
+  @Test
   void anUnknownEngineNamesTheSettingAndTheKnownEngines() {
     StreamsSettings s = StreamsSettings.of(Map.of("avloc.model.engines", "tensorrt,cuda"));
     assertThatThrownBy(() -> AvlocStreamsApp.engineOrder(s))

@@ -4,6 +4,7 @@ import io.avloc.core.artifact.PreprocessingContract;
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.pair.AvPair;
 import io.avloc.modelserver.BatchModel;
+import io.avloc.modelserver.BatchPreprocessor;
 import io.avloc.modelserver.PairInference;
 import io.avloc.modelserver.PairLocalizer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,10 +21,23 @@ public final class EmbeddedLocalizer implements PairLocalizer {
 
   private final PairInference inference;
 
-  /** On {@code model}, which its owner closes. */
+  /** On {@code model}, which its owner closes; a batch's per-pair work uses every core. */
   public EmbeddedLocalizer(
       BatchModel model, int maxBatch, MeterRegistry registry, LongSupplier wallClockUs) {
-    this.inference = new PairInference(model, maxBatch, registry, wallClockUs);
+    this(model, maxBatch, registry, wallClockUs, BatchPreprocessor.defaultParallelism());
+  }
+
+  /**
+   * @param batchThreads threads that preprocess and post-process one batch, the calling stream
+   *     thread included (see {@link PairInference})
+   */
+  public EmbeddedLocalizer(
+      BatchModel model,
+      int maxBatch,
+      MeterRegistry registry,
+      LongSupplier wallClockUs,
+      int batchThreads) {
+    this.inference = new PairInference(model, maxBatch, registry, wallClockUs, batchThreads);
   }
 
   @Override

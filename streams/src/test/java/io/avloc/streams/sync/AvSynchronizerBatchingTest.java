@@ -93,6 +93,9 @@ class AvSynchronizerBatchingTest {
       bed.audio("b", tb + 3_500 * MS, tb + 3_700 * MS, t -> 0.1);
       bed.frame("b", tb + 3_200 * MS);
 
+      // CATCH_UP: a partial batch runs at the first tick without new records.
+      bed.advanceWallClock(Duration.ofMillis(25));
+      assertThat(bed.localizer.batches).isEmpty();
       bed.advanceWallClock(Duration.ofMillis(25));
 
       assertThat(bed.localizer.batches).hasSize(1);
@@ -102,6 +105,62 @@ class AvSynchronizerBatchingTest {
               org.assertj.core.groups.Tuple.tuple("b", tb + 3 * S),
               org.assertj.core.groups.Tuple.tuple("a", T0 + 3 * S),
               org.assertj.core.groups.Tuple.tuple("b", tb + 3_200 * MS));
+    }
+  }
+
+  @Test
+  void catchUpKeepsFillingABatchWhileRecordsKeepArriving() {
+    try (SyncTestBed bed =
+        new SyncTestBed(AvSyncConfig.defaults().withMode(SyncMode.CATCH_UP).withMaxBatch(4))) {
+      for (String camera : List.of("a", "b", "c")) {
+        readyFrame(bed, camera, T0);
+        bed.advanceWallClock(Duration.ofMillis(25)); // records came during this tick: keep filling
+      }
+      assertThat(bed.localizer.batches).isEmpty();
+
+      readyFrame(bed, "d", T0);
+
+      assertThat(bed.localizer.batches)
+          .extracting(b -> b.stream().map(AvPair::camera).toList())
+          .containsExactly(List.of("a", "b", "c", "d"));
+    }
+  }
+
+  @Test
+  void catchUpRunsAPartialBatchOnceTheInputPausesForATick() {
+    try (SyncTestBed bed = new SyncTestBed(AvSyncConfig.defaults().withMode(SyncMode.CATCH_UP))) {
+      readyFrame(bed, "a", T0);
+      readyFrame(bed, "b", T0);
+      bed.advanceWallClock(Duration.ofMillis(25));
+      assertThat(bed.localizer.batches).isEmpty();
+
+      bed.advanceWallClock(Duration.ofMillis(25)); // no record since the last tick
+
+      assertThat(bed.localizer.batches)
+          .extracting(b -> b.stream().map(AvPair::camera).toList())
+          .containsExactly(List.of("a", "b"));
+      assertThat(bed.localizer.batchStarts).containsExactly(T0 + 50 * MS);
+    }
+  }
+
+  @Test
+  void catchUpRunsAPartialBatchAfterTheFillWaitWhileRecordsKeepArriving() {
+    try (SyncTestBed bed = new SyncTestBed(AvSyncConfig.defaults().withMode(SyncMode.CATCH_UP))) {
+      readyFrame(bed, "a", T0); // ready at wall clock T0
+      long waitMs = AvSynchronizer.CATCH_UP_MIN_FILL_WAIT_US / 1_000;
+      // Camera b keeps sending audio, never a frame: records every tick, nothing more gets ready.
+      for (long ms = 25; ms < waitMs; ms += 25) {
+        bed.audio("b", T0 + ms * MS, T0 + (ms + 25) * MS, t -> 0.1);
+        bed.advanceWallClock(Duration.ofMillis(25));
+      }
+      assertThat(bed.localizer.batches).isEmpty();
+
+      bed.audio("b", T0 + waitMs * MS, T0 + (waitMs + 25) * MS, t -> 0.1);
+      bed.advanceWallClock(Duration.ofMillis(25)); // the oldest pair has waited the fill wait
+
+      assertThat(bed.localizer.batches)
+          .extracting(b -> b.stream().map(AvPair::camera).toList())
+          .containsExactly(List.of("a"));
     }
   }
 
