@@ -161,6 +161,17 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
   private double batchUsEwma;
 
   /**
+   * REALTIME: wall clock at which the last batch ended, µs. Embedded inference runs on the stream
+   * thread, and Kafka Streams halves the records it processes per task after every loop in which a
+   * punctuator ran or a commit happened; a batch at every tick of a busy machine therefore left
+   * ingest one record per task per batch, and with 8 cameras most frames never reached the
+   * synchronizer (docs/benchmarks.md). After a batch, the thread goes to ingest for at least as
+   * long as the batch took ({@link #engineRested}): inference gets at most half of the thread, and
+   * the cameras' records keep coming in.
+   */
+  private long lastBatchEndUs = Long.MIN_VALUE;
+
+  /**
    * Wall clock of the last record this task processed, µs. CATCH_UP only runs a partial batch at a
    * tick once its input has paused, see {@link #onBatchTick}.
    */
@@ -378,6 +389,9 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
       // newest frame of every camera once the records at hand are processed.
       Set<String> exclude = null;
       if (config.mode() == SyncMode.REALTIME) {
+        if (!engineRested(now())) {
+          break; // the next tick after the rest runs it
+        }
         shedSuperseded(now());
         exclude = servedThisTick;
         if (unservedCameras() < batchSize()) {
@@ -616,7 +630,9 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
     }
     Map<Integer, PairStage.Rejection> rejected = new HashMap<>();
     List<V> outputs = stage.run(List.copyOf(pairs), batchStartUs, r -> rejected.put(r.index(), r));
-    long tookUs = Math.max(0, now() - batchStartUs);
+    long endUs = now();
+    long tookUs = Math.max(0, endUs - batchStartUs);
+    lastBatchEndUs = endUs;
     batchUsEwma =
         batches == 0 ? tookUs : batchUsEwma + BATCH_TIME_SMOOTHING * (tookUs - batchUsEwma);
     batches++;
@@ -687,10 +703,11 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
   }
 
   /** Runs batches until the queue is empty (REALTIME: one round, see {@link #servedThisTick}). */
-  private void drainReady() {
+  private void drainReady(boolean rest) {
     if (config.mode() == SyncMode.REALTIME) {
-      while (ready.size() > 0 && runBatch(servedThisTick) > 0) {
-        // each batch serves cameras not yet served this tick, or sheds
+      while (ready.size() > 0 && (!rest || engineRested(now())) && runBatch(servedThisTick) > 0) {
+        // each batch serves cameras not yet served this tick, or sheds; after a batch the thread
+        // rests (ingests) before the next one, so a tick runs one batch on a busy machine
       }
     } else {
       while (ready.size() > 0 && runBatch(null) > 0) {
@@ -704,7 +721,7 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
     while (ready.size() > 0) {
       servedThisTick.clear();
       int before = ready.size();
-      drainReady();
+      drainReady(false); // an expiring camera's frames go now, rest or not
       if (ready.size() >= before) {
         break; // cannot happen: every round serves or sheds; do not spin if it does
       }
@@ -727,7 +744,7 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
       // where 8 were due, and the engine runs a batch of 3 little faster than one of 8.
       return;
     }
-    drainReady();
+    drainReady(true);
   }
 
   /**
@@ -744,6 +761,17 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
     long wait =
         Math.max(CATCH_UP_MIN_FILL_WAIT_US, CATCH_UP_FILL_WAIT_BATCHES * Math.round(batchUsEwma));
     return now - oldest.get(0).value.readyAtUs() >= wait;
+  }
+
+  /**
+   * REALTIME: whether the stream thread has spent, since the last batch ended, at least the
+   * measured time of a batch on other work (ingest), see {@link #lastBatchEndUs}. CATCH_UP works
+   * off a backlog and keeps the thread on full batches.
+   */
+  private boolean engineRested(long now) {
+    return config.mode() != SyncMode.REALTIME
+        || lastBatchEndUs == Long.MIN_VALUE
+        || now - lastBatchEndUs >= Math.round(batchUsEwma);
   }
 
   /** Expiry punctuator: flushes and forgets cameras idle for cameraIdleTimeout. */

@@ -46,7 +46,8 @@ class AvSynchronizerOverloadTest {
   private final AvSyncConfig config = AvSyncConfig.defaults().withMaxBatch(2);
 
   @Test
-  void everyCameraKeepsGettingHeatmapsOfItsNewestFramesAndTheShedCountsAddUp() {
+  void
+      everyCameraKeepsGettingHeatmapsOfItsNewestFramesTheShedCountsAddUpAndIngestKeepsHalfTheThread() {
     RecordingLocalizer recording = new RecordingLocalizer(2);
     PairLocalizer slow =
         new PairLocalizer() {
@@ -99,7 +100,10 @@ class AvSynchronizerOverloadTest {
       for (int c = 0; c < CAMERAS; c++) {
         sendAudio(bed, "cam" + c, audioEnd.get("cam" + c), end + S);
       }
-      for (int i = 0; i < 10; i++) {
+      // Until the frames store is empty (each tick after a batch's rest serves what is queued),
+      // bounded so that a queue that never drains fails below instead of hanging.
+      KeyValueStore<?, ?> pending = bed.driver.getKeyValueStore(SyncStores.FRAMES);
+      for (int i = 0; i < 400 && holdsEntries(pending); i++) {
         clock.addAndGet(TICK_US);
         bed.advanceWallClock(Duration.ofNanos(TICK_US * 1_000));
       }
@@ -151,6 +155,14 @@ class AvSynchronizerOverloadTest {
         assertThat(pairs).extracting(AvPair::frameTsUs).isSorted();
       }
 
+      // The engine runs on the stream thread: after each batch the thread goes to ingest for at
+      // least as long as the batch took, so the cameras' records keep coming in under overload.
+      for (int i = 1; i < recording.batchStarts.size(); i++) {
+        assertThat(recording.batchStarts.get(i) - recording.batchStarts.get(i - 1))
+            .as("start of batch %d after the previous one (%d µs each)", i, BATCH_US)
+            .isGreaterThanOrEqualTo(2 * BATCH_US);
+      }
+
       // Every heatmap is of the camera's newest complete frame, or of a frame still within its
       // deadline (which, at 200 ms a batch, is 150 ms + 2 × 200 ms after its window end).
       long budget = config.staleBudgetUs() + AvSynchronizer.DEADLINE_BATCHES * BATCH_US;
@@ -166,6 +178,12 @@ class AvSynchronizerOverloadTest {
           }
         }
       }
+    }
+  }
+
+  private static boolean holdsEntries(KeyValueStore<?, ?> store) {
+    try (KeyValueIterator<?, ?> it = store.all()) {
+      return it.hasNext();
     }
   }
 
