@@ -15,8 +15,13 @@ import java.util.Objects;
  * @param inputSize side of the square picture the detector sees (a multiple of 32)
  * @param node {@code head} ({@value CenterNet#HEAD_FEATURES}: stride 16, 256 channels) or {@code
  *     trunk} ({@value CenterNet#TRUNK_FEATURES}: stride 32, 120 channels)
+ * @param reflectPad whether the picture is mirrored outwards by one feature cell (the node's
+ *     stride) on every side before the detector sees it, and the outer ring of feature cells
+ *     dropped: the kept cells are exactly the picture's, and none of them is a border cell of the
+ *     detector, whose features carry the image-independent signature of its zero padding (measured:
+ *     without it, a trained head put the peak of every validation map on the bottom-right cell)
  */
-public record DetectorTrunk(Path dir, int inputSize, String node) {
+public record DetectorTrunk(Path dir, int inputSize, String node, boolean reflectPad) {
 
   /** The default {@code --detector-trunk}: 224 px, head features (14×14 maps). */
   public static final String DEFAULT_SPEC = "224:head";
@@ -24,6 +29,7 @@ public record DetectorTrunk(Path dir, int inputSize, String node) {
   public DetectorTrunk {
     Objects.requireNonNull(dir, "dir");
     CenterNet.checkInputSize(inputSize);
+    Objects.requireNonNull(node, "node");
     if (!node.equals("head") && !node.equals("trunk")) {
       throw new IllegalArgumentException(
           "--detector-trunk: the feature node is head ("
@@ -35,7 +41,7 @@ public record DetectorTrunk(Path dir, int inputSize, String node) {
     }
   }
 
-  /** Parses {@code SIZE[:head|trunk]} (head by default). */
+  /** Parses {@code SIZE[:head|trunk][:nopad]} (head features, reflect padding by default). */
   public static DetectorTrunk parse(Path dir, String spec) {
     String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(":", 2);
     int size;
@@ -45,7 +51,13 @@ public record DetectorTrunk(Path dir, int inputSize, String node) {
       throw new IllegalArgumentException(
           "--detector-trunk " + spec + ": write SIZE[:head|trunk], e.g. " + DEFAULT_SPEC, e);
     }
-    return new DetectorTrunk(dir, size, parts.length > 1 ? parts[1] : "head");
+    String[] rest = parts.length > 1 ? parts[1].split(":", 2) : new String[] {"head"};
+    boolean pad = rest.length < 2 || !rest[1].equals("nopad");
+    if (rest.length == 2 && pad) {
+      throw new IllegalArgumentException(
+          "--detector-trunk " + spec + ": the third part can only be nopad");
+    }
+    return new DetectorTrunk(dir, size, rest[0], pad);
   }
 
   /** The ONNX output the head reads. */
@@ -60,7 +72,22 @@ public record DetectorTrunk(Path dir, int inputSize, String node) {
 
   /** Side of the feature map (and of the heat map). */
   public int mapSize() {
-    return inputSize / (node.equals("head") ? CenterNet.HEAD_STRIDE : CenterNet.TRUNK_STRIDE);
+    return inputSize / stride();
+  }
+
+  /** The feature node's stride in pixels. */
+  public int stride() {
+    return node.equals("head") ? CenterNet.HEAD_STRIDE : CenterNet.TRUNK_STRIDE;
+  }
+
+  /** Pixels mirrored onto each side of the picture (one feature cell, or 0). */
+  public int padPixels() {
+    return reflectPad ? stride() : 0;
+  }
+
+  /** Side of the square the detector runs on (the picture plus the mirrored margins). */
+  public int detectorInputSize() {
+    return inputSize + 2 * padPixels();
   }
 
   /** What a resumed run must match, and what the head's description records. */
@@ -69,6 +96,7 @@ public record DetectorTrunk(Path dir, int inputSize, String node) {
     m.put("detector", CenterNet.PACKAGE);
     m.put("detector_input", inputSize);
     m.put("detector_node", outputNode());
+    m.put("detector_reflect_pad", padPixels());
     return m;
   }
 }
