@@ -68,6 +68,7 @@ public final class DetectorHeads {
     head.put("inputs", DetectorHeadLocalizer.INPUT_NAMES);
     head.put("outputs", AvLocalizer.OUTPUT_NAMES);
     head.put("preset", net.head().audioConfig().name());
+    head.put("centreFeatures", net.head().centreFeatures());
     head.put("embeddingDim", net.head().audioConfig().embeddingDim());
     head.put("tau", net.head().audioConfig().tau());
     Map<String, Object> json = new LinkedHashMap<>();
@@ -106,7 +107,8 @@ public final class DetectorHeads {
             detectorDir,
             ((Number) detector.get("inputSize")).intValue(),
             node,
-            pad != null && ((Number) pad).intValue() > 0);
+            pad != null && ((Number) pad).intValue() > 0,
+            Boolean.TRUE.equals(head.get("centreFeatures")));
     FrozenDetectorLocalizer net =
         FrozenDetectorLocalizer.load(trunk, Preset.of((String) head.get("preset")).config());
     net.initialize(manager, DataType.FLOAT32, net.config().inputShapes(1));

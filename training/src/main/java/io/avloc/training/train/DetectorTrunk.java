@@ -20,8 +20,16 @@ import java.util.Objects;
  *     dropped: the kept cells are exactly the picture's, and none of them is a border cell of the
  *     detector, whose features carry the image-independent signature of its zero padding (measured:
  *     without it, a trained head put the peak of every validation map on the bottom-right cell)
+ * @param centre whether the head subtracts each picture's mean feature direction ({@link
+ *     io.avloc.core.model.DetectorHeadLocalizer#centreFeatures()})
  */
-public record DetectorTrunk(Path dir, int inputSize, String node, boolean reflectPad) {
+public record DetectorTrunk(
+    Path dir, int inputSize, String node, boolean reflectPad, boolean centre) {
+
+  /** Head features, mirrored margin, no centring. */
+  public DetectorTrunk(Path dir, int inputSize, String node, boolean reflectPad) {
+    this(dir, inputSize, node, reflectPad, false);
+  }
 
   /** The default {@code --detector-trunk}: 224 px, head features (14×14 maps). */
   public static final String DEFAULT_SPEC = "224:head";
@@ -41,7 +49,10 @@ public record DetectorTrunk(Path dir, int inputSize, String node, boolean reflec
     }
   }
 
-  /** Parses {@code SIZE[:head|trunk][:nopad]} (head features, reflect padding by default). */
+  /**
+   * Parses {@code SIZE[:head|trunk][:nopad][:centre]} (head features, reflect padding, no centring
+   * by default).
+   */
   public static DetectorTrunk parse(Path dir, String spec) {
     String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(":", 2);
     int size;
@@ -51,13 +62,17 @@ public record DetectorTrunk(Path dir, int inputSize, String node, boolean reflec
       throw new IllegalArgumentException(
           "--detector-trunk " + spec + ": write SIZE[:head|trunk], e.g. " + DEFAULT_SPEC, e);
     }
-    String[] rest = parts.length > 1 ? parts[1].split(":", 2) : new String[] {"head"};
-    boolean pad = rest.length < 2 || !rest[1].equals("nopad");
-    if (rest.length == 2 && pad) {
-      throw new IllegalArgumentException(
-          "--detector-trunk " + spec + ": the third part can only be nopad");
+    String node = "head";
+    boolean pad = true;
+    boolean centre = false;
+    for (String part : parts.length > 1 ? parts[1].split(":") : new String[0]) {
+      switch (part) {
+        case "nopad" -> pad = false;
+        case "centre" -> centre = true;
+        default -> node = part;
+      }
     }
-    return new DetectorTrunk(dir, size, rest[0], pad);
+    return new DetectorTrunk(dir, size, node, pad, centre);
   }
 
   /** The ONNX output the head reads. */
@@ -97,6 +112,9 @@ public record DetectorTrunk(Path dir, int inputSize, String node, boolean reflec
     m.put("detector_input", inputSize);
     m.put("detector_node", outputNode());
     m.put("detector_reflect_pad", padPixels());
+    if (centre) {
+      m.put("centre_features", true);
+    }
     return m;
   }
 }

@@ -50,7 +50,8 @@ public final class FrozenDetectorLocalizer extends AbstractBlock
     this.trunk = trunk;
     this.detector = detector;
     this.config = preset.withImageSize(trunk.inputSize());
-    this.head = addChildBlock("head", new DetectorHeadLocalizer(preset, trunk.channels()));
+    this.head =
+        addChildBlock("head", new DetectorHeadLocalizer(preset, trunk.channels(), trunk.centre()));
   }
 
   @Override
