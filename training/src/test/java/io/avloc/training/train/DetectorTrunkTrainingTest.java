@@ -212,6 +212,10 @@ class DetectorTrunkTrainingTest {
         .hasMessageContaining("head (" + CenterNet.HEAD_FEATURES);
     assertThat(DetectorTrunk.parse(detectorDir, "320").mapSize()).isEqualTo(20);
     assertThat(DetectorTrunk.parse(detectorDir, "224:trunk").channels()).isEqualTo(120);
+    assertThat(DetectorTrunk.parse(detectorDir, "224").reflectPad()).isTrue();
+    assertThat(DetectorTrunk.parse(detectorDir, "224:head:nopad").reflectPad()).isFalse();
+    assertThat(DetectorTrunk.parse(detectorDir, "224:head:centre").centre()).isTrue();
+    assertThat(DetectorTrunk.parse(detectorDir, "224:head").detectorInputSize()).isEqualTo(256);
   }
 
   /** numpy's reflect padding: -1 → 1, size → size − 2. */
