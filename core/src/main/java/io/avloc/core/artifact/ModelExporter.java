@@ -4,13 +4,20 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import io.avloc.core.detector.CenterNet;
+import io.avloc.core.detector.DetectorTrunk;
 import io.avloc.core.model.AvLocalizer;
 import io.avloc.core.model.AvLocalizerConfig;
 import io.avloc.core.model.Preset;
+import io.avloc.core.onnx.OnnxComposer;
 import io.avloc.core.onnx.OnnxExporter;
 import io.avloc.core.onnx.OnnxSignature;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -135,6 +142,102 @@ public final class ModelExporter {
   }
 
   /**
+   * Writes a localizer head trained on a frozen detector's features as a model artifact whose graph
+   * holds the detector too ({@link DetectorTrunk#compose}): {@code model.onnx} (symbolic N and T),
+   * one fixed-shape graph per {@link Description#fixedBatches()}, {@code model.params} (the head's
+   * DJL parameters: the detector is frozen and comes from its package) and the manifest, whose
+   * inputs and outputs are read from the composed graph, whose preprocessing is the standard
+   * contract at the detector's input size, and whose {@code network} table records the head's
+   * hyper-parameters ({@code headNetwork}), the trunk ({@value DetectorTrunk#MANIFEST_KEY}) and the
+   * object prior ({@value CenterNet#MANIFEST_KEY}).
+   *
+   * @param head the trained head (initialised; its parameters are saved)
+   * @param headGraph the head's inference graph: inputs {@value DetectorTrunk#FEATURES} [N, C, h,
+   *     w] and {@code spectrogram} [N, 1, 257, T], outputs {@link AvLocalizer#OUTPUT_NAMES}
+   * @param preset the head's name in the manifest's {@code preset} field
+   */
+  public static ModelArtifact exportOnDetector(
+      Block head,
+      ModelProto headGraph,
+      DetectorTrunk trunk,
+      String preset,
+      Map<String, Object> headNetwork,
+      Description description,
+      Path dir)
+      throws IOException {
+    Objects.requireNonNull(head, "head");
+    Objects.requireNonNull(trunk, "trunk");
+    ModelProto composed = trunk.compose(headGraph);
+    PreprocessingContract contract = PreprocessingContract.standard(trunk.imageSize());
+    Files.createDirectories(dir);
+    Path staging = Files.createTempDirectory(dir, ".export-");
+    try {
+      Map<String, Path> files = new LinkedHashMap<>();
+      files.put(ModelArtifact.PARAMS, saveParams(head, staging));
+      files.put(ModelArtifact.ONNX, write(composed, staging.resolve(ModelArtifact.ONNX)));
+      for (int batch : description.fixedBatches()) {
+        String name = fixedBatchFile(batch);
+        ModelProto fixed =
+            OnnxComposer.fixDimensions(
+                composed,
+                Map.of(
+                    OnnxSignature.BATCH_PARAM,
+                    (long) batch,
+                    OnnxSignature.FRAMES_PARAM,
+                    (long) contract.frames()));
+        files.put(name, write(fixed, staging.resolve(name)));
+      }
+      Map<String, Object> network = new LinkedHashMap<>(headNetwork);
+      network.put("imageSize", trunk.imageSize());
+      network.put(DetectorTrunk.MANIFEST_KEY, trunk.manifestEntry());
+      network.put(CenterNet.MANIFEST_KEY, CenterNet.PRIOR_NAME);
+      network.put("onnxOpset", OnnxExporter.OPSET);
+      List<String> deviations = new ArrayList<>(STANDARD_DEVIATIONS);
+      deviations.add(
+          "the visual trunk is the frozen COCO CenterNet of "
+              + CenterNet.PACKAGE
+              + " (feature node "
+              + trunk.node()
+              + "), not a ResNet-18; the image is 512x512");
+      deviations.addAll(description.deviations());
+      ModelManifest manifest =
+          new ModelManifest(
+              ModelManifest.FORMAT_VERSION,
+              description.name(),
+              description.version(),
+              description.method(),
+              preset,
+              Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+              specs(composed.getGraph().getInputList()),
+              specs(composed.getGraph().getOutputList()),
+              network,
+              contract.declared(),
+              description.training(),
+              description.metrics(),
+              deviations,
+              null);
+      return ModelArtifact.write(dir, manifest, files);
+    } finally {
+      Utils.delete(staging.toFile());
+    }
+  }
+
+  private static Path write(ModelProto model, Path file) throws IOException {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      model.writeTo(out);
+    }
+    return file;
+  }
+
+  private static Map<String, TensorSpec> specs(List<ValueInfoProto> values) {
+    Map<String, TensorSpec> m = new LinkedHashMap<>();
+    for (ValueInfoProto v : values) {
+      m.put(v.getName(), ModelArtifact.spec(v));
+    }
+    return m;
+  }
+
+  /**
    * Initialises a network of {@code preset} as in the papers (seeded) on the PyTorch engine, which
    * must be on the classpath, and exports it: the model the pipeline runs before a trained one
    * exists. {@code configure} may load weights (e.g. ImageNet) before the export.
@@ -210,7 +313,7 @@ public final class ModelExporter {
     return m;
   }
 
-  private static Path saveParams(AvLocalizer net, Path staging) throws IOException {
+  private static Path saveParams(Block net, Path staging) throws IOException {
     Parameter any = net.getParameters().valueAt(0);
     String engine = any.getArray().getManager().getEngine().getEngineName();
     Path djlDir = Files.createDirectories(staging.resolve("djl"));

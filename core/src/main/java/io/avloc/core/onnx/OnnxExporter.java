@@ -2,6 +2,7 @@ package io.avloc.core.onnx;
 
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
@@ -83,34 +84,17 @@ public final class OnnxExporter {
     g.renameOutput(v, visualMap);
     g.renameOutput(a, audioEmb);
 
-    // simmap[n,h,w] = Σ_c visual_map[n,c,h,w] · audio_emb[n,c]
-    String a4 =
-        g.node("Unsqueeze", "simmap.unsqueeze", null, audioEmb, g.int64s("simmap.axes_hw", 2, 3));
-    String prod = g.node("Mul", "simmap.mul", null, visualMap, a4);
-    g.node(
-        "ReduceSum",
-        "simmap.sum",
-        simmap,
-        g.attrs().i("keepdims", 0),
-        prod,
-        g.int64s("simmap.axes_c", 1));
+    ownPairSimilarity(g, visualMap, audioEmb, simmap);
 
     g.output(simmap, batch, map, map);
     g.output(audioEmb, batch, d);
     g.output(visualMap, batch, d, map, map);
 
     ModelProto.Builder model =
-        ModelProto.newBuilder()
-            .setIrVersion(IR_VERSION)
-            .setProducerName("avloc")
-            .setProducerVersion("1")
-            .setDomain("io.avloc")
-            .setModelVersion(1)
-            .setDocString(
-                "AvLocalizer inference graph: simmap = own-pair cosine similarity (not divided by"
-                    + " tau), audio_emb = A, visual_map = V")
-            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-            .setGraph(g.build());
+        model(
+            g,
+            "AvLocalizer inference graph: simmap = own-pair cosine similarity (not divided by"
+                + " tau), audio_emb = A, visual_map = V");
     OnnxGraph.metadata(model, "avloc.preset", config.name());
     OnnxGraph.metadata(model, "avloc.image_size", Integer.toString(side));
     OnnxGraph.metadata(model, "avloc.frequency_bins", Integer.toString(config.frequencyBins()));
@@ -119,6 +103,51 @@ public final class OnnxExporter {
     OnnxGraph.metadata(model, "avloc.map_size", Integer.toString(map));
     OnnxGraph.metadata(model, "avloc.tau", Float.toString(config.tau()));
     return model.build();
+  }
+
+  /**
+   * Emits {@code simmap[n,h,w] = Σ_c visualMap[n,c,h,w] · audioEmb[n,c]} (the own-pair similarity
+   * of {@link AvLocalizer#ownPairSimilarity}) into {@code g} as the tensor {@code simmap}.
+   */
+  public static String ownPairSimilarity(
+      OnnxGraph g, String visualMap, String audioEmb, String simmap) {
+    String a4 =
+        g.node("Unsqueeze", "simmap.unsqueeze", null, audioEmb, g.int64s("simmap.axes_hw", 2, 3));
+    String prod = g.node("Mul", "simmap.mul", null, visualMap, a4);
+    return g.node(
+        "ReduceSum",
+        "simmap.sum",
+        simmap,
+        g.attrs().i("keepdims", 0),
+        prod,
+        g.int64s("simmap.axes_c", 1));
+  }
+
+  /**
+   * Emits {@code block} applied to the tensor {@code x} into {@code g}, for networks other than
+   * {@link AvLocalizer} built of the same layers (e.g. a localizer head on a frozen detector's
+   * features): ResNet-18 trunks, Conv2d, BatchNorm2d, Relu, MaxPool2d, GlobalMaxPool, Linear,
+   * L2Normalize, Dropout (nothing at inference) and DJL {@code SequentialBlock}s of them.
+   * Initializers are named {@code scope.<layer>.weight}.
+   *
+   * @return the output tensor's name
+   * @throws IllegalArgumentException naming a block type the exporter does not know
+   */
+  public static String emit(OnnxGraph g, Block block, String x, String scope) {
+    return new Walker(g, new IdentityHashMap<>()).emit(block, x, scope);
+  }
+
+  /** An opset-{@value #OPSET} model around a finished graph. */
+  public static ModelProto.Builder model(OnnxGraph g, String docString) {
+    return ModelProto.newBuilder()
+        .setIrVersion(IR_VERSION)
+        .setProducerName("avloc")
+        .setProducerVersion("1")
+        .setDomain("io.avloc")
+        .setModelVersion(1)
+        .setDocString(docString)
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+        .setGraph(g.build());
   }
 
   /** Exports and writes the model to {@code file}. */
@@ -191,6 +220,12 @@ public final class OnnxExporter {
         return g.node("Div", scope + ".div", null, x, clamped);
       } else if (block instanceof Dropout) {
         return x; // identity at inference
+      } else if (block instanceof SequentialBlock seq) {
+        int i = 0;
+        for (Block child : seq.getChildren().values()) {
+          x = emit(child, x, scope + "." + i++);
+        }
+        return x;
       }
       throw new IllegalArgumentException(
           "cannot export block " + block.getClass().getName() + " at " + scope);
