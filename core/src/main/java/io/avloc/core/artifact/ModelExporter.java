@@ -12,6 +12,7 @@ import io.avloc.core.detector.CenterNet;
 import io.avloc.core.detector.DetectorTrunk;
 import io.avloc.core.model.AvLocalizer;
 import io.avloc.core.model.AvLocalizerConfig;
+import io.avloc.core.model.DetectorHeadLocalizer;
 import io.avloc.core.model.Preset;
 import io.avloc.core.onnx.OnnxComposer;
 import io.avloc.core.onnx.OnnxExporter;
@@ -145,29 +146,35 @@ public final class ModelExporter {
    * Writes a localizer head trained on a frozen detector's features as a model artifact whose graph
    * holds the detector too ({@link DetectorTrunk#compose}): {@code model.onnx} (symbolic N and T),
    * one fixed-shape graph per {@link Description#fixedBatches()}, {@code model.params} (the head's
-   * DJL parameters: the detector is frozen and comes from its package) and the manifest, whose
+   * DJL parameters only: the detector is frozen and comes from its package) and the manifest, whose
    * inputs and outputs are read from the composed graph, whose preprocessing is the standard
-   * contract at the detector's input size, and whose {@code network} table records the head's
-   * hyper-parameters ({@code headNetwork}), the trunk ({@value DetectorTrunk#MANIFEST_KEY}) and the
-   * object prior ({@value CenterNet#MANIFEST_KEY}).
+   * contract at the detector's input size (512), and whose {@code network} table records the head's
+   * sizes, the trunk ({@value DetectorTrunk#MANIFEST_KEY}: package, model checksum, node, input
+   * size, feature shape) and the object prior ({@value CenterNet#MANIFEST_KEY}). The one export
+   * path of such models: the trainer and tests call it.
    *
-   * @param head the trained head (initialised; its parameters are saved)
-   * @param headGraph the head's inference graph: inputs {@value DetectorTrunk#FEATURES} [N, C, h,
-   *     w] and {@code spectrogram} [N, 1, 257, T], outputs {@link AvLocalizer#OUTPUT_NAMES}
-   * @param preset the head's name in the manifest's {@code preset} field
+   * @param head the trained head, initialised, on any DJL engine
+   * @param trunk the detector and the feature node the head was trained on
    */
   public static ModelArtifact exportOnDetector(
-      Block head,
-      ModelProto headGraph,
-      DetectorTrunk trunk,
-      String preset,
-      Map<String, Object> headNetwork,
-      Description description,
-      Path dir)
+      DetectorHeadLocalizer head, DetectorTrunk trunk, Description description, Path dir)
       throws IOException {
     Objects.requireNonNull(head, "head");
     Objects.requireNonNull(trunk, "trunk");
-    ModelProto composed = trunk.compose(headGraph);
+    long[] features = trunk.featureShape();
+    if (features[0] != head.featureChannels()) {
+      throw new IllegalArgumentException(
+          "the head takes "
+              + head.featureChannels()
+              + "-channel features but detector node "
+              + trunk.node()
+              + " gives "
+              + features[0]);
+    }
+    int h = Math.toIntExact(features[1]);
+    int w = Math.toIntExact(features[2]);
+    ModelProto composed = trunk.compose(OnnxExporter.export(head, OnnxSignature.dynamic(), h, w));
+    AvLocalizerConfig audio = head.audioConfig();
     PreprocessingContract contract = PreprocessingContract.standard(trunk.imageSize());
     Files.createDirectories(dir);
     Path staging = Files.createTempDirectory(dir, ".export-");
@@ -187,8 +194,19 @@ public final class ModelExporter {
                     (long) contract.frames()));
         files.put(name, write(fixed, staging.resolve(name)));
       }
-      Map<String, Object> network = new LinkedHashMap<>(headNetwork);
+      Map<String, Object> network = new LinkedHashMap<>();
+      network.put(
+          "architecture",
+          "DetectorHeadLocalizer: frozen CenterNet features, per-position L2, 1x1 conv, L2;"
+              + " ResNet-18 audio trunk (torchvision layout)");
       network.put("imageSize", trunk.imageSize());
+      network.put("mapSize", h);
+      network.put("featureChannels", head.featureChannels());
+      network.put("audioWidths", audio.audioWidths());
+      network.put("embeddingDim", audio.embeddingDim());
+      network.put("tau", audio.tau());
+      network.put("frequencyBins", audio.frequencyBins());
+      network.put("frames", audio.frames());
       network.put(DetectorTrunk.MANIFEST_KEY, trunk.manifestEntry());
       network.put(CenterNet.MANIFEST_KEY, CenterNet.PRIOR_NAME);
       network.put("onnxOpset", OnnxExporter.OPSET);
@@ -198,7 +216,7 @@ public final class ModelExporter {
               + CenterNet.PACKAGE
               + " (feature node "
               + trunk.node()
-              + "), not a ResNet-18; the image is 512x512");
+              + "), not a ResNet-18; images are 512x512");
       deviations.addAll(description.deviations());
       ModelManifest manifest =
           new ModelManifest(
@@ -206,7 +224,7 @@ public final class ModelExporter {
               description.name(),
               description.version(),
               description.method(),
-              preset,
+              DetectorTrunk.presetName(audio),
               Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
               specs(composed.getGraph().getInputList()),
               specs(composed.getGraph().getOutputList()),

@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.image.ImageNormalizer;
 import io.avloc.core.model.AvLocalizer;
+import io.avloc.core.model.DetectorHeadLocalizer;
 import io.avloc.core.onnx.OnnxComposer;
 import io.avloc.core.onnx.OnnxExporter;
 import io.avloc.core.onnx.OnnxGraph;
@@ -40,7 +41,7 @@ import java.util.Objects;
 public record DetectorTrunk(Path dir, String node) {
 
   /** The head's input that takes the detector's features, NCHW. */
-  public static final String FEATURES = "features";
+  public static final String FEATURES = DetectorHeadLocalizer.INPUT_NAMES.get(0);
 
   /** Key of the manifest's {@code network} table that describes the visual trunk. */
   public static final String MANIFEST_KEY = "visualTrunk";
@@ -78,6 +79,14 @@ public record DetectorTrunk(Path dir, String node) {
   /** The detector's head features ({@link CenterNet#HEAD_FEATURES}, 256 × 32 × 32, stride 16). */
   public static DetectorTrunk headFeatures(Path dir) {
     return new DetectorTrunk(dir, CenterNet.HEAD_FEATURES);
+  }
+
+  /**
+   * The manifest's {@code preset} of a model on this trunk: {@code centernet-<audio preset>}, e.g.
+   * {@code centernet-lite}.
+   */
+  public static String presetName(io.avloc.core.model.AvLocalizerConfig audio) {
+    return CenterNet.PRIOR_NAME + "-" + audio.name();
   }
 
   /** S of the artifact's S × S image input: the detector's input size. */

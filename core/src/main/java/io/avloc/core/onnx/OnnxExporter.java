@@ -2,7 +2,6 @@ package io.avloc.core.onnx;
 
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
@@ -12,6 +11,7 @@ import io.avloc.core.model.AvLocalizer;
 import io.avloc.core.model.AvLocalizerConfig;
 import io.avloc.core.model.BasicBlock;
 import io.avloc.core.model.BatchNorm2d;
+import io.avloc.core.model.DetectorHeadLocalizer;
 import io.avloc.core.model.GlobalMaxPool;
 import io.avloc.core.model.L2Normalize;
 import io.avloc.core.model.MaxPool2d;
@@ -109,7 +109,7 @@ public final class OnnxExporter {
    * Emits {@code simmap[n,h,w] = Σ_c visualMap[n,c,h,w] · audioEmb[n,c]} (the own-pair similarity
    * of {@link AvLocalizer#ownPairSimilarity}) into {@code g} as the tensor {@code simmap}.
    */
-  public static String ownPairSimilarity(
+  private static String ownPairSimilarity(
       OnnxGraph g, String visualMap, String audioEmb, String simmap) {
     String a4 =
         g.node("Unsqueeze", "simmap.unsqueeze", null, audioEmb, g.int64s("simmap.axes_hw", 2, 3));
@@ -124,17 +124,54 @@ public final class OnnxExporter {
   }
 
   /**
-   * Emits {@code block} applied to the tensor {@code x} into {@code g}, for networks other than
-   * {@link AvLocalizer} built of the same layers (e.g. a localizer head on a frozen detector's
-   * features): ResNet-18 trunks, Conv2d, BatchNorm2d, Relu, MaxPool2d, GlobalMaxPool, Linear,
-   * L2Normalize, Dropout (nothing at inference) and DJL {@code SequentialBlock}s of them.
-   * Initializers are named {@code scope.<layer>.weight}.
+   * The inference graph of a head on frozen detector features ({@link DetectorHeadLocalizer}):
+   * inputs {@code features} [N, C, h, w] and {@code spectrogram} [N, 1, F, T], outputs as {@link
+   * #export(AvLocalizer, OnnxSignature)}'s. The detector itself is not in it: {@code
+   * io.avloc.core.detector.DetectorTrunk} composes the two.
    *
-   * @return the output tensor's name
-   * @throws IllegalArgumentException naming a block type the exporter does not know
+   * @param mapHeight h of the features (and of the maps)
+   * @param mapWidth w of the features
    */
-  public static String emit(OnnxGraph g, Block block, String x, String scope) {
-    return new Walker(g, new IdentityHashMap<>()).emit(block, x, scope);
+  public static ModelProto export(
+      DetectorHeadLocalizer head, OnnxSignature signature, int mapHeight, int mapWidth) {
+    AvLocalizerConfig config = head.audioConfig();
+    OnnxGraph g = new OnnxGraph("avloc_detector_head_" + config.name());
+    Object batch = signature.batch() != null ? signature.batch() : OnnxSignature.BATCH_PARAM;
+    Object frames = signature.frames() != null ? signature.frames() : OnnxSignature.FRAMES_PARAM;
+    int d = config.embeddingDim();
+    String features = DetectorHeadLocalizer.INPUT_NAMES.get(0);
+    String spectrogram = DetectorHeadLocalizer.INPUT_NAMES.get(1);
+    g.input(features, batch, head.featureChannels(), mapHeight, mapWidth);
+    g.input(spectrogram, batch, 1, config.frequencyBins(), frames);
+
+    Map<Parameter, String> names = new IdentityHashMap<>();
+    head.audioTrunk().torchvisionParameters().forEach((k, p) -> names.put(p, "audio." + k));
+    Walker walker = new Walker(g, names);
+    String v = walker.emit(head.featureNorm(), features, "features.norm");
+    v = walker.emit(head.visualProjection(), v, "visual.proj");
+    v = walker.emit(head.visualNorm(), v, "visual.norm");
+    String a = walker.emit(head.audioTrunk(), spectrogram, "audio");
+    a = walker.emit(head.audioPool(), a, "audio.pool");
+    a = walker.emit(head.audioProjection(), a, "audio.fc");
+    a = walker.emit(head.audioNorm(), a, "audio.norm");
+    String visualMap = AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.VISUAL_MAP);
+    String audioEmb = AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.AUDIO_EMB);
+    String simmap = AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.SIMMAP);
+    g.renameOutput(v, visualMap);
+    g.renameOutput(a, audioEmb);
+    ownPairSimilarity(g, visualMap, audioEmb, simmap);
+    g.output(simmap, batch, mapHeight, mapWidth);
+    g.output(audioEmb, batch, d);
+    g.output(visualMap, batch, d, mapHeight, mapWidth);
+    ModelProto.Builder model =
+        model(
+            g,
+            "DetectorHeadLocalizer inference graph on detector features: simmap = own-pair"
+                + " cosine similarity (not divided by tau), audio_emb = A, visual_map = V");
+    OnnxGraph.metadata(model, "avloc.preset", config.name());
+    OnnxGraph.metadata(model, "avloc.embedding_dim", Integer.toString(d));
+    OnnxGraph.metadata(model, "avloc.tau", Float.toString(config.tau()));
+    return model.build();
   }
 
   /** An opset-{@value #OPSET} model around a finished graph. */
@@ -220,12 +257,6 @@ public final class OnnxExporter {
         return g.node("Div", scope + ".div", null, x, clamped);
       } else if (block instanceof Dropout) {
         return x; // identity at inference
-      } else if (block instanceof SequentialBlock seq) {
-        int i = 0;
-        for (Block child : seq.getChildren().values()) {
-          x = emit(child, x, scope + "." + i++);
-        }
-        return x;
       }
       throw new IllegalArgumentException(
           "cannot export block " + block.getClass().getName() + " at " + scope);

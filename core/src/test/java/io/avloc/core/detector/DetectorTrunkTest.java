@@ -28,6 +28,8 @@ import io.avloc.core.artifact.TensorSpec;
 import io.avloc.core.image.ImageDecoder;
 import io.avloc.core.image.RgbImage;
 import io.avloc.core.model.AvLocalizer;
+import io.avloc.core.model.DetectorHeadLocalizer;
+import io.avloc.core.model.Preset;
 import io.avloc.core.serde.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +62,7 @@ class DetectorTrunkTest {
 
   private static Path detectorDir;
   private static Model headModel;
-  private static TestFeatureHead head;
+  private static DetectorHeadLocalizer head;
   private static ModelArtifact artifact;
 
   @BeforeAll
@@ -69,22 +71,15 @@ class DetectorTrunkTest {
     Engine.getEngine("OnnxRuntime"); // DJL's engine must own the OrtEnvironment
     Engine torch = Engine.getEngine("PyTorch");
     torch.setRandomSeed(3);
-    head = new TestFeatureHead();
+    head = new DetectorHeadLocalizer(Preset.LITE.config(), 256);
     headModel = Model.newInstance("head", "PyTorch");
     headModel.setBlock(head);
-    head.initialize(
-        headModel.getNDManager(),
-        DataType.FLOAT32,
-        new Shape(1, 256, 32, 32),
-        new Shape(1, 1, 257, 200));
+    head.initialize(headModel.getNDManager(), DataType.FLOAT32, head.inputShapes(1, 32, 32));
     DetectorTrunk trunk = DetectorTrunk.headFeatures(detectorDir);
     artifact =
         ModelExporter.exportOnDetector(
             head,
-            head.onnx(256, 32, 32),
             trunk,
-            "test-head",
-            Map.of("architecture", "test head"),
             new ModelExporter.Description(
                 "detector-test", "1", "ezvsl", Map.of("data", "none"), null, null, List.of(1, 3)),
             shared.resolve("model"));
@@ -208,6 +203,7 @@ class DetectorTrunkTest {
         .containsEntry("inputSize", 512)
         .containsEntry("featureShape", List.of(256L, 32L, 32L))
         .containsKey("modelSha256");
+    assertThat(artifact.manifest().preset()).isEqualTo("centernet-lite");
     assertThat(CenterNet.usedBy(artifact.manifest())).isTrue();
     assertThat(artifact.manifest().preprocessing().image().size()).isEqualTo(512);
   }
