@@ -29,8 +29,9 @@ import java.util.Objects;
  * <p>The artifact's image input follows the one preprocessing contract ({@code
  * PreprocessingContract}): RGB, CHW, {@code (v/255 − mean)/std} with ImageNet's mean and std. The
  * detector wants RGB 0–255 (its own normalisation is folded into its first convolution), so the
- * graph starts with {@code x · 255·std + 255·mean} per channel, which gives the pixel values back
- * (within 3e-5 of the integers, float32 rounding). The detector's graph is imported NCHW ({@link
+ * graph starts with {@code clip(round(x · 255·std + 255·mean), 0, 255)} per channel, which gives
+ * the contract's source bytes back exactly (the inverse alone is within 3e-5 of them), as the
+ * trainer's detector input does. The detector's graph is imported NCHW ({@link
  * TfjsOnnxImporter.Layout#NCHW}, no Transpose) and pruned to the nodes the chosen feature node
  * needs: the class heatmaps and the other branches are not in the artifact.
  *
@@ -199,7 +200,7 @@ public record DetectorTrunk(Path dir, String node) {
     return null;
   }
 
-  /** image (ImageNet-normalised, CHW) → pixels (RGB 0–255): x · 255·std + 255·mean. */
+  /** image (ImageNet-normalised, CHW) → pixels (RGB bytes 0–255 as floats). */
   private ModelProto pixels() {
     OnnxGraph g = new OnnxGraph("imagenet_to_rgb255");
     int s = imageSize();
@@ -212,7 +213,12 @@ public record DetectorTrunk(Path dir, String node) {
     }
     String scaled =
         g.node("Mul", "scale", null, IMAGE, g.floats("scale.c11", new long[] {3, 1, 1}, scale));
-    g.node("Add", "offset", "pixels", scaled, g.floats("offset.c11", new long[] {3, 1, 1}, offset));
+    String shifted =
+        g.node("Add", "offset", null, scaled, g.floats("offset.c11", new long[] {3, 1, 1}, offset));
+    // Rounded to the bytes the contract started from (and clipped as a byte is): the detector sees
+    // exactly the pixels the trainer's detector saw, not values 3e-5 off.
+    String rounded = g.node("Round", "round", null, shifted);
+    g.node("Clip", "clip", "pixels", rounded, g.scalar("byte.min", 0f), g.scalar("byte.max", 255f));
     g.output("pixels", OnnxSignature.BATCH_PARAM, 3, s, s);
     return OnnxExporter.model(g, "ImageNet-normalised RGB back to 0-255").build();
   }
