@@ -11,21 +11,31 @@ import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.artifact.ModelExporter;
 import io.avloc.core.detector.CenterNet;
 import io.avloc.core.detector.DetectorTrunk;
+import io.avloc.core.event.HeatmapEvent;
+import io.avloc.core.media.ImageFormat;
+import io.avloc.core.media.VideoFrame;
 import io.avloc.core.model.DetectorHeadLocalizer;
 import io.avloc.core.model.Preset;
+import io.avloc.core.pair.AvPair;
 import io.avloc.core.serde.Json;
+import io.avloc.modelserver.BatchModel;
+import io.avloc.modelserver.PairInference;
 import io.avloc.modelserver.engine.EngineKind;
 import io.avloc.modelserver.engine.EngineOptions;
 import io.avloc.modelserver.engine.EngineSelection;
 import io.avloc.modelserver.engine.Engines;
 import io.avloc.modelserver.engine.InferenceEngine;
 import io.avloc.testkit.FetchedAsset;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,9 +43,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A model artifact whose visual trunk is the frozen CenterNet (a {@link DetectorHeadLocalizer}
  * exported with {@link ModelExporter#exportOnDetector}) runs through the paths every model takes:
- * {@link ModelArtifact#load}, {@link Engines#load} on ONNX Runtime, {@code avloc engines} and
- * {@code avloc eval}. Uses the real detector (fetched by {@value CenterNet#FETCH_SCRIPT} when
- * missing) and an untrained head: what is checked is the plumbing, not the accuracy.
+ * {@link ModelArtifact#load}, {@link Engines#load} on ONNX Runtime, {@link PairInference} (the
+ * per-batch path of {@code avloc serve} and the streams app), {@code avloc engines} and {@code
+ * avloc eval}. Uses the real detector (fetched by {@value CenterNet#FETCH_SCRIPT} when missing) and
+ * an untrained head: what is checked is the plumbing, not the accuracy.
  */
 class DetectorTrunkModelTest {
 
@@ -107,6 +118,58 @@ class DetectorTrunkModelTest {
             .isLessThan(1e-5f);
       }
     }
+  }
+
+  @Test
+  void pairInferenceTurnsCameraPairsIntoHeatmapEventsWithIt() throws Exception {
+    // PairInference is what avloc serve and the streams app's embedded inference run per batch
+    EngineSelection selection =
+        Engines.load(
+            ModelArtifact.load(model),
+            List.of(EngineKind.ONNXRUNTIME),
+            new EngineOptions(false, 2, false));
+    try (BatchModel batchModel = BatchModel.of(selection.engine())) {
+      long t = 1_700_000_003_000_000L;
+      PairInference inference =
+          new PairInference(batchModel, 2, new SimpleMeterRegistry(), () -> t + 900_000);
+      assertThat(inference.preprocessing().imageSize()).isEqualTo(512);
+      List<HeatmapEvent> events =
+          inference.localize(
+              List.of(pair("a", png(3), t, inference), pair("b", png(7), t, inference)),
+              t + 650_000);
+
+      assertThat(events).extracting(HeatmapEvent::camera).containsExactly("a", "b");
+      assertThat(events.get(0).model()).isEqualTo("detector-head@0");
+      assertThat(events.get(0).grid().values()).isNotEqualTo(events.get(1).grid().values());
+    }
+  }
+
+  private static AvPair pair(String camera, byte[] image, long t, PairInference inference) {
+    float[] audio = new float[inference.windowSamples()];
+    for (int i = 0; i < audio.length; i++) {
+      audio[i] = (float) (0.3 * Math.sin(i * 0.07));
+    }
+    return new AvPair(
+        camera,
+        new VideoFrame(t, ImageFormat.PNG, image),
+        audio,
+        t - 2_500_000,
+        t + 500_000,
+        false,
+        t + 100_000,
+        t + 600_000);
+  }
+
+  private static byte[] png(int shade) throws IOException {
+    BufferedImage img = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 48; y++) {
+      for (int x = 0; x < 64; x++) {
+        img.setRGB(x, y, (shade * x * 4099 + y * 257) & 0xffffff);
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(img, "png", out);
+    return out.toByteArray();
   }
 
   @Test
