@@ -148,7 +148,7 @@ public final class ModelExporter {
    * one fixed-shape graph per {@link Description#fixedBatches()}, {@code model.params} (the head's
    * DJL parameters only: the detector is frozen and comes from its package) and the manifest, whose
    * inputs and outputs are read from the composed graph, whose preprocessing is the standard
-   * contract at the detector's input size (512), and whose {@code network} table records the head's
+   * contract at the detector's input size, and whose {@code network} table records the head's
    * sizes, the trunk ({@value DetectorTrunk#MANIFEST_KEY}: package, model checksum, node, input
    * size, feature shape) and the object prior ({@value CenterNet#MANIFEST_KEY}). The one export
    * path of such models: the trainer and tests call it.
@@ -216,7 +216,11 @@ public final class ModelExporter {
               + CenterNet.PACKAGE
               + " (feature node "
               + trunk.node()
-              + "), not a ResNet-18; images are 512x512");
+              + " at "
+              + trunk.inputSize()
+              + "x"
+              + trunk.inputSize()
+              + "), not a ResNet-18");
       deviations.addAll(description.deviations());
       ModelManifest manifest =
           new ModelManifest(

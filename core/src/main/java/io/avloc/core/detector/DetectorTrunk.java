@@ -23,8 +23,9 @@ import java.util.Objects;
  * The frozen {@link CenterNet} as the visual trunk of a localizer: a head trained on one of the
  * detector's feature maps ({@link #FEATURES} [N, C, h, w], NCHW) and on the spectrogram becomes,
  * with the detector in front of it, one inference graph with the artifact's public inputs ({@code
- * image} [N, 3, 512, 512], {@code spectrogram}) and outputs ({@code simmap}, {@code audio_emb},
- * {@code visual_map}), so every path that runs a model artifact runs it unchanged.
+ * image} [N, 3, S, S], S = {@link #inputSize}, {@code spectrogram}) and outputs ({@code simmap},
+ * {@code audio_emb}, {@code visual_map}), so every path that runs a model artifact runs it
+ * unchanged.
  *
  * <p>The artifact's image input follows the one preprocessing contract ({@code
  * PreprocessingContract}): RGB, CHW, {@code (v/255 − mean)/std} with ImageNet's mean and std. The
@@ -36,10 +37,13 @@ import java.util.Objects;
  * needs: the class heatmaps and the other branches are not in the artifact.
  *
  * @param dir the detector's folder ({@link CenterNet#modelJson})
+ * @param inputSize side of the square picture the detector sees (a multiple of {@value
+ *     CenterNet#MAX_STRIDE}; the network is fully convolutional, its native side is {@value
+ *     CenterNet#INPUT_SIZE}): the artifact's image size
  * @param node the feature node that feeds the head, {@link CenterNet#HEAD_FEATURES} or {@link
  *     CenterNet#TRUNK_FEATURES}
  */
-public record DetectorTrunk(Path dir, String node) {
+public record DetectorTrunk(Path dir, int inputSize, String node) {
 
   /** The head's input that takes the detector's features, NCHW. */
   public static final String FEATURES = DetectorHeadLocalizer.INPUT_NAMES.get(0);
@@ -66,6 +70,7 @@ public record DetectorTrunk(Path dir, String node) {
   public DetectorTrunk {
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(node, "node");
+    CenterNet.checkInputSize(inputSize);
     if (!node.equals(CenterNet.HEAD_FEATURES) && !node.equals(CenterNet.TRUNK_FEATURES)) {
       throw new IllegalArgumentException(
           "the visual trunk's feature node must be "
@@ -77,9 +82,12 @@ public record DetectorTrunk(Path dir, String node) {
     }
   }
 
-  /** The detector's head features ({@link CenterNet#HEAD_FEATURES}, 256 × 32 × 32, stride 16). */
+  /**
+   * The detector's head features ({@link CenterNet#HEAD_FEATURES}, 256 channels, stride 16) at its
+   * native 512 × 512 input (32 × 32 maps).
+   */
   public static DetectorTrunk headFeatures(Path dir) {
-    return new DetectorTrunk(dir, CenterNet.HEAD_FEATURES);
+    return new DetectorTrunk(dir, CenterNet.INPUT_SIZE, CenterNet.HEAD_FEATURES);
   }
 
   /**
@@ -92,18 +100,23 @@ public record DetectorTrunk(Path dir, String node) {
 
   /** S of the artifact's S × S image input: the detector's input size. */
   public int imageSize() {
-    return CenterNet.INPUT_SIZE;
+    return inputSize;
   }
 
   /**
-   * The visual trunk alone: {@code image} [N, 3, 512, 512] (ImageNet-normalised, as the contract
-   * feeds it) → {@link #node} [N, C, h, w].
+   * The visual trunk alone: {@code image} [N, 3, S, S] (ImageNet-normalised, as the contract feeds
+   * it) → {@link #node} [N, C, h, w].
    */
   public ModelProto graph() throws IOException {
     TfjsGraph tf = TfjsGraph.read(CenterNet.modelJson(dir));
     ModelProto detector =
         TfjsOnnxImporter.convert(
-            tf, CenterNet.INPUT, List.of(node), "centernet", TfjsOnnxImporter.Layout.NCHW);
+            tf,
+            CenterNet.INPUT,
+            List.of(node),
+            "centernet",
+            inputSize,
+            TfjsOnnxImporter.Layout.NCHW);
     return OnnxComposer.compose(
         pixels(),
         "input/",

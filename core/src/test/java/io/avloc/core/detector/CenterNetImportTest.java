@@ -93,6 +93,35 @@ class CenterNetImportTest {
     assertThat(max(objectness)).isGreaterThan(0.2);
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {224, 256, 320})
+  void aSmallerInputGivesFeatureMapsThatShrinkWithTheirStride(int size) throws IOException {
+    try (ObjectDetector small =
+        ObjectDetector.load(
+            dir, size, List.of(CenterNet.HEAD_FEATURES, CenterNet.TRUNK_FEATURES))) {
+      float[] images = new float[2 * size * size * 3];
+      for (int i = 0; i < images.length; i++) {
+        images[i] = (i * 7919L % 256);
+      }
+      List<float[]> out = small.runNodes(images, 2);
+      int head = size / CenterNet.HEAD_STRIDE;
+      int trunk = size / CenterNet.TRUNK_STRIDE;
+      assertThat(out.get(0)).hasSize(2 * head * head * CenterNet.HEAD_CHANNELS);
+      assertThat(out.get(1)).hasSize(2 * trunk * trunk * CenterNet.TRUNK_CHANNELS);
+      float min = Float.MAX_VALUE;
+      float max = -Float.MAX_VALUE;
+      for (float v : out.get(0)) {
+        assertThat(v).isFinite();
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+      assertThat(max).isGreaterThan(min);
+    }
+    assertThatThrownBy(() -> ObjectDetector.load(dir, size + 16, List.of(CenterNet.HEAD_FEATURES)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("multiple of 32");
+  }
+
   @Test
   void pastedAnimalsAreLabelledWithTheirCocoClass() throws IOException {
     ObjectDetector.Outputs out = detector.run(input("hall-cow.png"), 1);
