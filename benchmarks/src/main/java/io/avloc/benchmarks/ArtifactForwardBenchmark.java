@@ -40,8 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * per op, so pairs/s = ops/s × batch. Compares the bundled {@code models/default} with a model on
  * the frozen CenterNet trunk ({@link ModelExporter#exportOnDetector}: the detector to its head
  * features + a lite-audio {@link DetectorHeadLocalizer}, untrained, which costs what a trained one
- * does) in one run. Needs the detector ({@value CenterNet#FETCH_SCRIPT}) and runs from the
- * repository root (or {@code -p defaultModel=DIR}):
+ * does) at two detector input sizes, in one run. Needs the detector ({@value
+ * CenterNet#FETCH_SCRIPT}) and runs from the repository root (or {@code -p defaultModel=DIR}):
  *
  * <pre>OMP_WAIT_POLICY=PASSIVE benchmarks/run ArtifactForwardBenchmark -f 1</pre>
  */
@@ -55,8 +55,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 4, time = 5)
 public class ArtifactForwardBenchmark {
 
-  /** {@code default}: the bundled model; {@code detector-head}: the composed detector model. */
-  @Param({"default", "detector-head"})
+  /**
+   * {@code default}: the bundled model; {@code detector-<S>}: the composed detector model with an S
+   * × S detector input (512: the detector's own; 224: {@code avloc train --detector-trunk}'s
+   * default).
+   */
+  @Param({"default", "detector-512", "detector-224"})
   public String model;
 
   @Param({"8"})
@@ -82,13 +86,15 @@ public class ArtifactForwardBenchmark {
       dir = exported.resolve("model");
       Engine torch = Engine.getEngine("PyTorch");
       torch.setRandomSeed(1);
+      int size = Integer.parseInt(model.substring(model.indexOf('-') + 1));
+      int map = size / CenterNet.HEAD_STRIDE;
       DetectorHeadLocalizer head = new DetectorHeadLocalizer(Preset.LITE.config(), 256);
       try (Model holder = Model.newInstance("head", "PyTorch")) {
         holder.setBlock(head);
-        head.initialize(holder.getNDManager(), DataType.FLOAT32, head.inputShapes(1, 32, 32));
+        head.initialize(holder.getNDManager(), DataType.FLOAT32, head.inputShapes(1, map, map));
         ModelExporter.exportOnDetector(
             head,
-            DetectorTrunk.headFeatures(CenterNet.defaultDir()),
+            new DetectorTrunk(CenterNet.defaultDir(), size, CenterNet.HEAD_FEATURES),
             new ModelExporter.Description(
                 "detector-head", "bench", "random", Map.of("seed", 1), null, null, List.of()),
             dir);
