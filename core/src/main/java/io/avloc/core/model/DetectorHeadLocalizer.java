@@ -44,6 +44,7 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
 
   private final AvLocalizerConfig audioConfig;
   private final int featureChannels;
+  private final boolean centreFeatures;
   private final L2Normalize featureNorm;
   private final Conv2d visualProjection;
   private final L2Normalize visualNorm;
@@ -60,7 +61,21 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
    * @param featureChannels C of the detector features (256 for CenterNet's head features)
    */
   public DetectorHeadLocalizer(AvLocalizerConfig audioConfig, int featureChannels) {
+    this(audioConfig, featureChannels, false);
+  }
+
+  /**
+   * As {@link #DetectorHeadLocalizer(AvLocalizerConfig, int)}; with {@code centreFeatures} the
+   * per-position unit vectors of each picture have their mean over the picture's positions
+   * subtracted before the projection (no parameters). Why: the detector's features are ReLU
+   * outputs, all in the positive orthant, so every position of a picture points much the same way;
+   * what is left after removing the picture's mean direction is what makes a position differ from
+   * the rest of its picture (a pasted object from its background).
+   */
+  public DetectorHeadLocalizer(
+      AvLocalizerConfig audioConfig, int featureChannels, boolean centreFeatures) {
     super(VERSION);
+    this.centreFeatures = centreFeatures;
     if (featureChannels <= 0) {
       throw new IllegalArgumentException("featureChannels must be positive: " + featureChannels);
     }
@@ -104,6 +119,10 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
               + features.getShape());
     }
     NDList v = featureNorm.forward(ps, new NDList(features), training, params);
+    if (centreFeatures) {
+      NDArray unit = v.singletonOrThrow();
+      v = new NDList(unit.sub(unit.mean(new int[] {3}, true).mean(new int[] {2}, true)));
+    }
     v = visualProjection.forward(ps, v, training, params);
     NDArray visual = visualNorm.forward(ps, v, training, params).singletonOrThrow();
 
@@ -152,6 +171,11 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
   /** The preset the audio path and D, τ come from. */
   public AvLocalizerConfig audioConfig() {
     return audioConfig;
+  }
+
+  /** Whether each picture's mean feature direction is subtracted after the per-position L2. */
+  public boolean centreFeatures() {
+    return centreFeatures;
   }
 
   /** C of the detector features this head takes. */

@@ -89,6 +89,37 @@ class DetectorHeadLocalizerTest {
   }
 
   @Test
+  void withCentringEachPicturesMeanUnitVectorIsSubtractedBeforeTheProjection() {
+    Engine.getEngine("PyTorch").setRandomSeed(4);
+    DetectorHeadLocalizer centred = new DetectorHeadLocalizer(LITE, C, true);
+    centred.initialize(manager, DataType.FLOAT32, centred.inputShapes(1, 6, 6));
+    NDArray features = manager.randomUniform(0, 1, new Shape(2, C, 6, 6));
+    NDArray spec = manager.randomNormal(LITE.spectrogramShape(2));
+    ParameterStore ps = new ParameterStore(manager, false);
+    NDArray visual =
+        centred.forward(ps, new NDList(features, spec), false).get(AvLocalizer.VISUAL_MAP);
+
+    NDArray unit = features.normalize(2, 1, 1e-12);
+    NDArray centredUnits = unit.sub(unit.mean(new int[] {3}, true).mean(new int[] {2}, true));
+    NDArray expected =
+        centred
+            .visualProjection()
+            .forward(ps, new NDList(centredUnits), false)
+            .singletonOrThrow()
+            .normalize(2, 1, 1e-12);
+    NDArray uncentred =
+        centred
+            .visualProjection()
+            .forward(ps, new NDList(unit), false)
+            .singletonOrThrow()
+            .normalize(2, 1, 1e-12);
+    assertThat(visual.sub(expected).abs().max().getFloat()).isLessThan(1e-5f);
+    assertThat(visual.sub(uncentred).abs().max().getFloat()).isGreaterThan(1e-2f);
+    assertThat(centred.centreFeatures()).isTrue();
+    assertThat(head.centreFeatures()).isFalse();
+  }
+
+  @Test
   void featuresWithTheWrongChannelCountAreRefusedByShape() {
     NDArray features = manager.randomUniform(0, 1, new Shape(1, 120, 7, 7));
     NDArray spec = manager.randomNormal(LITE.spectrogramShape(1));

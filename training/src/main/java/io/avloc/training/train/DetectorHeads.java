@@ -52,6 +52,13 @@ public final class DetectorHeads {
     detector.put("input", CenterNet.INPUT);
     detector.put("inputSize", trunk.inputSize());
     detector.put("inputLayout", "NHWC RGB 0-255");
+    detector.put("reflectPadPixels", trunk.padPixels());
+    detector.put("detectorInputSize", trunk.detectorInputSize());
+    detector.put(
+        "featureCrop",
+        "features of the padded picture, minus "
+            + trunk.padPixels() / trunk.stride()
+            + " cell(s) on every side");
     detector.put("featureNode", trunk.outputNode());
     detector.put("featureChannels", trunk.channels());
     detector.put("featureMapSize", trunk.mapSize());
@@ -61,6 +68,7 @@ public final class DetectorHeads {
     head.put("inputs", DetectorHeadLocalizer.INPUT_NAMES);
     head.put("outputs", AvLocalizer.OUTPUT_NAMES);
     head.put("preset", net.head().audioConfig().name());
+    head.put("centreFeatures", net.head().centreFeatures());
     head.put("embeddingDim", net.head().audioConfig().embeddingDim());
     head.put("tau", net.head().audioConfig().tau());
     Map<String, Object> json = new LinkedHashMap<>();
@@ -93,8 +101,14 @@ public final class DetectorHeads {
     Map<?, ?> detector = (Map<?, ?>) json.get("detector");
     Map<?, ?> head = (Map<?, ?>) json.get("head");
     String node = CenterNet.HEAD_FEATURES.equals(detector.get("featureNode")) ? "head" : "trunk";
+    Object pad = detector.get("reflectPadPixels");
     DetectorTrunk trunk =
-        new DetectorTrunk(detectorDir, ((Number) detector.get("inputSize")).intValue(), node);
+        new DetectorTrunk(
+            detectorDir,
+            ((Number) detector.get("inputSize")).intValue(),
+            node,
+            pad != null && ((Number) pad).intValue() > 0,
+            Boolean.TRUE.equals(head.get("centreFeatures")));
     FrozenDetectorLocalizer net =
         FrozenDetectorLocalizer.load(trunk, Preset.of((String) head.get("preset")).config());
     net.initialize(manager, DataType.FLOAT32, net.config().inputShapes(1));

@@ -3,6 +3,7 @@ package io.avloc.training.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -40,7 +41,7 @@ public final class FrozenDetectorLocalizer extends AbstractBlock
   public static FrozenDetectorLocalizer load(DetectorTrunk trunk, AvLocalizerConfig preset)
       throws IOException {
     ObjectDetector detector =
-        ObjectDetector.load(trunk.dir(), trunk.inputSize(), List.of(trunk.outputNode()));
+        ObjectDetector.load(trunk.dir(), trunk.detectorInputSize(), List.of(trunk.outputNode()));
     return new FrozenDetectorLocalizer(trunk, detector, preset);
   }
 
@@ -49,7 +50,8 @@ public final class FrozenDetectorLocalizer extends AbstractBlock
     this.trunk = trunk;
     this.detector = detector;
     this.config = preset.withImageSize(trunk.inputSize());
-    this.head = addChildBlock("head", new DetectorHeadLocalizer(preset, trunk.channels()));
+    this.head =
+        addChildBlock("head", new DetectorHeadLocalizer(preset, trunk.channels(), trunk.centre()));
   }
 
   @Override
@@ -59,32 +61,52 @@ public final class FrozenDetectorLocalizer extends AbstractBlock
     int n = (int) image.getShape().get(0);
     float[] features = detector.runNodes(detectorInput(image.toFloatArray(), n), n).get(0);
     int m = trunk.mapSize();
+    int cells = trunk.detectorInputSize() / trunk.stride();
+    int ring = (cells - m) / 2;
     NDArray f =
         image
             .getManager()
-            .create(features, new Shape(n, m, m, trunk.channels()))
+            .create(features, new Shape(n, cells, cells, trunk.channels()))
             .transpose(0, 3, 1, 2);
+    if (ring > 0) {
+      f = f.get(new NDIndex(":, :, {}:{}, {}:{}", ring, ring + m, ring, ring + m));
+    }
     return head.forward(ps, new NDList(f, inputs.get(1)), training, params);
   }
 
-  /** ImageNet-normalised NCHW pictures back to RGB 0–255 NHWC (rounded to the source bytes). */
+  /**
+   * ImageNet-normalised NCHW pictures back to RGB 0–255 NHWC (rounded to the source bytes),
+   * mirrored outwards by {@link DetectorTrunk#padPixels()} on every side (numpy's {@code reflect}).
+   */
   float[] detectorInput(float[] nchw, int n) {
     int s = trunk.inputSize();
+    int pad = trunk.padPixels();
+    int side = trunk.detectorInputSize();
     int plane = s * s;
-    float[] nhwc = new float[n * plane * 3];
+    float[] nhwc = new float[n * side * side * 3];
     float[] mean = ImageNormalizer.IMAGENET_MEAN;
     float[] std = ImageNormalizer.IMAGENET_STD;
     for (int i = 0; i < n; i++) {
       for (int c = 0; c < 3; c++) {
         int src = (i * 3 + c) * plane;
-        int dst = i * plane * 3 + c;
-        for (int p = 0; p < plane; p++) {
-          float v = Math.round((nchw[src + p] * std[c] + mean[c]) * 255f);
-          nhwc[dst + 3 * p] = Math.min(255f, Math.max(0f, v));
+        for (int y = 0; y < side; y++) {
+          int sy = reflect(y - pad, s);
+          for (int x = 0; x < side; x++) {
+            int sx = reflect(x - pad, s);
+            float v = Math.round((nchw[src + sy * s + sx] * std[c] + mean[c]) * 255f);
+            nhwc[((i * side + y) * side + x) * 3 + c] = Math.min(255f, Math.max(0f, v));
+          }
         }
       }
     }
     return nhwc;
+  }
+
+  private static int reflect(int k, int size) {
+    if (k < 0) {
+      return -k;
+    }
+    return k >= size ? 2 * size - 2 - k : k;
   }
 
   @Override

@@ -82,7 +82,7 @@ class DetectorTrunkTrainingTest {
             null,
             "v1",
             "avloc train --detector-trunk " + size)
-        .withDetectorTrunk(new DetectorTrunk(detectorDir, size, "head"));
+        .withDetectorTrunk(new DetectorTrunk(detectorDir, size, "head", true));
   }
 
   @Test
@@ -123,7 +123,7 @@ class DetectorTrunkTrainingTest {
         FrozenDetectorLocalizer reloaded = DetectorHeads.load(out, detectorDir, manager);
         FrozenDetectorLocalizer trained =
             FrozenDetectorLocalizer.load(
-                new DetectorTrunk(detectorDir, 64, "head"), Preset.LITE.config())) {
+                new DetectorTrunk(detectorDir, 64, "head", true), Preset.LITE.config())) {
       trained.initialize(
           manager, ai.djl.ndarray.types.DataType.FLOAT32, trained.config().inputShapes(1));
       new Checkpoints(out).restoreBest(trained, manager);
@@ -168,7 +168,7 @@ class DetectorTrunkTrainingTest {
   }
 
   @Test
-  void theDetectorSeesTheOriginalBytesOfTheNormalizedPicture() throws IOException {
+  void theDetectorSeesTheOriginalBytesOfTheNormalizedPictureMirroredOutwards() throws IOException {
     SplittableRandom random = new SplittableRandom(5);
     int s = 64;
     byte[] px = new byte[s * s * 3];
@@ -178,10 +178,27 @@ class DetectorTrunkTrainingTest {
     float[] chw = ImageNormalizer.IMAGENET.toChw(new RgbImage(s, s, px));
     try (FrozenDetectorLocalizer net =
         FrozenDetectorLocalizer.load(
-            new DetectorTrunk(detectorDir, s, "head"), Preset.LITE.config())) {
+            new DetectorTrunk(detectorDir, s, "head", false), Preset.LITE.config())) {
       float[] nhwc = net.detectorInput(chw, 1);
       for (int i = 0; i < px.length; i++) {
         assertThat(nhwc[i]).isEqualTo((float) (px[i] & 0xff));
+      }
+    }
+    try (FrozenDetectorLocalizer padded =
+        FrozenDetectorLocalizer.load(
+            new DetectorTrunk(detectorDir, s, "head", true), Preset.LITE.config())) {
+      float[] nhwc = padded.detectorInput(chw, 1);
+      int side = s + 2 * 16;
+      assertThat(nhwc).hasSize(side * side * 3);
+      for (int y = 0; y < side; y++) {
+        for (int x = 0; x < side; x++) {
+          int sy = mirror(y - 16, s);
+          int sx = mirror(x - 16, s);
+          for (int c = 0; c < 3; c++) {
+            assertThat(nhwc[(y * side + x) * 3 + c])
+                .isEqualTo((float) (px[(sy * s + sx) * 3 + c] & 0xff));
+          }
+        }
       }
     }
   }
@@ -195,6 +212,11 @@ class DetectorTrunkTrainingTest {
         .hasMessageContaining("head (" + CenterNet.HEAD_FEATURES);
     assertThat(DetectorTrunk.parse(detectorDir, "320").mapSize()).isEqualTo(20);
     assertThat(DetectorTrunk.parse(detectorDir, "224:trunk").channels()).isEqualTo(120);
+  }
+
+  /** numpy's reflect padding: -1 → 1, size → size − 2. */
+  private static int mirror(int k, int size) {
+    return k < 0 ? -k : k >= size ? 2 * size - 2 - k : k;
   }
 
   private static NDList inputs(NDManager manager, LocalizationNetwork net, int n) {
