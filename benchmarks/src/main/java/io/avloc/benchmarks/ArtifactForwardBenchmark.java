@@ -94,7 +94,8 @@ public class ArtifactForwardBenchmark {
         head.initialize(holder.getNDManager(), DataType.FLOAT32, head.inputShapes(1, map, map));
         ModelExporter.exportOnDetector(
             head,
-            new DetectorTrunk(CenterNet.defaultDir(), size, CenterNet.HEAD_FEATURES),
+            // as avloc train --detector-trunk SIZE exports it: the mirrored one-cell margin
+            new DetectorTrunk(CenterNet.defaultDir(), size, CenterNet.HEAD_FEATURES, true),
             new ModelExporter.Description(
                 "detector-head", "bench", "random", Map.of("seed", 1), null, null, List.of()),
             dir);

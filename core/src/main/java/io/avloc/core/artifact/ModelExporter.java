@@ -202,6 +202,7 @@ public final class ModelExporter {
       network.put("imageSize", trunk.imageSize());
       network.put("mapSize", h);
       network.put("featureChannels", head.featureChannels());
+      network.put("centreFeatures", head.centreFeatures());
       network.put("audioWidths", audio.audioWidths());
       network.put("embeddingDim", audio.embeddingDim());
       network.put("tau", audio.tau());

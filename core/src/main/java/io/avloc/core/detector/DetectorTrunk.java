@@ -42,8 +42,13 @@ import java.util.Objects;
  *     CenterNet#INPUT_SIZE}): the artifact's image size
  * @param node the feature node that feeds the head, {@link CenterNet#HEAD_FEATURES} or {@link
  *     CenterNet#TRUNK_FEATURES}
+ * @param reflectPad whether the picture is mirrored outwards by one feature cell (the node's
+ *     stride) on every side before the detector sees it (numpy's {@code reflect}: the edge pixel is
+ *     not repeated) and the outer ring of feature cells is dropped, as {@code avloc train
+ *     --detector-trunk} does by default: the kept cells are exactly the picture's, and none is a
+ *     border cell of the detector, whose features carry the signature of its zero padding
  */
-public record DetectorTrunk(Path dir, int inputSize, String node) {
+public record DetectorTrunk(Path dir, int inputSize, String node, boolean reflectPad) {
 
   /** The head's input that takes the detector's features, NCHW. */
   public static final String FEATURES = DetectorHeadLocalizer.INPUT_NAMES.get(0);
@@ -84,10 +89,25 @@ public record DetectorTrunk(Path dir, int inputSize, String node) {
 
   /**
    * The detector's head features ({@link CenterNet#HEAD_FEATURES}, 256 channels, stride 16) at its
-   * native 512 × 512 input (32 × 32 maps).
+   * native 512 × 512 input (32 × 32 maps), without the mirrored margin.
    */
   public static DetectorTrunk headFeatures(Path dir) {
-    return new DetectorTrunk(dir, CenterNet.INPUT_SIZE, CenterNet.HEAD_FEATURES);
+    return new DetectorTrunk(dir, CenterNet.INPUT_SIZE, CenterNet.HEAD_FEATURES, false);
+  }
+
+  /** The feature node's stride in pixels. */
+  public int stride() {
+    return node.equals(CenterNet.HEAD_FEATURES) ? CenterNet.HEAD_STRIDE : CenterNet.TRUNK_STRIDE;
+  }
+
+  /** Pixels mirrored onto each side of the picture: one feature cell, or 0. */
+  public int padPixels() {
+    return reflectPad ? stride() : 0;
+  }
+
+  /** Side of the square the detector runs on: the picture and its mirrored margins. */
+  public int detectorInputSize() {
+    return inputSize + 2 * padPixels();
   }
 
   /**
@@ -105,7 +125,7 @@ public record DetectorTrunk(Path dir, int inputSize, String node) {
 
   /**
    * The visual trunk alone: {@code image} [N, 3, S, S] (ImageNet-normalised, as the contract feeds
-   * it) → {@link #node} [N, C, h, w].
+   * it) → {@link #FEATURES} [N, C, S/stride, S/stride] (NCHW).
    */
   public ModelProto graph() throws IOException {
     TfjsGraph tf = TfjsGraph.read(CenterNet.modelJson(dir));
@@ -115,15 +135,18 @@ public record DetectorTrunk(Path dir, int inputSize, String node) {
             CenterNet.INPUT,
             List.of(node),
             "centernet",
-            inputSize,
+            detectorInputSize(),
             TfjsOnnxImporter.Layout.NCHW);
+    ModelProto front =
+        OnnxComposer.compose(
+            pixels(),
+            "input/",
+            detector,
+            DETECTOR_SCOPE,
+            Map.of(CenterNet.INPUT, "pixels"),
+            "centernet_trunk");
     return OnnxComposer.compose(
-        pixels(),
-        "input/",
-        detector,
-        DETECTOR_SCOPE,
-        Map.of(CenterNet.INPUT, "pixels"),
-        "centernet_trunk");
+        front, "", crop(detector), "crop/", Map.of(node, node), "centernet_trunk");
   }
 
   /** C, h, w of the feature map the head receives. */
@@ -135,6 +158,31 @@ public record DetectorTrunk(Path dir, int inputSize, String node) {
       };
     }
     throw new IllegalStateException("the trunk graph has no output");
+  }
+
+  /** The detector's features minus their outer ring of cells when the picture was mirrored out. */
+  private ModelProto crop(ModelProto detector) {
+    var dims = detector.getGraph().getOutput(0).getType().getTensorType().getShape().getDimList();
+    long channels = dims.get(1).getDimValue();
+    long cells = dims.get(2).getDimValue();
+    long ring = padPixels() / stride();
+    long kept = cells - 2 * ring;
+    OnnxGraph g = new OnnxGraph("crop");
+    g.input(node, OnnxSignature.BATCH_PARAM, channels, cells, cells);
+    if (ring == 0) {
+      g.node("Identity", "identity", FEATURES, node);
+    } else {
+      g.node(
+          "Slice",
+          "ring",
+          FEATURES,
+          node,
+          g.int64s("starts", ring, ring),
+          g.int64s("ends", ring + kept, ring + kept),
+          g.int64s("axes", 2, 3));
+    }
+    g.output(FEATURES, OnnxSignature.BATCH_PARAM, channels, kept, kept);
+    return OnnxExporter.model(g, "the detector's features, outer ring dropped").build();
   }
 
   /**
@@ -149,7 +197,7 @@ public record DetectorTrunk(Path dir, int inputSize, String node) {
             "",
             head,
             HEAD_SCOPE,
-            Map.of(FEATURES, node),
+            Map.of(FEATURES, FEATURES),
             "avloc_detector_" + head.getGraph().getName())
             .toBuilder();
     composed.setDocString(
@@ -181,6 +229,8 @@ public record DetectorTrunk(Path dir, int inputSize, String node) {
     }
     m.put("node", node);
     m.put("inputSize", imageSize());
+    m.put("reflectPadPixels", padPixels());
+    m.put("detectorInputSize", detectorInputSize());
     long[] shape = featureShape();
     m.put("featureShape", List.of(shape[0], shape[1], shape[2]));
     m.put("frozen", true);
@@ -231,8 +281,26 @@ public record DetectorTrunk(Path dir, int inputSize, String node) {
     // Rounded to the bytes the contract started from (and clipped as a byte is): the detector sees
     // exactly the pixels the trainer's detector saw, not values 3e-5 off.
     String rounded = g.node("Round", "round", null, shifted);
-    g.node("Clip", "clip", "pixels", rounded, g.scalar("byte.min", 0f), g.scalar("byte.max", 255f));
-    g.output("pixels", OnnxSignature.BATCH_PARAM, 3, s, s);
+    int pad = padPixels();
+    String bytes =
+        g.node(
+            "Clip",
+            "clip",
+            pad == 0 ? "pixels" : null,
+            rounded,
+            g.scalar("byte.min", 0f),
+            g.scalar("byte.max", 255f));
+    if (pad > 0) {
+      g.node(
+          "Pad",
+          "reflect",
+          "pixels",
+          g.attrs().s("mode", "reflect"),
+          bytes,
+          g.int64s("reflect.pads", 0, 0, pad, pad, 0, 0, pad, pad));
+    }
+    int side = detectorInputSize();
+    g.output("pixels", OnnxSignature.BATCH_PARAM, 3, side, side);
     return OnnxExporter.model(g, "ImageNet-normalised RGB back to 0-255").build();
   }
 }

@@ -148,6 +148,17 @@ public final class OnnxExporter {
     head.audioTrunk().torchvisionParameters().forEach((k, p) -> names.put(p, "audio." + k));
     Walker walker = new Walker(g, names);
     String v = walker.emit(head.featureNorm(), features, "features.norm");
+    if (head.centreFeatures()) {
+      // each picture's mean unit vector over its positions, subtracted (DetectorHeadLocalizer)
+      String mean =
+          g.node(
+              "ReduceMean",
+              "features.centre.mean",
+              null,
+              g.attrs().ints("axes", 2, 3).i("keepdims", 1),
+              v);
+      v = g.node("Sub", "features.centre", null, v, mean);
+    }
     v = walker.emit(head.visualProjection(), v, "visual.proj");
     v = walker.emit(head.visualNorm(), v, "visual.norm");
     String a = walker.emit(head.audioTrunk(), spectrogram, "audio");

@@ -304,7 +304,8 @@ public final class Trainer {
         artifact =
             ModelExporter.exportOnDetector(
                 frozen.head(),
-                new io.avloc.core.detector.DetectorTrunk(t.dir(), t.inputSize(), t.outputNode()),
+                new io.avloc.core.detector.DetectorTrunk(
+                    t.dir(), t.inputSize(), t.outputNode(), t.reflectPad()),
                 description,
                 o.out());
       }

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code avloc train --detector-trunk} ends with one model artifact (the detector and the trained
  * head as one graph, {@code ModelExporter.exportOnDetector}) that computes what the trained network
  * computes: the artifact's graph on ONNX Runtime against the head reloaded behind the detector, on
- * pictures fed through the artifact's own preprocessing contract. A 64 px detector input keeps it
- * to seconds.
+ * pictures fed through the artifact's own preprocessing contract, with the mirrored margin and the
+ * feature centring. A 64 px picture keeps it to seconds.
  */
 class DetectorTrunkExportTest {
 
@@ -74,7 +74,8 @@ class DetectorTrunkExportTest {
                 null,
                 "v1",
                 "avloc train --detector-trunk 64")
-            .withDetectorTrunk(new DetectorTrunk(detectorDir, 64, "head"));
+            // the defaults of --detector-trunk (mirrored margin) and the centring option
+            .withDetectorTrunk(DetectorTrunk.parse(detectorDir, "64:head:centre"));
     Trainer.Result result =
         new Trainer(
                 options,
@@ -86,6 +87,12 @@ class DetectorTrunkExportTest {
     PreprocessingContract contract = artifact.preprocessing();
     assertThat(contract.imageSize()).isEqualTo(64);
     assertThat(artifact.manifest().outputs().get("simmap").toString()).isEqualTo("[N,4,4]");
+    assertThat(artifact.manifest().network()).containsEntry("centreFeatures", true);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> trunk =
+        (Map<String, Object>)
+            artifact.manifest().network().get(io.avloc.core.detector.DetectorTrunk.MANIFEST_KEY);
+    assertThat(trunk).containsEntry("reflectPadPixels", 16).containsEntry("detectorInputSize", 96);
 
     int n = 2;
     Random random = new Random(5);
