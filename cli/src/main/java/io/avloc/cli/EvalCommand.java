@@ -174,7 +174,11 @@ final class EvalCommand implements Callable<Integer> {
       throw usage(
           "--model folder not found: " + model + "; pass the folder that holds manifest.json");
     }
-    if (DetectorHeads.isHead(model)) {
+    // A finished --detector-trunk run holds the composed artifact (detector + head in one graph):
+    // it is evaluated like any model; the head files alone (a run still going) take the two-step
+    // path.
+    if (DetectorHeads.isHead(model)
+        && !Files.isRegularFile(model.resolve(ModelArtifact.MANIFEST))) {
       return evaluateDetectorHead(kind, upsampling);
     }
     ModelArtifact artifact = ModelArtifact.load(model);

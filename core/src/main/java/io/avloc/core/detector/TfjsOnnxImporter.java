@@ -62,8 +62,20 @@ public final class TfjsOnnxImporter {
   /** Symbolic batch dimension of the ONNX graph's input and outputs. */
   public static final String BATCH = "N";
 
+  /**
+   * Layout of the converted graph's input and outputs. Inside, the graph is NCHW either way; {@link
+   * #NHWC} adds a Transpose after the input and before each output so that they compare 1:1 with a
+   * TensorFlow run, {@link #NCHW} leaves them out (for graphs that feed or are fed by other NCHW
+   * graphs, such as a localizer head on the detector's features).
+   */
+  public enum Layout {
+    NHWC,
+    NCHW
+  }
+
   private final TfjsGraph tf;
   private final OnnxGraph g;
+  private final Layout layout;
 
   /** TF tensor name → its converted value. */
   private final Map<String, Value> values = new HashMap<>();
@@ -79,10 +91,11 @@ public final class TfjsOnnxImporter {
   /** A converted activation: its ONNX tensor name and NCHW shape (batch as 1). */
   private record Value(String name, long[] shape) {}
 
-  private TfjsOnnxImporter(TfjsGraph tf, String graphName, int inputSize) {
+  private TfjsOnnxImporter(TfjsGraph tf, String graphName, int inputSize, Layout layout) {
     this.tf = tf;
     this.inputSize = inputSize;
     this.g = new OnnxGraph(graphName);
+    this.layout = Objects.requireNonNull(layout, "layout");
   }
 
   /**
@@ -96,7 +109,7 @@ public final class TfjsOnnxImporter {
    */
   public static ModelProto convert(
       TfjsGraph tf, String input, List<String> outputs, String graphName) {
-    return convert(tf, input, outputs, graphName, 0);
+    return convert(tf, input, outputs, graphName, 0, Layout.NHWC);
   }
 
   /**
@@ -107,6 +120,20 @@ public final class TfjsOnnxImporter {
    */
   public static ModelProto convert(
       TfjsGraph tf, String input, List<String> outputs, String graphName, int inputSize) {
+    return convert(tf, input, outputs, graphName, inputSize, Layout.NHWC);
+  }
+
+  /**
+   * As {@link #convert(TfjsGraph, String, List, String, int)}, with the input and outputs in {@code
+   * layout} ({@link Layout#NCHW}: input [N, C, H, W], outputs [N, C, h, w], no Transpose).
+   */
+  public static ModelProto convert(
+      TfjsGraph tf,
+      String input,
+      List<String> outputs,
+      String graphName,
+      int inputSize,
+      Layout layout) {
     Objects.requireNonNull(tf, "tf");
     if (outputs.isEmpty()) {
       throw new IllegalArgumentException("name at least one output node");
@@ -114,7 +141,7 @@ public final class TfjsOnnxImporter {
     if (inputSize < 0) {
       throw new IllegalArgumentException("inputSize must be positive (or 0): " + inputSize);
     }
-    TfjsOnnxImporter importer = new TfjsOnnxImporter(tf, graphName, inputSize);
+    TfjsOnnxImporter importer = new TfjsOnnxImporter(tf, graphName, inputSize, layout);
     List<Node> order = importer.topologicalOrder(outputs);
     importer.refuseUnknownOps(order);
     for (Node n : order) {
@@ -125,9 +152,18 @@ public final class TfjsOnnxImporter {
       if (v.shape.length != 4) {
         throw new IllegalArgumentException("output " + out + " is not 4-D");
       }
-      importer.g.node(
-          "Transpose", out + "/to_nhwc", out, importer.g.attrs().ints("perm", 0, 2, 3, 1), v.name);
-      importer.g.output(out, BATCH, v.shape[2], v.shape[3], v.shape[1]);
+      if (layout == Layout.NHWC) {
+        importer.g.node(
+            "Transpose",
+            out + "/to_nhwc",
+            out,
+            importer.g.attrs().ints("perm", 0, 2, 3, 1),
+            v.name);
+        importer.g.output(out, BATCH, v.shape[2], v.shape[3], v.shape[1]);
+      } else {
+        importer.g.node("Identity", out + "/output", out, v.name);
+        importer.g.output(out, BATCH, v.shape[1], v.shape[2], v.shape[3]);
+      }
     }
     return ModelProto.newBuilder()
         .setIrVersion(OnnxExporter.IR_VERSION)
@@ -297,10 +333,20 @@ public final class TfjsOnnxImporter {
       dims.set(1, (long) inputSize);
       dims.set(2, (long) inputSize);
     }
-    g.input(n.name(), BATCH, dims.get(1), dims.get(2), dims.get(3));
-    String nchw =
-        g.node(
-            "Transpose", local(n) + "/to_nchw", null, g.attrs().ints("perm", 0, 3, 1, 2), n.name());
+    String nchw;
+    if (layout == Layout.NHWC) {
+      g.input(n.name(), BATCH, dims.get(1), dims.get(2), dims.get(3));
+      nchw =
+          g.node(
+              "Transpose",
+              local(n) + "/to_nchw",
+              null,
+              g.attrs().ints("perm", 0, 3, 1, 2),
+              n.name());
+    } else {
+      g.input(n.name(), BATCH, dims.get(3), dims.get(1), dims.get(2));
+      nchw = n.name();
+    }
     values.put(n.name(), new Value(nchw, new long[] {1, dims.get(3), dims.get(1), dims.get(2)}));
   }
 

@@ -296,7 +296,18 @@ public final class Trainer {
       if (net instanceof AvLocalizer av) {
         artifact = ModelExporter.export(av, description, o.out());
       } else {
-        DetectorHeads.write((FrozenDetectorLocalizer) net, description, o.out());
+        FrozenDetectorLocalizer frozen = (FrozenDetectorLocalizer) net;
+        DetectorHeads.write(frozen, description, o.out());
+        // The one export path: the detector and the head as one graph in a model artifact, which
+        // every inference path (eval, serve, streams) runs like any other model.
+        DetectorTrunk t = frozen.trunk();
+        artifact =
+            ModelExporter.exportOnDetector(
+                frozen.head(),
+                new io.avloc.core.detector.DetectorTrunk(
+                    t.dir(), t.inputSize(), t.outputNode(), t.reflectPad()),
+                description,
+                o.out());
       }
       console.printf(
           Locale.ROOT,
