@@ -1,5 +1,7 @@
 package io.avloc.cli;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.artifact.ModelManifest;
@@ -16,6 +18,9 @@ import io.avloc.training.eval.Evaluation;
 import io.avloc.training.eval.MapKind;
 import io.avloc.training.eval.ObjectBackbone;
 import io.avloc.training.eval.ObjectPrior;
+import io.avloc.training.eval.TorchValidator;
+import io.avloc.training.train.DetectorHeads;
+import io.avloc.training.train.FrozenDetectorLocalizer;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -215,6 +220,13 @@ final class EvalCommand implements Callable<Integer> {
       throw usage("--upsample: " + e.getMessage());
     }
     checkFormatNumbersAndModel();
+    // A finished --detector-trunk run holds the composed artifact (detector + head in one graph):
+    // it is evaluated like any model; the head files alone (a run still going) take the two-step
+    // path.
+    if (DetectorHeads.isHead(model)
+        && !Files.isRegularFile(model.resolve(ModelArtifact.MANIFEST))) {
+      return evaluateDetectorHead(kind, upsampling);
+    }
     ModelArtifact artifact = ModelArtifact.load(model);
     ModelManifest manifest = artifact.manifest();
     String prior = objectPriorName(manifest);
@@ -292,6 +304,67 @@ final class EvalCommand implements Callable<Integer> {
     }
     if (maps != null) {
       out.printf(Locale.ROOT, "maps       %s%n", maps);
+    }
+    out.flush();
+    return 0;
+  }
+
+  /**
+   * {@code --model} is the run folder of {@code avloc train --detector-trunk}: the frozen detector
+   * (ONNX Runtime) and the trained head (PyTorch) in process, with the same protocol as an
+   * artifact. Only the AV map: the detector is already the visual trunk.
+   */
+  private int evaluateDetectorHead(MapKind kind, Upsampling upsampling) throws Exception {
+    if (kind != MapKind.AV) {
+      throw usage("--model " + model + " is a detector head: only --map av is supported for it");
+    }
+    if (!Files.isDirectory(data)) {
+      throw usage("--data folder not found: " + data);
+    }
+    Path detectorDir = detector != null ? detector : CenterNet.defaultDir();
+    try {
+      CenterNet.modelJson(detectorDir);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    LoadedDataset testSet = Datasets.open(data, format);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    EvalReport report;
+    try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+        FrozenDetectorLocalizer net = DetectorHeads.load(model, detectorDir, manager);
+        PrintStream progress =
+            new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8)) {
+      int imageSize = net.config().imageSize();
+      out.printf(
+          Locale.ROOT,
+          "model      %s (detector head on %s at %dx%d, %s)%n",
+          model,
+          net.trunk().outputNode(),
+          imageSize,
+          imageSize,
+          CenterNet.PACKAGE);
+      out.printf(Locale.ROOT, "data       %s: %d clips%n", data, testSet.samples().size());
+      out.flush();
+      Evaluation.Options options =
+          Evaluation.Options.defaults(imageSize)
+              .withMap(kind)
+              .withUpsampling(upsampling)
+              .withBatchSize(batch)
+              .withOverlays(overlays)
+              .withMaps(maps);
+      report =
+          new Evaluation(TorchValidator.predictor(net, manager), null, options)
+              .run(testSet.samples(), progress);
+    }
+    print(report, out);
+    if (json != null) {
+      Path parent = json.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
+      out.printf(Locale.ROOT, "report     %s%n", json);
     }
     out.flush();
     return 0;

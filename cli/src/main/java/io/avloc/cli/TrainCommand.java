@@ -1,10 +1,13 @@
 package io.avloc.cli;
 
+import io.avloc.core.detector.CenterNet;
 import io.avloc.core.model.Preset;
 import io.avloc.training.eval.TorchValidator;
 import io.avloc.training.loss.FnacLoss;
 import io.avloc.training.loss.MarginNceLoss;
 import io.avloc.training.loss.TrainingMethod;
+import io.avloc.training.train.DetectorHeads;
+import io.avloc.training.train.DetectorTrunk;
 import io.avloc.training.train.TrainOptions;
 import io.avloc.training.train.Trainer;
 import java.io.PrintWriter;
@@ -133,6 +136,22 @@ final class TrainCommand implements Callable<Integer> {
               + " (tools/export_torchvision_resnet18.py)")
   Path imagenet;
 
+  @Option(
+      names = "--detector-trunk",
+      paramLabel = "SIZE[:head|trunk]",
+      description =
+          "visual trunk: the frozen COCO CenterNet at SIZE px (a multiple of 32) on ONNX Runtime,"
+              + " cut at its head features (stride 16, 256 ch; default) or trunk features"
+              + " (stride 32, 120 ch); trains a DetectorHeadLocalizer on them, e.g. "
+              + DetectorTrunk.DEFAULT_SPEC)
+  String detectorTrunk;
+
+  @Option(
+      names = "--detector",
+      paramLabel = "DIR",
+      description = "the detector's folder (default: training/fetch-detector.sh's cache)")
+  Path detector;
+
   @Option(names = "--name", description = "model name (default: <method>-<preset>)")
   String name;
 
@@ -177,6 +196,11 @@ final class TrainCommand implements Callable<Integer> {
               name,
               version,
               "avloc " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+      if (detectorTrunk != null) {
+        Path dir = detector != null ? detector : CenterNet.defaultDir();
+        CenterNet.modelJson(dir); // names the fetch script when the detector is missing
+        options = options.withDetectorTrunk(DetectorTrunk.parse(dir, detectorTrunk));
+      }
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
@@ -214,7 +238,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     w.printf(
         "trained %s: best epoch %d of %d; model, train-log.jsonl and curves.png in %s%n",
-        result.artifact().manifest().id(),
+        result.artifact() == null
+            ? "a detector head (" + DetectorHeads.PARAMS + ", " + DetectorHeads.DESCRIPTION + ")"
+            : result.artifact().manifest().id(),
         result.bestEpoch(),
         result.history().size(),
         out.toAbsolutePath());

@@ -2,6 +2,7 @@ package io.avloc.core.artifact;
 
 import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.avloc.core.detector.DetectorTrunk;
 import io.avloc.core.serde.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A model directory (docs/core.md, model artifact): {@code manifest.json}, {@code model.onnx} (the
@@ -208,19 +210,33 @@ public final class ModelArtifact {
 
   private static void checkOnnxShapes(Path dir, ModelManifest manifest) {
     Path onnx = dir.resolve(ONNX);
-    OnnxMl.GraphProto graph;
+    OnnxMl.ModelProto model;
     try (InputStream in = Files.newInputStream(onnx)) {
-      graph = OnnxMl.ModelProto.parseFrom(in).getGraph();
+      model = OnnxMl.ModelProto.parseFrom(in);
     } catch (IOException e) {
       throw new InvalidArtifactException(
           onnx + " is not a readable ONNX model: " + e.getMessage(), e);
     }
+    OnnxMl.GraphProto graph = model.getGraph();
     Map<String, TensorSpec> declaredInputs = new LinkedHashMap<>();
     graph.getInputList().forEach(v -> declaredInputs.put(v.getName(), spec(v)));
     Map<String, TensorSpec> declaredOutputs = new LinkedHashMap<>();
     graph.getOutputList().forEach(v -> declaredOutputs.put(v.getName(), spec(v)));
     compare(onnx, "input", manifest.inputs(), declaredInputs);
     compare(onnx, "output", manifest.outputs(), declaredOutputs);
+    String promisedTrunk = DetectorTrunk.nodeOf(manifest.network());
+    String graphTrunk = DetectorTrunk.nodeOf(model);
+    if (!Objects.equals(promisedTrunk, graphTrunk)) {
+      throw new InvalidArtifactException(
+          "manifest.json says the visual trunk is "
+              + (promisedTrunk == null ? "not a frozen detector" : "detector node " + promisedTrunk)
+              + " but "
+              + onnx
+              + (graphTrunk == null
+                  ? " holds no detector"
+                  : " holds the detector up to node " + graphTrunk)
+              + "; the manifest and the graph come from different exports");
+    }
   }
 
   private static void compare(
@@ -255,7 +271,8 @@ public final class ModelArtifact {
     }
   }
 
-  private static TensorSpec spec(OnnxMl.ValueInfoProto v) {
+  /** The shape a graph input or output declares, symbolic dimensions by name. */
+  static TensorSpec spec(OnnxMl.ValueInfoProto v) {
     OnnxMl.TensorShapeProto shape = v.getType().getTensorType().getShape();
     List<Object> dims =
         shape.getDimList().stream()

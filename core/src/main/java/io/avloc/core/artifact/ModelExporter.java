@@ -4,13 +4,21 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import io.avloc.core.detector.CenterNet;
+import io.avloc.core.detector.DetectorTrunk;
 import io.avloc.core.model.AvLocalizer;
 import io.avloc.core.model.AvLocalizerConfig;
+import io.avloc.core.model.DetectorHeadLocalizer;
 import io.avloc.core.model.Preset;
+import io.avloc.core.onnx.OnnxComposer;
 import io.avloc.core.onnx.OnnxExporter;
 import io.avloc.core.onnx.OnnxSignature;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -135,6 +143,124 @@ public final class ModelExporter {
   }
 
   /**
+   * Writes a localizer head trained on a frozen detector's features as a model artifact whose graph
+   * holds the detector too ({@link DetectorTrunk#compose}): {@code model.onnx} (symbolic N and T),
+   * one fixed-shape graph per {@link Description#fixedBatches()}, {@code model.params} (the head's
+   * DJL parameters only: the detector is frozen and comes from its package) and the manifest, whose
+   * inputs and outputs are read from the composed graph, whose preprocessing is the standard
+   * contract at the detector's input size, and whose {@code network} table records the head's
+   * sizes, the trunk ({@value DetectorTrunk#MANIFEST_KEY}: package, model checksum, node, input
+   * size, feature shape) and the object prior ({@value CenterNet#MANIFEST_KEY}). The one export
+   * path of such models: the trainer and tests call it.
+   *
+   * @param head the trained head, initialised, on any DJL engine
+   * @param trunk the detector and the feature node the head was trained on
+   */
+  public static ModelArtifact exportOnDetector(
+      DetectorHeadLocalizer head, DetectorTrunk trunk, Description description, Path dir)
+      throws IOException {
+    Objects.requireNonNull(head, "head");
+    Objects.requireNonNull(trunk, "trunk");
+    long[] features = trunk.featureShape();
+    if (features[0] != head.featureChannels()) {
+      throw new IllegalArgumentException(
+          "the head takes "
+              + head.featureChannels()
+              + "-channel features but detector node "
+              + trunk.node()
+              + " gives "
+              + features[0]);
+    }
+    int h = Math.toIntExact(features[1]);
+    int w = Math.toIntExact(features[2]);
+    ModelProto composed = trunk.compose(OnnxExporter.export(head, OnnxSignature.dynamic(), h, w));
+    AvLocalizerConfig audio = head.audioConfig();
+    PreprocessingContract contract = PreprocessingContract.standard(trunk.imageSize());
+    Files.createDirectories(dir);
+    Path staging = Files.createTempDirectory(dir, ".export-");
+    try {
+      Map<String, Path> files = new LinkedHashMap<>();
+      files.put(ModelArtifact.PARAMS, saveParams(head, staging));
+      files.put(ModelArtifact.ONNX, write(composed, staging.resolve(ModelArtifact.ONNX)));
+      for (int batch : description.fixedBatches()) {
+        String name = fixedBatchFile(batch);
+        ModelProto fixed =
+            OnnxComposer.fixDimensions(
+                composed,
+                Map.of(
+                    OnnxSignature.BATCH_PARAM,
+                    (long) batch,
+                    OnnxSignature.FRAMES_PARAM,
+                    (long) contract.frames()));
+        files.put(name, write(fixed, staging.resolve(name)));
+      }
+      Map<String, Object> network = new LinkedHashMap<>();
+      network.put(
+          "architecture",
+          "DetectorHeadLocalizer: frozen CenterNet features, per-position L2, 1x1 conv, L2;"
+              + " ResNet-18 audio trunk (torchvision layout)");
+      network.put("imageSize", trunk.imageSize());
+      network.put("mapSize", h);
+      network.put("featureChannels", head.featureChannels());
+      network.put("centreFeatures", head.centreFeatures());
+      network.put("audioWidths", audio.audioWidths());
+      network.put("embeddingDim", audio.embeddingDim());
+      network.put("tau", audio.tau());
+      network.put("frequencyBins", audio.frequencyBins());
+      network.put("frames", audio.frames());
+      network.put(DetectorTrunk.MANIFEST_KEY, trunk.manifestEntry());
+      network.put(CenterNet.MANIFEST_KEY, CenterNet.PRIOR_NAME);
+      network.put("onnxOpset", OnnxExporter.OPSET);
+      List<String> deviations = new ArrayList<>(STANDARD_DEVIATIONS);
+      deviations.add(
+          "the visual trunk is the frozen COCO CenterNet of "
+              + CenterNet.PACKAGE
+              + " (feature node "
+              + trunk.node()
+              + " at "
+              + trunk.inputSize()
+              + "x"
+              + trunk.inputSize()
+              + "), not a ResNet-18");
+      deviations.addAll(description.deviations());
+      ModelManifest manifest =
+          new ModelManifest(
+              ModelManifest.FORMAT_VERSION,
+              description.name(),
+              description.version(),
+              description.method(),
+              DetectorTrunk.presetName(audio),
+              Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+              specs(composed.getGraph().getInputList()),
+              specs(composed.getGraph().getOutputList()),
+              network,
+              contract.declared(),
+              description.training(),
+              description.metrics(),
+              deviations,
+              null);
+      return ModelArtifact.write(dir, manifest, files);
+    } finally {
+      Utils.delete(staging.toFile());
+    }
+  }
+
+  private static Path write(ModelProto model, Path file) throws IOException {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      model.writeTo(out);
+    }
+    return file;
+  }
+
+  private static Map<String, TensorSpec> specs(List<ValueInfoProto> values) {
+    Map<String, TensorSpec> m = new LinkedHashMap<>();
+    for (ValueInfoProto v : values) {
+      m.put(v.getName(), ModelArtifact.spec(v));
+    }
+    return m;
+  }
+
+  /**
    * Initialises a network of {@code preset} as in the papers (seeded) on the PyTorch engine, which
    * must be on the classpath, and exports it: the model the pipeline runs before a trained one
    * exists. {@code configure} may load weights (e.g. ImageNet) before the export.
@@ -210,7 +336,7 @@ public final class ModelExporter {
     return m;
   }
 
-  private static Path saveParams(AvLocalizer net, Path staging) throws IOException {
+  private static Path saveParams(Block net, Path staging) throws IOException {
     Parameter any = net.getParameters().valueAt(0);
     String engine = any.getArray().getManager().getEngine().getEngineName();
     Path djlDir = Files.createDirectories(staging.resolve("djl"));

@@ -199,12 +199,55 @@ public final class CenterNet {
 
   /** Reads the TF.js model in {@code dir} and converts it to ONNX with the three outputs. */
   public static ModelProto importOnnx(Path dir) throws IOException {
+    return importOnnx(dir, INPUT_SIZE, OUTPUTS);
+  }
+
+  /**
+   * Reads the TF.js model in {@code dir} and converts the part that {@code outputs} need to ONNX,
+   * for square pictures of side {@code inputSize} (a multiple of {@value #MAX_STRIDE}; the network
+   * is fully convolutional, so every output shrinks with the input: {@value #HEAD_FEATURES} is
+   * inputSize/16 on a side, {@value #TRUNK_FEATURES} inputSize/32).
+   */
+  public static ModelProto importOnnx(Path dir, int inputSize, List<String> outputs)
+      throws IOException {
+    checkInputSize(inputSize);
     TfjsGraph graph = TfjsGraph.read(modelJson(dir));
     ModelProto.Builder model =
-        TfjsOnnxImporter.convert(graph, INPUT, OUTPUTS, "centernet").toBuilder();
+        TfjsOnnxImporter.convert(graph, INPUT, outputs, "centernet", inputSize).toBuilder();
     OnnxGraph.metadata(model, "avloc.source", PACKAGE + " models/" + MODEL_JSON);
-    OnnxGraph.metadata(model, "avloc.input", "NHWC RGB 0-255, " + INPUT_SIZE + "x" + INPUT_SIZE);
+    OnnxGraph.metadata(model, "avloc.input", "NHWC RGB 0-255, " + inputSize + "x" + inputSize);
     return model.build();
+  }
+
+  /** The largest stride in the network: input sides must be multiples of it. */
+  public static final int MAX_STRIDE = 32;
+
+  /** Stride of {@value #HEAD_FEATURES} relative to the input. */
+  public static final int HEAD_STRIDE = 16;
+
+  /** Channels of {@value #HEAD_FEATURES}. */
+  public static final int HEAD_CHANNELS = 256;
+
+  /** Stride of {@value #TRUNK_FEATURES} relative to the input. */
+  public static final int TRUNK_STRIDE = 32;
+
+  /** Channels of {@value #TRUNK_FEATURES}. */
+  public static final int TRUNK_CHANNELS = 120;
+
+  /**
+   * @throws IllegalArgumentException unless {@code inputSize} is a positive multiple of {@value
+   *     #MAX_STRIDE}
+   */
+  public static void checkInputSize(int inputSize) {
+    if (inputSize <= 0 || inputSize % MAX_STRIDE != 0) {
+      throw new IllegalArgumentException(
+          "the detector's input side must be a positive multiple of "
+              + MAX_STRIDE
+              + " (e.g. 224, 256, 320, "
+              + INPUT_SIZE
+              + "), not "
+              + inputSize);
+    }
   }
 
   /** Imports the model in {@code dir} and writes the ONNX graph to {@code out}. */

@@ -15,8 +15,11 @@ import ai.djl.translate.TranslateException;
 import io.avloc.core.image.BicubicResizer;
 import io.avloc.core.image.RgbImage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -31,6 +34,8 @@ public final class ObjectDetector implements AutoCloseable {
 
   private final ZooModel<NDList, NDList> model;
   private final Predictor<NDList, NDList> predictor;
+  private final int inputSize;
+  private final List<String> outputs;
 
   /** The three outputs of one batch, NHWC, row-major. */
   public record Outputs(int n, float[] keypoints, float[] headFeatures, float[] trunkFeatures) {
@@ -48,9 +53,11 @@ public final class ObjectDetector implements AutoCloseable {
     }
   }
 
-  private ObjectDetector(ZooModel<NDList, NDList> model) {
+  private ObjectDetector(ZooModel<NDList, NDList> model, int inputSize, List<String> outputs) {
     this.model = model;
     this.predictor = model.newPredictor();
+    this.inputSize = inputSize;
+    this.outputs = List.copyOf(outputs);
   }
 
   /**
@@ -61,9 +68,20 @@ public final class ObjectDetector implements AutoCloseable {
    *     be imported
    */
   public static ObjectDetector load(Path dir) throws IOException {
+    return load(dir, CenterNet.INPUT_SIZE, CenterNet.OUTPUTS);
+  }
+
+  /**
+   * Imports only what {@code outputs} need, for square pictures of side {@code inputSize} (see
+   * {@link CenterNet#importOnnx(Path, int, List)}), and loads it on ONNX Runtime.
+   */
+  public static ObjectDetector load(Path dir, int inputSize, List<String> outputs)
+      throws IOException {
     Path onnx = Files.createTempFile("avloc-centernet", ".onnx");
     try {
-      CenterNet.writeOnnx(dir, onnx);
+      try (OutputStream os = Files.newOutputStream(onnx)) {
+        CenterNet.importOnnx(dir, inputSize, outputs).writeTo(os);
+      }
       // DJL's OnnxRuntime engine must create the OrtEnvironment before anyone else does.
       Engine.getEngine(ENGINE);
       Criteria<NDList, NDList> criteria =
@@ -74,7 +92,7 @@ public final class ObjectDetector implements AutoCloseable {
               .optTranslator(new NoopTranslator())
               .build();
       try {
-        return new ObjectDetector(criteria.loadModel());
+        return new ObjectDetector(criteria.loadModel(), inputSize, outputs);
       } catch (ModelNotFoundException | MalformedModelException e) {
         throw new IllegalArgumentException(
             "ONNX Runtime cannot load the imported detector: " + e.getMessage(), e);
@@ -109,24 +127,51 @@ public final class ObjectDetector implements AutoCloseable {
    * @param images n pictures, NHWC 512×512×3, RGB 0–255 (see {@link #input})
    */
   public Outputs run(float[] images, int n) {
+    if (inputSize != CenterNet.INPUT_SIZE || !outputs.equals(CenterNet.OUTPUTS)) {
+      throw new IllegalStateException(
+          "run() needs the detector loaded with load(dir); this one has input "
+              + inputSize
+              + " and outputs "
+              + outputs);
+    }
+    List<float[]> out = runNodes(images, n);
+    return new Outputs(n, out.get(0), out.get(1), out.get(2));
+  }
+
+  /**
+   * Runs a batch and returns the loaded outputs, in load order, each NHWC row-major.
+   *
+   * @param images n pictures, NHWC {@link #inputSize()}² × 3, RGB 0–255
+   */
+  public List<float[]> runNodes(float[] images, int n) {
     Objects.requireNonNull(images, "images");
-    int side = CenterNet.INPUT_SIZE;
+    int side = inputSize;
     if (n < 1 || images.length != (long) n * side * side * 3) {
       throw new IllegalArgumentException(
-          "images hold " + images.length + " floats, need " + n + "x512x512x3");
+          "images hold " + images.length + " floats, need " + n + "x" + side + "x" + side + "x3");
     }
     try (NDManager batch = model.getNDManager().newSubManager()) {
       NDArray x = batch.create(images, new Shape(n, side, side, 3));
       x.setName(CenterNet.INPUT);
       NDList out = predictor.predict(new NDList(x));
-      return new Outputs(
-          n,
-          byName(out, CenterNet.KEYPOINTS).toFloatArray(),
-          byName(out, CenterNet.HEAD_FEATURES).toFloatArray(),
-          byName(out, CenterNet.TRUNK_FEATURES).toFloatArray());
+      List<float[]> values = new ArrayList<>(outputs.size());
+      for (String name : outputs) {
+        values.add(byName(out, name).toFloatArray());
+      }
+      return values;
     } catch (TranslateException e) {
       throw new IllegalStateException("the detector failed: " + e.getMessage(), e);
     }
+  }
+
+  /** Side of the square input this detector was loaded for. */
+  public int inputSize() {
+    return inputSize;
+  }
+
+  /** The nodes {@link #runNodes} returns, in order. */
+  public List<String> outputs() {
+    return outputs;
   }
 
   private static NDArray byName(NDList out, String name) {

@@ -62,20 +62,40 @@ public final class TfjsOnnxImporter {
   /** Symbolic batch dimension of the ONNX graph's input and outputs. */
   public static final String BATCH = "N";
 
+  /**
+   * Layout of the converted graph's input and outputs. Inside, the graph is NCHW either way; {@link
+   * #NHWC} adds a Transpose after the input and before each output so that they compare 1:1 with a
+   * TensorFlow run, {@link #NCHW} leaves them out (for graphs that feed or are fed by other NCHW
+   * graphs, such as a localizer head on the detector's features).
+   */
+  public enum Layout {
+    NHWC,
+    NCHW
+  }
+
   private final TfjsGraph tf;
   private final OnnxGraph g;
+  private final Layout layout;
 
   /** TF tensor name → its converted value. */
   private final Map<String, Value> values = new HashMap<>();
 
   private final Set<String> initializers = new HashSet<>();
 
+  /** Square input side replacing the graph's own (0: keep the graph's). */
+  private final int inputSize;
+
+  /** This import's input side ÷ the graph's own (1 without an override). */
+  private double sizeRatio = 1;
+
   /** A converted activation: its ONNX tensor name and NCHW shape (batch as 1). */
   private record Value(String name, long[] shape) {}
 
-  private TfjsOnnxImporter(TfjsGraph tf, String graphName) {
+  private TfjsOnnxImporter(TfjsGraph tf, String graphName, int inputSize, Layout layout) {
     this.tf = tf;
+    this.inputSize = inputSize;
     this.g = new OnnxGraph(graphName);
+    this.layout = Objects.requireNonNull(layout, "layout");
   }
 
   /**
@@ -89,11 +109,39 @@ public final class TfjsOnnxImporter {
    */
   public static ModelProto convert(
       TfjsGraph tf, String input, List<String> outputs, String graphName) {
+    return convert(tf, input, outputs, graphName, 0, Layout.NHWC);
+  }
+
+  /**
+   * As {@link #convert(TfjsGraph, String, List, String)}, with the input resized to {@code
+   * inputSize}×{@code inputSize} (0: the graph's own size). For fully convolutional graphs: every
+   * resize keeps its scale factor (a 2× upsampling stays 2×), so the outputs shrink with the input;
+   * the side must be a multiple of the graph's largest stride (32 for CenterNet).
+   */
+  public static ModelProto convert(
+      TfjsGraph tf, String input, List<String> outputs, String graphName, int inputSize) {
+    return convert(tf, input, outputs, graphName, inputSize, Layout.NHWC);
+  }
+
+  /**
+   * As {@link #convert(TfjsGraph, String, List, String, int)}, with the input and outputs in {@code
+   * layout} ({@link Layout#NCHW}: input [N, C, H, W], outputs [N, C, h, w], no Transpose).
+   */
+  public static ModelProto convert(
+      TfjsGraph tf,
+      String input,
+      List<String> outputs,
+      String graphName,
+      int inputSize,
+      Layout layout) {
     Objects.requireNonNull(tf, "tf");
     if (outputs.isEmpty()) {
       throw new IllegalArgumentException("name at least one output node");
     }
-    TfjsOnnxImporter importer = new TfjsOnnxImporter(tf, graphName);
+    if (inputSize < 0) {
+      throw new IllegalArgumentException("inputSize must be positive (or 0): " + inputSize);
+    }
+    TfjsOnnxImporter importer = new TfjsOnnxImporter(tf, graphName, inputSize, layout);
     List<Node> order = importer.topologicalOrder(outputs);
     importer.refuseUnknownOps(order);
     for (Node n : order) {
@@ -104,9 +152,18 @@ public final class TfjsOnnxImporter {
       if (v.shape.length != 4) {
         throw new IllegalArgumentException("output " + out + " is not 4-D");
       }
-      importer.g.node(
-          "Transpose", out + "/to_nhwc", out, importer.g.attrs().ints("perm", 0, 2, 3, 1), v.name);
-      importer.g.output(out, BATCH, v.shape[2], v.shape[3], v.shape[1]);
+      if (layout == Layout.NHWC) {
+        importer.g.node(
+            "Transpose",
+            out + "/to_nhwc",
+            out,
+            importer.g.attrs().ints("perm", 0, 2, 3, 1),
+            v.name);
+        importer.g.output(out, BATCH, v.shape[2], v.shape[3], v.shape[1]);
+      } else {
+        importer.g.node("Identity", out + "/output", out, v.name);
+        importer.g.output(out, BATCH, v.shape[1], v.shape[2], v.shape[3]);
+      }
     }
     return ModelProto.newBuilder()
         .setIrVersion(OnnxExporter.IR_VERSION)
@@ -271,10 +328,25 @@ public final class TfjsOnnxImporter {
       throw new IllegalArgumentException(
           "input " + n.name() + " must be NHWC with fixed H, W, C; its shape is " + dims);
     }
-    g.input(n.name(), BATCH, dims.get(1), dims.get(2), dims.get(3));
-    String nchw =
-        g.node(
-            "Transpose", local(n) + "/to_nchw", null, g.attrs().ints("perm", 0, 3, 1, 2), n.name());
+    if (inputSize > 0) {
+      sizeRatio = (double) inputSize / dims.get(1);
+      dims.set(1, (long) inputSize);
+      dims.set(2, (long) inputSize);
+    }
+    String nchw;
+    if (layout == Layout.NHWC) {
+      g.input(n.name(), BATCH, dims.get(1), dims.get(2), dims.get(3));
+      nchw =
+          g.node(
+              "Transpose",
+              local(n) + "/to_nchw",
+              null,
+              g.attrs().ints("perm", 0, 3, 1, 2),
+              n.name());
+    } else {
+      g.input(n.name(), BATCH, dims.get(3), dims.get(1), dims.get(2));
+      nchw = n.name();
+    }
     values.put(n.name(), new Value(nchw, new long[] {1, dims.get(3), dims.get(1), dims.get(2)}));
   }
 
@@ -591,8 +663,9 @@ public final class TfjsOnnxImporter {
   private void resize(Node n) {
     Value x = value(n.inputs().get(0));
     Constant size = constant(n, n.inputs().get(1));
-    long oh = size.ints()[0];
-    long ow = size.ints()[1];
+    // The graph's sizes are for its own input; at another input size keep the scale factor.
+    long oh = Math.round(size.ints()[0] * (x.shape[2] / Math.rint(x.shape[2] / sizeRatio)));
+    long ow = Math.round(size.ints()[1] * (x.shape[3] / Math.rint(x.shape[3] / sizeRatio)));
     boolean alignCorners = n.boolAttr("align_corners", false);
     boolean halfPixel = n.boolAttr("half_pixel_centers", false);
     String mode = alignCorners ? "align_corners" : halfPixel ? "half_pixel" : "asymmetric";

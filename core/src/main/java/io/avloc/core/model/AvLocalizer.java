@@ -59,7 +59,7 @@ import java.util.List;
  * training; the dropout block exists at p = 0 too (an identity), so EZ-VSL and FNAC parameter files
  * match.
  */
-public final class AvLocalizer extends AbstractBlock {
+public final class AvLocalizer extends AbstractBlock implements LocalizationNetwork {
 
   private static final byte VERSION = 1;
 
@@ -216,6 +216,7 @@ public final class AvLocalizer extends AbstractBlock {
   }
 
   /** The sizes this network was built with. */
+  @Override
   public AvLocalizerConfig config() {
     return config;
   }

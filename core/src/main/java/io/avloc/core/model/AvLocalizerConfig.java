@@ -79,6 +79,20 @@ public record AvLocalizerConfig(
         name, imageSize, visualWidths, audioWidths, embeddingDim, tau, p, frequencyBins, frames);
   }
 
+  /** The same sizes for input pictures of side {@code size} (a multiple of 32). */
+  public AvLocalizerConfig withImageSize(int size) {
+    return new AvLocalizerConfig(
+        name,
+        size,
+        visualWidths,
+        audioWidths,
+        embeddingDim,
+        tau,
+        visualDropout,
+        frequencyBins,
+        frames);
+  }
+
   /** Image input shape (N, 3, H, W). */
   public Shape imageShape(long batch) {
     return new Shape(batch, 3, imageSize, imageSize);

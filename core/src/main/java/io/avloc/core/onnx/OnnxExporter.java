@@ -11,6 +11,7 @@ import io.avloc.core.model.AvLocalizer;
 import io.avloc.core.model.AvLocalizerConfig;
 import io.avloc.core.model.BasicBlock;
 import io.avloc.core.model.BatchNorm2d;
+import io.avloc.core.model.DetectorHeadLocalizer;
 import io.avloc.core.model.GlobalMaxPool;
 import io.avloc.core.model.L2Normalize;
 import io.avloc.core.model.MaxPool2d;
@@ -83,34 +84,17 @@ public final class OnnxExporter {
     g.renameOutput(v, visualMap);
     g.renameOutput(a, audioEmb);
 
-    // simmap[n,h,w] = Σ_c visual_map[n,c,h,w] · audio_emb[n,c]
-    String a4 =
-        g.node("Unsqueeze", "simmap.unsqueeze", null, audioEmb, g.int64s("simmap.axes_hw", 2, 3));
-    String prod = g.node("Mul", "simmap.mul", null, visualMap, a4);
-    g.node(
-        "ReduceSum",
-        "simmap.sum",
-        simmap,
-        g.attrs().i("keepdims", 0),
-        prod,
-        g.int64s("simmap.axes_c", 1));
+    ownPairSimilarity(g, visualMap, audioEmb, simmap);
 
     g.output(simmap, batch, map, map);
     g.output(audioEmb, batch, d);
     g.output(visualMap, batch, d, map, map);
 
     ModelProto.Builder model =
-        ModelProto.newBuilder()
-            .setIrVersion(IR_VERSION)
-            .setProducerName("avloc")
-            .setProducerVersion("1")
-            .setDomain("io.avloc")
-            .setModelVersion(1)
-            .setDocString(
-                "AvLocalizer inference graph: simmap = own-pair cosine similarity (not divided by"
-                    + " tau), audio_emb = A, visual_map = V")
-            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-            .setGraph(g.build());
+        model(
+            g,
+            "AvLocalizer inference graph: simmap = own-pair cosine similarity (not divided by"
+                + " tau), audio_emb = A, visual_map = V");
     OnnxGraph.metadata(model, "avloc.preset", config.name());
     OnnxGraph.metadata(model, "avloc.image_size", Integer.toString(side));
     OnnxGraph.metadata(model, "avloc.frequency_bins", Integer.toString(config.frequencyBins()));
@@ -119,6 +103,99 @@ public final class OnnxExporter {
     OnnxGraph.metadata(model, "avloc.map_size", Integer.toString(map));
     OnnxGraph.metadata(model, "avloc.tau", Float.toString(config.tau()));
     return model.build();
+  }
+
+  /**
+   * Emits {@code simmap[n,h,w] = Σ_c visualMap[n,c,h,w] · audioEmb[n,c]} (the own-pair similarity
+   * of {@link AvLocalizer#ownPairSimilarity}) into {@code g} as the tensor {@code simmap}.
+   */
+  private static String ownPairSimilarity(
+      OnnxGraph g, String visualMap, String audioEmb, String simmap) {
+    String a4 =
+        g.node("Unsqueeze", "simmap.unsqueeze", null, audioEmb, g.int64s("simmap.axes_hw", 2, 3));
+    String prod = g.node("Mul", "simmap.mul", null, visualMap, a4);
+    return g.node(
+        "ReduceSum",
+        "simmap.sum",
+        simmap,
+        g.attrs().i("keepdims", 0),
+        prod,
+        g.int64s("simmap.axes_c", 1));
+  }
+
+  /**
+   * The inference graph of a head on frozen detector features ({@link DetectorHeadLocalizer}):
+   * inputs {@code features} [N, C, h, w] and {@code spectrogram} [N, 1, F, T], outputs as {@link
+   * #export(AvLocalizer, OnnxSignature)}'s. The detector itself is not in it: {@code
+   * io.avloc.core.detector.DetectorTrunk} composes the two.
+   *
+   * @param mapHeight h of the features (and of the maps)
+   * @param mapWidth w of the features
+   */
+  public static ModelProto export(
+      DetectorHeadLocalizer head, OnnxSignature signature, int mapHeight, int mapWidth) {
+    AvLocalizerConfig config = head.audioConfig();
+    OnnxGraph g = new OnnxGraph("avloc_detector_head_" + config.name());
+    Object batch = signature.batch() != null ? signature.batch() : OnnxSignature.BATCH_PARAM;
+    Object frames = signature.frames() != null ? signature.frames() : OnnxSignature.FRAMES_PARAM;
+    int d = config.embeddingDim();
+    String features = DetectorHeadLocalizer.INPUT_NAMES.get(0);
+    String spectrogram = DetectorHeadLocalizer.INPUT_NAMES.get(1);
+    g.input(features, batch, head.featureChannels(), mapHeight, mapWidth);
+    g.input(spectrogram, batch, 1, config.frequencyBins(), frames);
+
+    Map<Parameter, String> names = new IdentityHashMap<>();
+    head.audioTrunk().torchvisionParameters().forEach((k, p) -> names.put(p, "audio." + k));
+    Walker walker = new Walker(g, names);
+    String v = walker.emit(head.featureNorm(), features, "features.norm");
+    if (head.centreFeatures()) {
+      // each picture's mean unit vector over its positions, subtracted (DetectorHeadLocalizer)
+      String mean =
+          g.node(
+              "ReduceMean",
+              "features.centre.mean",
+              null,
+              g.attrs().ints("axes", 2, 3).i("keepdims", 1),
+              v);
+      v = g.node("Sub", "features.centre", null, v, mean);
+    }
+    v = walker.emit(head.visualProjection(), v, "visual.proj");
+    v = walker.emit(head.visualNorm(), v, "visual.norm");
+    String a = walker.emit(head.audioTrunk(), spectrogram, "audio");
+    a = walker.emit(head.audioPool(), a, "audio.pool");
+    a = walker.emit(head.audioProjection(), a, "audio.fc");
+    a = walker.emit(head.audioNorm(), a, "audio.norm");
+    String visualMap = AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.VISUAL_MAP);
+    String audioEmb = AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.AUDIO_EMB);
+    String simmap = AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.SIMMAP);
+    g.renameOutput(v, visualMap);
+    g.renameOutput(a, audioEmb);
+    ownPairSimilarity(g, visualMap, audioEmb, simmap);
+    g.output(simmap, batch, mapHeight, mapWidth);
+    g.output(audioEmb, batch, d);
+    g.output(visualMap, batch, d, mapHeight, mapWidth);
+    ModelProto.Builder model =
+        model(
+            g,
+            "DetectorHeadLocalizer inference graph on detector features: simmap = own-pair"
+                + " cosine similarity (not divided by tau), audio_emb = A, visual_map = V");
+    OnnxGraph.metadata(model, "avloc.preset", config.name());
+    OnnxGraph.metadata(model, "avloc.embedding_dim", Integer.toString(d));
+    OnnxGraph.metadata(model, "avloc.tau", Float.toString(config.tau()));
+    return model.build();
+  }
+
+  /** An opset-{@value #OPSET} model around a finished graph. */
+  public static ModelProto.Builder model(OnnxGraph g, String docString) {
+    return ModelProto.newBuilder()
+        .setIrVersion(IR_VERSION)
+        .setProducerName("avloc")
+        .setProducerVersion("1")
+        .setDomain("io.avloc")
+        .setModelVersion(1)
+        .setDocString(docString)
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+        .setGraph(g.build());
   }
 
   /** Exports and writes the model to {@code file}. */

@@ -2,13 +2,11 @@ package io.avloc.core.detector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.awt.image.BufferedImage;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,10 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * tools/detector-reference/reference.mjs} (TF.js 4.22.0, cpu backend) for the pictures next to
  * them.
  *
- * <p>Needs the model, which is not in git: {@code training/fetch-detector.sh} puts it under {@code
- * ~/.cache/avloc/detector} (or {@code $AVLOC_DETECTOR_CACHE}); {@code -Davloc.detector.dir=DIR}
- * points elsewhere. When it is missing the test runs that script itself (npm must be on the PATH)
- * and fails, naming the script, if the model still cannot be had.
+ * <p>Needs the model, which is not in git: {@link TestDetector#dir()} finds it or runs the fetch
+ * script.
  */
 class CenterNetImportTest {
 
@@ -44,42 +40,8 @@ class CenterNetImportTest {
 
   @BeforeAll
   static void load() throws IOException {
-    String property = System.getProperty("avloc.detector.dir");
-    dir = property != null && !property.isBlank() ? Path.of(property) : CenterNet.defaultDir();
-    if (!Files.isRegularFile(dir.resolve(CenterNet.MODEL_JSON)) && property == null) {
-      fetch(); // a clean clone: the README's test command fetches the pinned package itself
-    }
-    if (!Files.isRegularFile(dir.resolve(CenterNet.MODEL_JSON))) {
-      fail(
-          "the CenterNet detector is not in "
-              + dir
-              + "; run "
-              + CenterNet.FETCH_SCRIPT
-              + " (npm pack "
-              + CenterNet.PACKAGE
-              + ") before the tests, or pass -Davloc.detector.dir=DIR");
-    }
+    dir = TestDetector.dir();
     detector = ObjectDetector.load(dir);
-  }
-
-  /** Runs the project's fetch script (npm pack, pinned, checksummed) from the repository root. */
-  private static void fetch() {
-    Path root = Path.of("").toAbsolutePath().getParent();
-    Path script = root.resolve(CenterNet.FETCH_SCRIPT);
-    if (!Files.isRegularFile(script)) {
-      return; // not run from the reactor: the failure below names the script
-    }
-    try {
-      LOG.info("fetching the CenterNet detector with {}", script);
-      Process p = new ProcessBuilder("bash", script.toString()).inheritIO().start();
-      if (!p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-      }
-    } catch (IOException e) {
-      LOG.warn("could not run {}: {}", script, e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   @AfterAll
@@ -129,6 +91,35 @@ class CenterNetImportTest {
     assertThat(diff).as("objectness").isLessThanOrEqualTo(TOLERANCE);
     // the pictures hold pasted objects: the detector must see something, or the check is vacuous
     assertThat(max(objectness)).isGreaterThan(0.2);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {224, 256, 320})
+  void aSmallerInputGivesFeatureMapsThatShrinkWithTheirStride(int size) throws IOException {
+    try (ObjectDetector small =
+        ObjectDetector.load(
+            dir, size, List.of(CenterNet.HEAD_FEATURES, CenterNet.TRUNK_FEATURES))) {
+      float[] images = new float[2 * size * size * 3];
+      for (int i = 0; i < images.length; i++) {
+        images[i] = (i * 7919L % 256);
+      }
+      List<float[]> out = small.runNodes(images, 2);
+      int head = size / CenterNet.HEAD_STRIDE;
+      int trunk = size / CenterNet.TRUNK_STRIDE;
+      assertThat(out.get(0)).hasSize(2 * head * head * CenterNet.HEAD_CHANNELS);
+      assertThat(out.get(1)).hasSize(2 * trunk * trunk * CenterNet.TRUNK_CHANNELS);
+      float min = Float.MAX_VALUE;
+      float max = -Float.MAX_VALUE;
+      for (float v : out.get(0)) {
+        assertThat(v).isFinite();
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+      assertThat(max).isGreaterThan(min);
+    }
+    assertThatThrownBy(() -> ObjectDetector.load(dir, size + 16, List.of(CenterNet.HEAD_FEATURES)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("multiple of 32");
   }
 
   @Test

@@ -15,6 +15,7 @@ import ai.onnxruntime.OrtProvider;
 import io.avloc.core.artifact.InvalidArtifactException;
 import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.artifact.ModelManifest;
+import io.avloc.core.detector.DetectorTrunk;
 import io.avloc.core.model.AvLocalizer;
 import io.avloc.core.model.AvLocalizerConfig;
 import io.avloc.core.model.Preset;
@@ -316,6 +317,13 @@ public final class Engines {
 
   private static InferenceEngine pytorch(ModelArtifact artifact) {
     ModelManifest manifest = artifact.manifest();
+    if (DetectorTrunk.nodeOf(manifest.network()) != null) {
+      throw new InvalidArtifactException(
+          manifest.id()
+              + ": its visual trunk is the frozen CenterNet detector, which exists only in"
+              + " model.onnx (model.params holds the head alone); run it on onnxruntime,"
+              + " onnxruntime-gpu or tensorrt");
+    }
     AvLocalizerConfig config = Preset.of(manifest.preset()).config();
     ModelShape declared = ModelShape.of(manifest);
     if (config.imageSize() != declared.imageSize()

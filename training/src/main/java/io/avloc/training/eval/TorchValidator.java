@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import io.avloc.core.heatmap.Upsampling;
 import io.avloc.core.model.AvLocalizer;
 import io.avloc.core.model.AvLocalizerConfig;
+import io.avloc.core.model.LocalizationNetwork;
 import io.avloc.training.data.Sample;
 import io.avloc.training.train.Trainer;
 import java.io.IOException;
@@ -25,24 +26,10 @@ import java.util.Map;
 public final class TorchValidator implements Trainer.Validator {
 
   @Override
-  public Map<String, Double> validate(AvLocalizer net, NDManager manager, List<Sample> clips)
-      throws IOException {
+  public Map<String, Double> validate(
+      LocalizationNetwork net, NDManager manager, List<Sample> clips) throws IOException {
     AvLocalizerConfig config = net.config();
-    ParameterStore parameters = new ParameterStore(manager, false);
-    MapPredictor predictor =
-        (images, spectrograms, n, frames) -> {
-          try (NDManager scope = manager.newSubManager()) {
-            int s = config.imageSize();
-            NDArray image = scope.create(images, new Shape(n, 3, s, s));
-            NDArray spec =
-                scope.create(spectrograms, new Shape(n, 1, config.frequencyBins(), frames));
-            NDArray simmap =
-                net.forward(parameters, new NDList(image, spec), false).get(AvLocalizer.SIMMAP);
-            Shape shape = simmap.getShape();
-            return new MapPredictor.Prediction(
-                n, (int) shape.get(1), (int) shape.get(2), simmap.toFloatArray());
-          }
-        };
+    MapPredictor predictor = predictor(net, manager);
     Evaluation evaluation =
         new Evaluation(
             predictor,
@@ -59,5 +46,26 @@ public final class TorchValidator implements Trainer.Validator {
       metrics.put("onscreen_ap", report.onscreenAp());
     }
     return metrics;
+  }
+
+  /**
+   * The network as a {@link MapPredictor}: inference mode on DJL's PyTorch engine, the own-pair map
+   * ({@code simmap}) of each clip.
+   */
+  public static MapPredictor predictor(LocalizationNetwork net, NDManager manager) {
+    AvLocalizerConfig config = net.config();
+    ParameterStore parameters = new ParameterStore(manager, false);
+    return (images, spectrograms, n, frames) -> {
+      try (NDManager scope = manager.newSubManager()) {
+        int s = config.imageSize();
+        NDArray image = scope.create(images, new Shape(n, 3, s, s));
+        NDArray spec = scope.create(spectrograms, new Shape(n, 1, config.frequencyBins(), frames));
+        NDArray simmap =
+            net.forward(parameters, new NDList(image, spec), false).get(AvLocalizer.SIMMAP);
+        Shape shape = simmap.getShape();
+        return new MapPredictor.Prediction(
+            n, (int) shape.get(1), (int) shape.get(2), simmap.toFloatArray());
+      }
+    };
   }
 }

@@ -2,8 +2,8 @@ package io.avloc.training.train;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.avloc.core.model.AvLocalizer;
 import io.avloc.core.serde.Json;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -50,8 +50,7 @@ public final class Checkpoints {
   }
 
   /** Writes {@code last/} (through a temporary folder, so a crash never leaves half of one). */
-  public void saveLast(AvLocalizer net, AdamOptimizer adam, TrainingState state)
-      throws IOException {
+  public void saveLast(Block net, AdamOptimizer adam, TrainingState state) throws IOException {
     Files.createDirectories(root);
     Path tmp = Files.createTempDirectory(root, ".last-");
     try {
@@ -91,8 +90,7 @@ public final class Checkpoints {
   }
 
   /** Restores the network and the optimizer from {@code last/}. */
-  public void restoreLast(AvLocalizer net, AdamOptimizer adam, NDManager manager)
-      throws IOException {
+  public void restoreLast(Block net, AdamOptimizer adam, NDManager manager) throws IOException {
     readNetwork(net, manager, last().resolve(NETWORK));
     try (InputStream in =
         new BufferedInputStream(Files.newInputStream(last().resolve(OPTIMIZER)))) {
@@ -101,19 +99,19 @@ public final class Checkpoints {
   }
 
   /** Loads the parameters of {@code best/} (or {@code last/} when no epoch was ever best). */
-  public void restoreBest(AvLocalizer net, NDManager manager) throws IOException {
+  public void restoreBest(Block net, NDManager manager) throws IOException {
     Path file = best().resolve(NETWORK);
     readNetwork(net, manager, Files.exists(file) ? file : last().resolve(NETWORK));
   }
 
-  static void writeNetwork(AvLocalizer net, Path file) throws IOException {
+  static void writeNetwork(Block net, Path file) throws IOException {
     try (DataOutputStream out =
         new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
       net.saveParameters(out);
     }
   }
 
-  static void readNetwork(AvLocalizer net, NDManager manager, Path file) throws IOException {
+  static void readNetwork(Block net, NDManager manager, Path file) throws IOException {
     try (DataInputStream in =
         new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
       net.loadParameters(manager, in);

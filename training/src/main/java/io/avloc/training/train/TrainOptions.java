@@ -38,6 +38,8 @@ import java.util.Objects;
  * @param name model name (default {@code <method>-<preset>})
  * @param version model version (default the start time)
  * @param command the command line, recorded in the manifest
+ * @param detectorTrunk the frozen detector as the visual trunk ({@code --detector-trunk}), or
+ *     {@code null} for the preset's trainable ResNet-18
  */
 public record TrainOptions(
     TrainingMethod method,
@@ -60,7 +62,8 @@ public record TrainOptions(
     Path imagenet,
     String name,
     String version,
-    String command) {
+    String command,
+    DetectorTrunk detectorTrunk) {
 
   public static final float DEFAULT_LR = 1e-4f;
 
@@ -89,6 +92,88 @@ public record TrainOptions(
     if (dataFormat.startsWith(GENERATE)) {
       generatedClipsPerEpoch(dataFormat); // validates N
     }
+    require(
+        detectorTrunk == null || imagenet == null,
+        "--imagenet loads a ResNet-18 visual trunk; --detector-trunk replaces that trunk: pass one");
+    require(
+        detectorTrunk == null || !method.visualDropout(),
+        "--detector-trunk: FNAC's visual dropout on the frozen features is not implemented;"
+            + " use ezvsl or marginnce");
+  }
+
+  /** Options with the preset's own visual trunk (no {@code --detector-trunk}). */
+  public TrainOptions(
+      TrainingMethod method,
+      Path data,
+      String dataFormat,
+      Preset preset,
+      Path out,
+      int epochs,
+      int batch,
+      float learningRate,
+      Float weightDecay,
+      float margin,
+      float fnacWeight,
+      int warmup,
+      long seed,
+      Path val,
+      String valFormat,
+      boolean resume,
+      int workers,
+      Path imagenet,
+      String name,
+      String version,
+      String command) {
+    this(
+        method,
+        data,
+        dataFormat,
+        preset,
+        out,
+        epochs,
+        batch,
+        learningRate,
+        weightDecay,
+        margin,
+        fnacWeight,
+        warmup,
+        seed,
+        val,
+        valFormat,
+        resume,
+        workers,
+        imagenet,
+        name,
+        version,
+        command,
+        null);
+  }
+
+  /** The same options with the frozen detector as the visual trunk. */
+  public TrainOptions withDetectorTrunk(DetectorTrunk trunk) {
+    return new TrainOptions(
+        method,
+        data,
+        dataFormat,
+        preset,
+        out,
+        epochs,
+        batch,
+        learningRate,
+        weightDecay,
+        margin,
+        fnacWeight,
+        warmup,
+        seed,
+        val,
+        valFormat,
+        resume,
+        workers,
+        imagenet,
+        name,
+        version,
+        command,
+        trunk);
   }
 
   /** Whether training clips are composed on the fly ({@code --data-format generate[:N]}). */
@@ -170,6 +255,9 @@ public record TrainOptions(
     }
     if (method == TrainingMethod.MARGINNCE) {
       m.put("margin", decimal(margin));
+    }
+    if (detectorTrunk != null) {
+      m.putAll(detectorTrunk.fingerprint());
     }
     if (method == TrainingMethod.FNAC) {
       m.put("fnac_weight", decimal(fnacWeight));

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -14,6 +15,7 @@ import io.avloc.core.artifact.ModelExporter;
 import io.avloc.core.model.AvLocalizer;
 import io.avloc.core.model.AvLocalizerConfig;
 import io.avloc.core.model.ImageNetWeights;
+import io.avloc.core.model.LocalizationNetwork;
 import io.avloc.core.serde.Json;
 import io.avloc.training.ProgressBar;
 import io.avloc.training.data.AvDataset;
@@ -94,7 +96,7 @@ public final class Trainer {
   @FunctionalInterface
   public interface Validator {
     /** Metrics such as {@code ciou} (AP50), {@code auc}, {@code pointing}; values in [0, 1]. */
-    Map<String, Double> validate(AvLocalizer net, NDManager manager, List<Sample> clips)
+    Map<String, Double> validate(LocalizationNetwork net, NDManager manager, List<Sample> clips)
         throws IOException;
   }
 
@@ -123,11 +125,11 @@ public final class Trainer {
     TrainingState state = startingState(checkpoints);
     Files.createDirectories(o.out());
 
-    AvLocalizerConfig config =
+    AvLocalizerConfig presetConfig =
         o.method().visualDropout()
             ? o.preset().config().withVisualDropout(FNAC_VISUAL_DROPOUT)
             : o.preset().config();
-    AvContrastiveLoss loss = newLoss(o, config.tau());
+    AvContrastiveLoss loss = newLoss(o, presetConfig.tau());
     Engine engine = Engine.getEngine("PyTorch");
     engine.setRandomSeed((int) o.seed());
     String startedAt =
@@ -135,12 +137,10 @@ public final class Trainer {
             .withZone(ZoneOffset.UTC)
             .format(Instant.now());
 
-    try (NDManager manager = engine.newBaseManager()) {
-      AvLocalizer net = new AvLocalizer(config);
-      net.initialize(manager, DataType.FLOAT32, config.inputShapes(o.batch()));
-      if (o.imagenet() != null) {
-        ImageNetWeights.load(net.visualTrunk(), o.imagenet());
-      }
+    try (NDManager manager = engine.newBaseManager();
+        Network network = newNetwork(presetConfig, manager)) {
+      LocalizationNetwork net = network.net();
+      AvLocalizerConfig config = net.config();
       AdamOptimizer adam = new AdamOptimizer(o.learningRate(), o.effectiveWeightDecay());
       if (state.epoch() > 0 || state.step() > 0) {
         checkpoints.restoreLast(net, adam, manager);
@@ -154,10 +154,17 @@ public final class Trainer {
       }
       console.printf(
           Locale.ROOT,
-          "training %s (%s preset, %,d trainable values) on %d clips from %s; batch %d, %d"
+          "training %s (%s preset%s, %,d trainable values) on %d clips from %s; batch %d, %d"
               + " epochs, lr %g, weight decay %g%s%n",
           o.method().id(),
           config.name(),
+          o.detectorTrunk() == null
+              ? ""
+              : ", frozen detector trunk "
+                  + o.detectorTrunk().outputNode()
+                  + " at "
+                  + o.detectorTrunk().inputSize()
+                  + " px",
           AvLocalizer.trainableParameterCount(net.getParameters().values()),
           clips.size(),
           clips.composer() == null ? o.data() : clips.composer().describe(),
@@ -270,6 +277,11 @@ public final class Trainer {
             new TrainingState(epoch + 1, 0, bestEpoch, history, Map.of(), o.fingerprint()));
         if (best) {
           checkpoints.markLastBest();
+          if (net instanceof FrozenDetectorLocalizer head) {
+            // The best head so far, usable (avloc eval, a composed artifact) while the run goes on.
+            DetectorHeads.write(
+                head, description(o, config, clips, record, history, startedAt), o.out());
+          }
         }
         appendLog(record);
         TrainingCurves.write(history, title(), o.out().resolve(CURVES_FILE));
@@ -278,13 +290,30 @@ public final class Trainer {
 
       checkpoints.restoreBest(net, manager);
       EpochRecord chosen = history.get(bestEpoch - 1);
-      ModelArtifact artifact =
-          ModelExporter.export(
-              net, description(o, config, clips, chosen, history, startedAt), o.out());
+      ModelExporter.Description description =
+          description(o, config, clips, chosen, history, startedAt);
+      ModelArtifact artifact = null;
+      if (net instanceof AvLocalizer av) {
+        artifact = ModelExporter.export(av, description, o.out());
+      } else {
+        FrozenDetectorLocalizer frozen = (FrozenDetectorLocalizer) net;
+        DetectorHeads.write(frozen, description, o.out());
+        // The one export path: the detector and the head as one graph in a model artifact, which
+        // every inference path (eval, serve, streams) runs like any other model.
+        DetectorTrunk t = frozen.trunk();
+        artifact =
+            ModelExporter.exportOnDetector(
+                frozen.head(),
+                new io.avloc.core.detector.DetectorTrunk(
+                    t.dir(), t.inputSize(), t.outputNode(), t.reflectPad()),
+                description,
+                o.out());
+      }
       console.printf(
           Locale.ROOT,
-          "wrote model %s (epoch %d of %d) to %s%n",
-          artifact.manifest().id(),
+          "wrote %s %s (epoch %d of %d) to %s%n",
+          artifact == null ? "detector head" : "model",
+          description.name() + "@" + description.version(),
           bestEpoch,
           history.size(),
           o.out());
@@ -294,7 +323,7 @@ public final class Trainer {
 
   /** One optimization step; returns the loss terms (scalars). */
   private static Map<String, Double> step(
-      AvLocalizer net,
+      Block net,
       ParameterStore parameters,
       NDManager manager,
       AvContrastiveLoss loss,
@@ -322,6 +351,40 @@ public final class Trainer {
       adam.step(net.getParameters());
     }
     return values;
+  }
+
+  /** The network being trained and what it holds open (the detector's ONNX Runtime session). */
+  private record Network(LocalizationNetwork net, AutoCloseable resources)
+      implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      try {
+        resources.close();
+      } catch (IOException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IOException(e);
+      }
+    }
+  }
+
+  /**
+   * The preset's {@link AvLocalizer} (with ImageNet weights for its visual trunk if given), or with
+   * {@code --detector-trunk} the frozen detector in front of a trainable head; initialized.
+   */
+  private Network newNetwork(AvLocalizerConfig presetConfig, NDManager manager) throws IOException {
+    TrainOptions o = options;
+    if (o.detectorTrunk() != null) {
+      FrozenDetectorLocalizer net = FrozenDetectorLocalizer.load(o.detectorTrunk(), presetConfig);
+      net.initialize(manager, DataType.FLOAT32, net.config().inputShapes(o.batch()));
+      return new Network(net, net);
+    }
+    AvLocalizer net = new AvLocalizer(presetConfig);
+    net.initialize(manager, DataType.FLOAT32, presetConfig.inputShapes(o.batch()));
+    if (o.imagenet() != null) {
+      ImageNetWeights.load(net.visualTrunk(), o.imagenet());
+    }
+    return new Network(net, () -> {});
   }
 
   /**
@@ -539,11 +602,20 @@ public final class Trainer {
     }
     metrics.put("train.loss", chosen.loss().get("loss"));
     List<String> deviations = new ArrayList<>();
-    if (o.imagenet() == null) {
+    if (o.detectorTrunk() != null) {
+      training.put("visualTrunk", o.detectorTrunk().fingerprint());
+      deviations.add(
+          "visual trunk: the frozen COCO CenterNet ("
+              + o.detectorTrunk().outputNode()
+              + " at "
+              + o.detectorTrunk().inputSize()
+              + " px), features L2-normalised per position; only the head and the audio network"
+              + " are trained");
+    } else if (o.imagenet() == null) {
       deviations.add(
           "the visual trunk was trained from a random initialization (no ImageNet weights)");
     }
-    if (config.name().equals("lite")) {
+    if (o.detectorTrunk() == null && config.name().equals("lite")) {
       deviations.add("lite preset: 160 px images, quarter-width trunks, D = 128 (CPU-sized)");
     }
     if (o.method() == TrainingMethod.MARGINNCE) {
@@ -559,7 +631,10 @@ public final class Trainer {
     deviations.add(
         "model selection on the --val set after every epoch (AP50, bicubic upsampling), as the"
             + " reference's train.py does on its test set");
-    String name = o.name() != null ? o.name() : o.method().id() + "-" + config.name();
+    String name =
+        o.name() != null
+            ? o.name()
+            : o.method().id() + (o.detectorTrunk() == null ? "-" : "-centernet-") + config.name();
     String version = o.version() != null ? o.version() : startedAt;
     return new ModelExporter.Description(
         name,

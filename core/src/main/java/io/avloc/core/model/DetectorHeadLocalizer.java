@@ -1,0 +1,220 @@
+package io.avloc.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.List;
+
+/**
+ * The trainable part of EZ-VSL on a <em>frozen</em> pretrained detector trunk (issue 10): the
+ * visual features come from the COCO CenterNet ({@code io.avloc.core.detector.CenterNet}, run
+ * elsewhere, e.g. on ONNX Runtime), this block projects them and pairs them with the preset's audio
+ * network. One DJL block.
+ *
+ * <pre>
+ * features (N,C,h,w) ─ L2 over channels ─ conv 1×1 C→D + bias ─ L2 over channels ─ V (N,D,h,w)
+ * spectrogram (N,1,F,T) ─ audio ResNet-18 trunk ─ global max pool ─ linear + bias ─ L2 ─ A (N,D)
+ * simmap[i,p] = Σ_c V[i,c,p] · A[i,c]                                              (N,h,w)
+ * </pre>
+ *
+ * <p><b>Why the first L2</b>: the detector's features are about 1.4× larger on the outer ring of
+ * positions (measured in issue 10); a max-pooled (MIL) objective then prefers the border whatever
+ * the picture. Normalising each position's feature vector first removes that magnitude bias, so
+ * only the direction of the features — what is there — decides the map.
+ *
+ * <p><b>Forward</b>: inputs {@link #INPUT_NAMES} {@code (features, spectrogram)}; outputs {@link
+ * AvLocalizer#OUTPUT_NAMES} {@code (simmap, audio_emb, visual_map)} in {@link AvLocalizer}'s order
+ * and meaning, so the contrastive losses, the trainer and the heat-map post-processing take this
+ * block unchanged. The audio path is {@link AvLocalizer}'s (same block classes, the preset's widths
+ * and {@link PaperInit} initialisation).
+ */
+public final class DetectorHeadLocalizer extends AbstractBlock {
+
+  private static final byte VERSION = 1;
+
+  /** Input names, in forward order (also the names a composed ONNX graph gives the head). */
+  public static final List<String> INPUT_NAMES = List.of("features", "spectrogram");
+
+  private final AvLocalizerConfig audioConfig;
+  private final int featureChannels;
+  private final boolean centreFeatures;
+  private final L2Normalize featureNorm;
+  private final Conv2d visualProjection;
+  private final L2Normalize visualNorm;
+  private final ResNet18Trunk audioTrunk;
+  private final GlobalMaxPool audioPool;
+  private final Linear audioProjection;
+  private final L2Normalize audioNorm;
+
+  /**
+   * A head over {@code featureChannels}-channel detector features.
+   *
+   * @param audioConfig the preset whose audio widths, embedding size D, τ, and spectrogram shape
+   *     the head uses (its image settings are not used: the detector sees the picture)
+   * @param featureChannels C of the detector features (256 for CenterNet's head features)
+   */
+  public DetectorHeadLocalizer(AvLocalizerConfig audioConfig, int featureChannels) {
+    this(audioConfig, featureChannels, false);
+  }
+
+  /**
+   * As {@link #DetectorHeadLocalizer(AvLocalizerConfig, int)}; with {@code centreFeatures} the
+   * per-position unit vectors of each picture have their mean over the picture's positions
+   * subtracted before the projection (no parameters). Why: the detector's features are ReLU
+   * outputs, all in the positive orthant, so every position of a picture points much the same way;
+   * what is left after removing the picture's mean direction is what makes a position differ from
+   * the rest of its picture (a pasted object from its background).
+   */
+  public DetectorHeadLocalizer(
+      AvLocalizerConfig audioConfig, int featureChannels, boolean centreFeatures) {
+    super(VERSION);
+    this.centreFeatures = centreFeatures;
+    if (featureChannels <= 0) {
+      throw new IllegalArgumentException("featureChannels must be positive: " + featureChannels);
+    }
+    this.audioConfig = audioConfig;
+    this.featureChannels = featureChannels;
+    int d = audioConfig.embeddingDim();
+    featureNorm = addChildBlock("featureNorm", new L2Normalize());
+    visualProjection =
+        addChildBlock(
+            "visualProjection",
+            Conv2d.builder().setFilters(d).setKernelShape(new Shape(1, 1)).optBias(true).build());
+    visualNorm = addChildBlock("visualNorm", new L2Normalize());
+    audioTrunk = addChildBlock("audioTrunk", new ResNet18Trunk(1, audioConfig.audioWidths()));
+    audioPool = addChildBlock("audioPool", new GlobalMaxPool());
+    audioProjection =
+        addChildBlock("audioProjection", Linear.builder().setUnits(d).optBias(true).build());
+    audioNorm = addChildBlock("audioNorm", new L2Normalize());
+    PaperInit.apply(this);
+  }
+
+  /** Input shapes for a batch: features (N, C, h, w) and the preset's spectrogram (N, 1, F, T). */
+  public Shape[] inputShapes(long batch, int mapHeight, int mapWidth) {
+    return new Shape[] {
+      new Shape(batch, featureChannels, mapHeight, mapWidth), audioConfig.spectrogramShape(batch)
+    };
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    if (inputs.size() != 2) {
+      throw new IllegalArgumentException(
+          "DetectorHeadLocalizer takes (features, spectrogram), got " + inputs.size() + " arrays");
+    }
+    NDArray features = inputs.get(0);
+    if (features.getShape().dimension() != 4 || features.getShape().get(1) != featureChannels) {
+      throw new IllegalArgumentException(
+          "features must be (N, "
+              + featureChannels
+              + ", h, w) detector features, got "
+              + features.getShape());
+    }
+    NDList v = featureNorm.forward(ps, new NDList(features), training, params);
+    if (centreFeatures) {
+      NDArray unit = v.singletonOrThrow();
+      v = new NDList(unit.sub(unit.mean(new int[] {3}, true).mean(new int[] {2}, true)));
+    }
+    v = visualProjection.forward(ps, v, training, params);
+    NDArray visual = visualNorm.forward(ps, v, training, params).singletonOrThrow();
+
+    NDList a = audioTrunk.forward(ps, new NDList(inputs.get(1)), training, params);
+    a = audioPool.forward(ps, a, training, params);
+    a = audioProjection.forward(ps, a, training, params);
+    NDArray audio = audioNorm.forward(ps, a, training, params).singletonOrThrow();
+
+    NDArray simmap = AvLocalizer.ownPairSimilarity(visual, audio);
+    simmap.setName(AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.SIMMAP));
+    audio.setName(AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.AUDIO_EMB));
+    visual.setName(AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.VISUAL_MAP));
+    return new NDList(simmap, audio, visual);
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    Shape f = inputShapes[0];
+    long d = audioConfig.embeddingDim();
+    return new Shape[] {
+      new Shape(f.get(0), f.get(2), f.get(3)),
+      new Shape(inputShapes[1].get(0), d),
+      new Shape(f.get(0), d, f.get(2), f.get(3))
+    };
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    if (inputShapes.length != 2) {
+      throw new IllegalArgumentException("DetectorHeadLocalizer takes (features, spectrogram)");
+    }
+    featureNorm.initialize(manager, dataType, inputShapes[0]);
+    visualProjection.initialize(manager, dataType, inputShapes[0]);
+    visualNorm.initialize(
+        manager, dataType, visualProjection.getOutputShapes(new Shape[] {inputShapes[0]})[0]);
+
+    audioTrunk.initialize(manager, dataType, inputShapes[1]);
+    Shape audioFeatures = audioTrunk.getOutputShapes(new Shape[] {inputShapes[1]})[0];
+    audioPool.initialize(manager, dataType, audioFeatures);
+    Shape pooled = audioPool.getOutputShapes(new Shape[] {audioFeatures})[0];
+    audioProjection.initialize(manager, dataType, pooled);
+    audioNorm.initialize(
+        manager, dataType, audioProjection.getOutputShapes(new Shape[] {pooled})[0]);
+  }
+
+  /** The preset the audio path and D, τ come from. */
+  public AvLocalizerConfig audioConfig() {
+    return audioConfig;
+  }
+
+  /** Whether each picture's mean feature direction is subtracted after the per-position L2. */
+  public boolean centreFeatures() {
+    return centreFeatures;
+  }
+
+  /** C of the detector features this head takes. */
+  public int featureChannels() {
+    return featureChannels;
+  }
+
+  /** Per-position L2 normalisation of the detector features (no parameters). */
+  public L2Normalize featureNorm() {
+    return featureNorm;
+  }
+
+  /** Visual projection, 1×1 conv C → D with bias. */
+  public Conv2d visualProjection() {
+    return visualProjection;
+  }
+
+  /** L2 normalisation of the projected visual map over channels. */
+  public L2Normalize visualNorm() {
+    return visualNorm;
+  }
+
+  /** Audio ResNet-18 trunk with a 1-channel stem, (N,1,F,T) → (N, C_a, f, t). */
+  public ResNet18Trunk audioTrunk() {
+    return audioTrunk;
+  }
+
+  /** Global max pool over (f, t). */
+  public GlobalMaxPool audioPool() {
+    return audioPool;
+  }
+
+  /** Audio projection, linear C_a → D with bias. */
+  public Linear audioProjection() {
+    return audioProjection;
+  }
+
+  /** L2 normalisation of the audio embedding. */
+  public L2Normalize audioNorm() {
+    return audioNorm;
+  }
+}

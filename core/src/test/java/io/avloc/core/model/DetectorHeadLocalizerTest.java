@@ -1,0 +1,143 @@
+package io.avloc.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class DetectorHeadLocalizerTest {
+
+  private static final int C = 256;
+  private static final AvLocalizerConfig LITE = Preset.LITE.config();
+
+  private static NDManager manager;
+  private static DetectorHeadLocalizer head;
+
+  @BeforeAll
+  static void setUp() {
+    manager = Networks.pytorchManager();
+    Engine.getEngine("PyTorch").setRandomSeed(3);
+    head = new DetectorHeadLocalizer(LITE, C);
+    head.initialize(manager, DataType.FLOAT32, head.inputShapes(1, 14, 14));
+    Networks.randomizeBatchNorms(head, manager);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    manager.close();
+  }
+
+  private static NDList infer(NDArray features, NDArray spectrogram) {
+    return head.forward(
+        new ParameterStore(manager, false), new NDList(features, spectrogram), false);
+  }
+
+  @Test
+  void outputsAreTheLocalizersSimmapAudioEmbeddingAndVisualMapAtTheFeatureResolution() {
+    NDArray features = manager.randomUniform(0, 3, new Shape(2, C, 14, 10));
+    NDArray spec = manager.randomNormal(LITE.spectrogramShape(2));
+    NDList out = infer(features, spec);
+
+    int d = LITE.embeddingDim();
+    Shape[] expected = {new Shape(2, 14, 10), new Shape(2, d), new Shape(2, d, 14, 10)};
+    assertThat(out.getShapes()).containsExactly(expected);
+    assertThat(head.getOutputShapes(new Shape[] {features.getShape(), spec.getShape()}))
+        .containsExactly(expected);
+    assertThat(out.stream().map(NDArray::getName))
+        .containsExactlyElementsOf(AvLocalizer.OUTPUT_NAMES);
+    // unit vectors at every position and for every clip, as the losses expect
+    NDArray visualNorms = out.get(AvLocalizer.VISUAL_MAP).norm(new int[] {1});
+    NDArray audioNorms = out.get(AvLocalizer.AUDIO_EMB).norm(new int[] {1});
+    assertThat(visualNorms.sub(1).abs().max().getFloat()).isLessThan(1e-5f);
+    assertThat(audioNorms.sub(1).abs().max().getFloat()).isLessThan(1e-5f);
+  }
+
+  @Test
+  void aPositionsFeatureMagnitudeDoesNotChangeTheMap() {
+    NDArray features = manager.randomUniform(0, 1, new Shape(2, C, 6, 6));
+    NDArray spec = manager.randomNormal(LITE.spectrogramShape(2));
+    // the outer ring 1.4× larger, as the detector's features are, and noise on every position
+    NDArray ring = manager.ones(new Shape(1, 1, 6, 6)).mul(1.4f);
+    ring.set(new ai.djl.ndarray.index.NDIndex(":, :, 1:5, 1:5"), 1f);
+    NDArray scale = ring.mul(manager.randomUniform(0.5f, 2f, new Shape(2, 1, 6, 6)));
+    NDArray plain = infer(features, spec).get(AvLocalizer.SIMMAP);
+    NDArray scaled = infer(features.mul(scale), spec).get(AvLocalizer.SIMMAP);
+
+    assertThat(scaled.sub(plain).abs().max().getFloat()).isLessThan(1e-5f);
+    // the 1×1 projection has a bias, so without the per-position L2 the map would move
+    NDArray unnormalized =
+        head.visualProjection()
+            .forward(new ParameterStore(manager, false), new NDList(features), false)
+            .singletonOrThrow();
+    NDArray unnormalizedScaled =
+        head.visualProjection()
+            .forward(new ParameterStore(manager, false), new NDList(features.mul(scale)), false)
+            .singletonOrThrow();
+    NDArray a = infer(features, spec).get(AvLocalizer.AUDIO_EMB);
+    NDArray mapA = AvLocalizer.ownPairSimilarity(unnormalized.normalize(2, 1, 1e-12), a);
+    NDArray mapB = AvLocalizer.ownPairSimilarity(unnormalizedScaled.normalize(2, 1, 1e-12), a);
+    assertThat(mapB.sub(mapA).abs().max().getFloat()).isGreaterThan(1e-3f);
+  }
+
+  @Test
+  void withCentringEachPicturesMeanUnitVectorIsSubtractedBeforeTheProjection() {
+    Engine.getEngine("PyTorch").setRandomSeed(4);
+    DetectorHeadLocalizer centred = new DetectorHeadLocalizer(LITE, C, true);
+    centred.initialize(manager, DataType.FLOAT32, centred.inputShapes(1, 6, 6));
+    NDArray features = manager.randomUniform(0, 1, new Shape(2, C, 6, 6));
+    NDArray spec = manager.randomNormal(LITE.spectrogramShape(2));
+    ParameterStore ps = new ParameterStore(manager, false);
+    NDArray visual =
+        centred.forward(ps, new NDList(features, spec), false).get(AvLocalizer.VISUAL_MAP);
+
+    NDArray unit = features.normalize(2, 1, 1e-12);
+    NDArray centredUnits = unit.sub(unit.mean(new int[] {3}, true).mean(new int[] {2}, true));
+    NDArray expected =
+        centred
+            .visualProjection()
+            .forward(ps, new NDList(centredUnits), false)
+            .singletonOrThrow()
+            .normalize(2, 1, 1e-12);
+    NDArray uncentred =
+        centred
+            .visualProjection()
+            .forward(ps, new NDList(unit), false)
+            .singletonOrThrow()
+            .normalize(2, 1, 1e-12);
+    assertThat(visual.sub(expected).abs().max().getFloat()).isLessThan(1e-5f);
+    assertThat(visual.sub(uncentred).abs().max().getFloat()).isGreaterThan(1e-2f);
+    assertThat(centred.centreFeatures()).isTrue();
+    assertThat(head.centreFeatures()).isFalse();
+  }
+
+  @Test
+  void featuresWithTheWrongChannelCountAreRefusedByShape() {
+    NDArray features = manager.randomUniform(0, 1, new Shape(1, 120, 7, 7));
+    NDArray spec = manager.randomNormal(LITE.spectrogramShape(1));
+    assertThatThrownBy(() -> infer(features, spec))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("(N, 256, h, w)");
+  }
+
+  @Test
+  void theAudioPathIsThePresetsAndOnlyTheHeadIsTrainable() {
+    assertThat(head.audioTrunk().widths()).isEqualTo(LITE.audioWidths());
+    long expected =
+        AvLocalizer.trainableParameterCount(head.audioTrunk().getParameters().values())
+            + (long) C * LITE.embeddingDim()
+            + LITE.embeddingDim()
+            + (long) LITE.audioWidths().get(3) * LITE.embeddingDim()
+            + LITE.embeddingDim();
+    assertThat(AvLocalizer.trainableParameterCount(head.getParameters().values()))
+        .isEqualTo(expected);
+  }
+}

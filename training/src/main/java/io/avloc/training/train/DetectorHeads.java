@@ -1,0 +1,124 @@
+package io.avloc.training.train;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.avloc.core.artifact.ModelExporter;
+import io.avloc.core.detector.CenterNet;
+import io.avloc.core.model.AvLocalizer;
+import io.avloc.core.model.DetectorHeadLocalizer;
+import io.avloc.core.model.Preset;
+import io.avloc.core.serde.Json;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The trained {@link DetectorHeadLocalizer} of a {@code --detector-trunk} run, as files in the run
+ * folder: {@value #PARAMS} (the head's DJL parameters, loadable into {@code new
+ * DetectorHeadLocalizer(preset config, channels)}) and {@value #DESCRIPTION} (which detector node
+ * at which input size feeds it, the preset, and the run's command, data, seed, metrics and
+ * deviations). A composed artifact (detector graph + head) is built from these two files.
+ */
+public final class DetectorHeads {
+
+  /** The head's parameters (DJL format, the head block alone). */
+  public static final String PARAMS = "head.params";
+
+  /** What feeds the head and how it was trained (JSON). */
+  public static final String DESCRIPTION = "head.json";
+
+  private DetectorHeads() {}
+
+  /** Writes the head of {@code net} and its description into {@code dir}. */
+  static void write(FrozenDetectorLocalizer net, ModelExporter.Description description, Path dir)
+      throws IOException {
+    Files.createDirectories(dir);
+    try (DataOutputStream out =
+        new DataOutputStream(
+            new BufferedOutputStream(Files.newOutputStream(dir.resolve(PARAMS))))) {
+      net.head().saveParameters(out);
+    }
+    DetectorTrunk trunk = net.trunk();
+    Map<String, Object> detector = new LinkedHashMap<>();
+    detector.put("package", CenterNet.PACKAGE);
+    detector.put("input", CenterNet.INPUT);
+    detector.put("inputSize", trunk.inputSize());
+    detector.put("inputLayout", "NHWC RGB 0-255");
+    detector.put("reflectPadPixels", trunk.padPixels());
+    detector.put("detectorInputSize", trunk.detectorInputSize());
+    detector.put(
+        "featureCrop",
+        "features of the padded picture, minus "
+            + trunk.padPixels() / trunk.stride()
+            + " cell(s) on every side");
+    detector.put("featureNode", trunk.outputNode());
+    detector.put("featureChannels", trunk.channels());
+    detector.put("featureMapSize", trunk.mapSize());
+    detector.put("featureLayout", "NHWC from the detector, transposed to NCHW for the head");
+    Map<String, Object> head = new LinkedHashMap<>();
+    head.put("block", DetectorHeadLocalizer.class.getName());
+    head.put("inputs", DetectorHeadLocalizer.INPUT_NAMES);
+    head.put("outputs", AvLocalizer.OUTPUT_NAMES);
+    head.put("preset", net.head().audioConfig().name());
+    head.put("centreFeatures", net.head().centreFeatures());
+    head.put("embeddingDim", net.head().audioConfig().embeddingDim());
+    head.put("tau", net.head().audioConfig().tau());
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("name", description.name());
+    json.put("version", description.version());
+    json.put("method", description.method());
+    json.put("detector", detector);
+    json.put("head", head);
+    json.put("training", description.training());
+    json.put("metrics", description.metrics());
+    json.put("deviations", description.deviations());
+    Json.MAPPER
+        .writer(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(dir.resolve(DESCRIPTION).toFile(), json);
+  }
+
+  /** Whether {@code dir} holds a trained detector head. */
+  public static boolean isHead(Path dir) {
+    return Files.isRegularFile(dir.resolve(DESCRIPTION))
+        && Files.isRegularFile(dir.resolve(PARAMS));
+  }
+
+  /**
+   * Loads the head in {@code dir} behind the detector in {@code detectorDir}, ready for inference
+   * (the caller closes it).
+   */
+  public static FrozenDetectorLocalizer load(Path dir, Path detectorDir, NDManager manager)
+      throws IOException {
+    Map<?, ?> json = Json.MAPPER.readValue(dir.resolve(DESCRIPTION).toFile(), Map.class);
+    Map<?, ?> detector = (Map<?, ?>) json.get("detector");
+    Map<?, ?> head = (Map<?, ?>) json.get("head");
+    String node = CenterNet.HEAD_FEATURES.equals(detector.get("featureNode")) ? "head" : "trunk";
+    Object pad = detector.get("reflectPadPixels");
+    DetectorTrunk trunk =
+        new DetectorTrunk(
+            detectorDir,
+            ((Number) detector.get("inputSize")).intValue(),
+            node,
+            pad != null && ((Number) pad).intValue() > 0,
+            Boolean.TRUE.equals(head.get("centreFeatures")));
+    FrozenDetectorLocalizer net =
+        FrozenDetectorLocalizer.load(trunk, Preset.of((String) head.get("preset")).config());
+    net.initialize(manager, DataType.FLOAT32, net.config().inputShapes(1));
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(dir.resolve(PARAMS))))) {
+      net.head().loadParameters(manager, in);
+    } catch (MalformedModelException e) {
+      net.close();
+      throw new IOException(dir.resolve(PARAMS) + " does not fit the head: " + e.getMessage(), e);
+    }
+    return net;
+  }
+}

@@ -1,0 +1,145 @@
+package io.avloc.training.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import ai.djl.engine.Engine;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.training.ParameterStore;
+import ai.djl.translate.NoopTranslator;
+import io.avloc.core.artifact.ModelArtifact;
+import io.avloc.core.artifact.PreprocessingContract;
+import io.avloc.core.detector.CenterNet;
+import io.avloc.core.image.RgbImage;
+import io.avloc.core.model.AvLocalizer;
+import io.avloc.core.model.Preset;
+import io.avloc.training.loss.TrainingMethod;
+import io.avloc.training.synth.FakeAssets;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code avloc train --detector-trunk} ends with one model artifact (the detector and the trained
+ * head as one graph, {@code ModelExporter.exportOnDetector}) that computes what the trained network
+ * computes: the artifact's graph on ONNX Runtime against the head reloaded behind the detector, on
+ * pictures fed through the artifact's own preprocessing contract, with the mirrored margin and the
+ * feature centring. A 64 px picture keeps it to seconds.
+ */
+class DetectorTrunkExportTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void theRunsArtifactComputesTheTrainedNetwork() throws Exception {
+    Path detectorDir = CenterNet.defaultDir();
+    if (!Files.isRegularFile(detectorDir.resolve(CenterNet.MODEL_JSON))) {
+      fail("the CenterNet detector is not in " + detectorDir + "; run " + CenterNet.FETCH_SCRIPT);
+    }
+    Path assets = tmp.resolve("assets");
+    FakeAssets.create(assets);
+    Path out = tmp.resolve("run");
+    TrainOptions d = TrainOptions.defaults(TrainingMethod.EZVSL, assets, Preset.LITE, out);
+    TrainOptions options =
+        new TrainOptions(
+                TrainingMethod.EZVSL,
+                assets,
+                "generate:8",
+                Preset.LITE,
+                out,
+                1,
+                4,
+                1e-3f,
+                null,
+                d.margin(),
+                d.fnacWeight(),
+                0,
+                3,
+                null,
+                "auto",
+                false,
+                2,
+                null,
+                null,
+                "v1",
+                "avloc train --detector-trunk 64")
+            // the defaults of --detector-trunk (mirrored margin) and the centring option
+            .withDetectorTrunk(DetectorTrunk.parse(detectorDir, "64:head:centre"));
+    Trainer.Result result =
+        new Trainer(
+                options,
+                new PrintStream(new ByteArrayOutputStream(), true),
+                (net, manager, clips) -> Map.of())
+            .run();
+
+    ModelArtifact artifact = ModelArtifact.load(result.artifact().dir());
+    PreprocessingContract contract = artifact.preprocessing();
+    assertThat(contract.imageSize()).isEqualTo(64);
+    assertThat(artifact.manifest().outputs().get("simmap").toString()).isEqualTo("[N,4,4]");
+    assertThat(artifact.manifest().network()).containsEntry("centreFeatures", true);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> trunk =
+        (Map<String, Object>)
+            artifact.manifest().network().get(io.avloc.core.detector.DetectorTrunk.MANIFEST_KEY);
+    assertThat(trunk).containsEntry("reflectPadPixels", 16).containsEntry("detectorInputSize", 96);
+
+    int n = 2;
+    Random random = new Random(5);
+    float[] images = new float[n * contract.imageFloats()];
+    for (int i = 0; i < n; i++) {
+      byte[] px = new byte[64 * 64 * 3];
+      random.nextBytes(px);
+      contract.imageInto(new RgbImage(64, 64, px), images, i * contract.imageFloats());
+    }
+    float[] specs = new float[n * contract.spectrogramFloats()];
+    for (int i = 0; i < specs.length; i++) {
+      specs[i] = (float) random.nextGaussian();
+    }
+    Shape imageShape = new Shape(n, 3, 64, 64);
+    Shape specShape = new Shape(n, 1, 257, contract.frames());
+
+    float[] composed;
+    Engine.getEngine("OnnxRuntime");
+    try (ZooModel<NDList, NDList> model =
+            Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optModelPath(artifact.onnx())
+                .optEngine("OnnxRuntime")
+                .optTranslator(new NoopTranslator())
+                .build()
+                .loadModel();
+        Predictor<NDList, NDList> p = model.newPredictor()) {
+      NDArray image = model.getNDManager().create(images, imageShape);
+      image.setName("image");
+      NDArray spec = model.getNDManager().create(specs, specShape);
+      spec.setName("spectrogram");
+      composed = p.predict(new NDList(image, spec)).get("simmap").toFloatArray();
+    }
+
+    float[] trained;
+    try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+        FrozenDetectorLocalizer net = DetectorHeads.load(out, detectorDir, manager)) {
+      NDList inputs =
+          new NDList(manager.create(images, imageShape), manager.create(specs, specShape));
+      trained =
+          net.forward(new ParameterStore(manager, false), inputs, false)
+              .get(AvLocalizer.SIMMAP)
+              .toFloatArray();
+    }
+    assertThat(composed).hasSameSizeAs(trained);
+    for (int i = 0; i < composed.length; i++) {
+      assertThat(Math.abs(composed[i] - trained[i])).as("simmap value %d", i).isLessThan(1e-4f);
+    }
+  }
+}
