@@ -9,7 +9,8 @@
 #   benchmarks/realtime-load.sh 20 1 8                     a quick check
 #
 # Environment: LOADS="quiet busy" (which contention runs, in that order), BUSY_LOOPS=2,
-# RAW=DIR (keep each run's demo output there; default a new temporary folder).
+# RAW=DIR (keep each run's demo output there; default a new temporary folder), DEMO_ARGS (extra
+# `avloc demo` options, e.g. DEMO_ARGS="--model DIR" for another model than the bundled one).
 #
 # Progress goes to stderr (one line per run start, every 10 s the demo's latest status line with
 # the load average); each run's table row (docs/benchmarks.md, "Real time under CPU contention")
@@ -84,8 +85,9 @@ for n in "${cameras[@]}"; do
     load_start="$(loadavg)"
     log "run $run/$runs: $n cameras, $load, ${seconds} s, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%T) UTC"
     echo "# cameras=$n load=$load start $(date -u +%FT%TZ) loadavg $(cut -d' ' -f1-3 /proc/loadavg)" >"$out"
+    # shellcheck disable=SC2086 # DEMO_ARGS is a list of options
     AVLOC_SKIP_BUILD=1 "$root/avloc" demo --cameras "$n" --duration "${seconds}s" --report-every 5s \
-      >>"$out" 2>"$err" &
+      ${DEMO_ARGS:-} >>"$out" 2>"$err" &
     demo_pid=$!
     next=$((SECONDS + 10))
     while kill -0 "$demo_pid" 2>/dev/null; do
