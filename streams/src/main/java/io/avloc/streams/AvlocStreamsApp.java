@@ -211,58 +211,12 @@ public final class AvlocStreamsApp implements AutoCloseable {
       batchThreads(settings);
       source = modelSource(settings, modelDir);
     }
-    RecordLimits limits = settings.recordLimits();
-    int deadLetterBytes;
-    String clusterId;
     // The admin gets the same client properties (security included) as the streams' own clients.
     Map<String, Object> adminConfig = adminConfig(settings);
     KafkaClientSettings.requireBroker(adminConfig, KafkaClientSettings.DEFAULT_CONNECT_TIMEOUT);
-    try (Admin admin = Admin.create(adminConfig)) {
-      List<String> outputs =
-          new ArrayList<>(
-              List.of(
-                  settings.get(StreamsSettings.TOPIC_HEATMAPS_CONFIG),
-                  settings.get(StreamsSettings.TOPIC_DEADLETTER_CONFIG)));
-      if (!embedded) {
-        createPairsTopic(admin, settings);
-        outputs.add(settings.get(StreamsSettings.TOPIC_PAIRS_CONFIG));
-      }
-      TopicSetup.ensure(
-          admin,
-          settings.get(StreamsSettings.TOPIC_FRAMES_CONFIG),
-          settings.get(StreamsSettings.TOPIC_AUDIO_CONFIG),
-          outputs,
-          settings.getBoolean(StreamsSettings.TOPIC_CREATE_CONFIG),
-          settings.getInt(StreamsSettings.TOPIC_PARTITIONS_CONFIG),
-          (short) 1,
-          topicRecordBytes(settings));
-      deadLetterBytes =
-          DeadLetters.recordLimit(
-              admin,
-              settings.get(StreamsSettings.TOPIC_DEADLETTER_CONFIG),
-              limits.pairRecordBytes());
-      if (deadLetterBytes < limits.mediaRecordBytes()) {
-        LOG.warn(
-            "topic {} accepts records of at most {} bytes, less than the {} bytes of the largest"
-                + " accepted record: larger dead letters are truncated ({} header). Raise its"
-                + " max.message.bytes to keep them whole",
-            settings.get(StreamsSettings.TOPIC_DEADLETTER_CONFIG),
-            deadLetterBytes,
-            limits.mediaRecordBytes(),
-            DeadLetters.PAYLOAD_TRUNCATED);
-      }
-      clusterId = admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException(
-          "cannot read the cluster id of "
-              + settings.get(StreamsSettings.BOOTSTRAP_CONFIG)
-              + ": "
-              + e,
-          e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while checking topics", e);
-    }
+    BrokerSetup broker = prepareBroker(settings, adminConfig, embedded);
+    int deadLetterBytes = broker.deadLetterBytes();
+    String clusterId = broker.clusterId();
     BatchModel model = embedded ? loadModel(settings, source, registry) : null;
     PairLocalizer localizer;
     KafkaStreams streams;
@@ -292,6 +246,85 @@ public final class AvlocStreamsApp implements AutoCloseable {
     KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
     metrics.bindTo(registry);
     AvlocStreamsApp app = new AvlocStreamsApp(settings, model, localizer, streams, metrics);
+    awaitRunning(app, startTimeout);
+    app.brokerWatch = BrokerWatch.start(adminConfig, "avloc-streams-ready");
+    LOG.info(
+        "avloc streams running: {} + {} → {} ({}, {} mode)",
+        settings.get(StreamsSettings.TOPIC_FRAMES_CONFIG),
+        settings.get(StreamsSettings.TOPIC_AUDIO_CONFIG),
+        settings.get(
+            embedded ? StreamsSettings.TOPIC_HEATMAPS_CONFIG : StreamsSettings.TOPIC_PAIRS_CONFIG),
+        embedded ? "model " + localizer.modelId() : "distributed inference",
+        settings.get(StreamsSettings.SYNC_MODE_CONFIG));
+    return app;
+  }
+
+  /** What the start-up admin learned: the dead-letter topic's record limit and the cluster id. */
+  private record BrokerSetup(int deadLetterBytes, String clusterId) {}
+
+  /**
+   * Ensures the topics (creating them when allowed), reads the dead-letter topic's record limit
+   * (warning when larger dead letters will be truncated) and the cluster id.
+   */
+  private static BrokerSetup prepareBroker(
+      StreamsSettings settings, Map<String, Object> adminConfig, boolean embedded) {
+    RecordLimits limits = settings.recordLimits();
+    try (Admin admin = Admin.create(adminConfig)) {
+      List<String> outputs =
+          new ArrayList<>(
+              List.of(
+                  settings.get(StreamsSettings.TOPIC_HEATMAPS_CONFIG),
+                  settings.get(StreamsSettings.TOPIC_DEADLETTER_CONFIG)));
+      if (!embedded) {
+        createPairsTopic(admin, settings);
+        outputs.add(settings.get(StreamsSettings.TOPIC_PAIRS_CONFIG));
+      }
+      TopicSetup.ensure(
+          admin,
+          settings.get(StreamsSettings.TOPIC_FRAMES_CONFIG),
+          settings.get(StreamsSettings.TOPIC_AUDIO_CONFIG),
+          outputs,
+          settings.getBoolean(StreamsSettings.TOPIC_CREATE_CONFIG),
+          settings.getInt(StreamsSettings.TOPIC_PARTITIONS_CONFIG),
+          (short) 1,
+          topicRecordBytes(settings));
+      int deadLetterBytes =
+          DeadLetters.recordLimit(
+              admin,
+              settings.get(StreamsSettings.TOPIC_DEADLETTER_CONFIG),
+              limits.pairRecordBytes());
+      if (deadLetterBytes < limits.mediaRecordBytes()) {
+        LOG.warn(
+            "topic {} accepts records of at most {} bytes, less than the {} bytes of the largest"
+                + " accepted record: larger dead letters are truncated ({} header). Raise its"
+                + " max.message.bytes to keep them whole",
+            settings.get(StreamsSettings.TOPIC_DEADLETTER_CONFIG),
+            deadLetterBytes,
+            limits.mediaRecordBytes(),
+            DeadLetters.PAYLOAD_TRUNCATED);
+      }
+      String clusterId = admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+      return new BrokerSetup(deadLetterBytes, clusterId);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(
+          "cannot read the cluster id of "
+              + settings.get(StreamsSettings.BOOTSTRAP_CONFIG)
+              + ": "
+              + e,
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while checking topics", e);
+    }
+  }
+
+  /**
+   * Starts {@code app}'s Kafka Streams and waits for RUNNING; a stream thread's failure shuts the
+   * client down and is kept for the message. Closes the app and throws when it does not get there
+   * within {@code startTimeout}.
+   */
+  private static void awaitRunning(AvlocStreamsApp app, Duration startTimeout) {
+    KafkaStreams streams = app.streams;
     CountDownLatch running = new CountDownLatch(1);
     streams.setUncaughtExceptionHandler(
         e -> {
@@ -330,16 +363,6 @@ public final class AvlocStreamsApp implements AutoCloseable {
       throw new IllegalStateException(
           "the streams application failed to start" + (f == null ? "" : ": " + f.getMessage()), f);
     }
-    app.brokerWatch = BrokerWatch.start(adminConfig, "avloc-streams-ready");
-    LOG.info(
-        "avloc streams running: {} + {} → {} ({}, {} mode)",
-        settings.get(StreamsSettings.TOPIC_FRAMES_CONFIG),
-        settings.get(StreamsSettings.TOPIC_AUDIO_CONFIG),
-        settings.get(
-            embedded ? StreamsSettings.TOPIC_HEATMAPS_CONFIG : StreamsSettings.TOPIC_PAIRS_CONFIG),
-        embedded ? "model " + localizer.modelId() : "distributed inference",
-        settings.get(StreamsSettings.SYNC_MODE_CONFIG));
-    return app;
   }
 
   /**

@@ -221,6 +221,34 @@ final class PairLoop implements Runnable {
   private boolean process(ConsumerRecords<byte[], byte[]> records) {
     Map<TopicPartition, Long> first = new LinkedHashMap<>();
     Map<TopicPartition, OffsetAndMetadata> next = new LinkedHashMap<>();
+    List<Item> items = submit(records, first, next);
+    Throwable inferenceFailure = awaitOutcomes(items);
+    if (inferenceFailure != null) {
+      LOG.warn(
+          "inference failed for a batch of {} pair records, retrying them: {}",
+          items.size(),
+          inferenceFailure.toString());
+      metrics.aborted();
+      rewind(first);
+      return false;
+    }
+    int heatmaps = commit(items, next);
+    if (heatmaps < 0) {
+      rewind(first);
+      return false;
+    }
+    recordCommitted(items, heatmaps);
+    return true;
+  }
+
+  /**
+   * Decodes each record and hands the valid pairs to the batcher; notes each partition's first
+   * offset (to rewind to) and next offset (to commit). An undecodable pair becomes a dead letter.
+   */
+  private List<Item> submit(
+      ConsumerRecords<byte[], byte[]> records,
+      Map<TopicPartition, Long> first,
+      Map<TopicPartition, OffsetAndMetadata> next) {
     List<Item> items = new ArrayList<>(records.count());
     long now = wallClockUs.getAsLong();
     for (ConsumerRecord<byte[], byte[]> r : records) {
@@ -236,7 +264,15 @@ final class PairLoop implements Runnable {
       }
       items.add(item);
     }
+    return items;
+  }
 
+  /**
+   * Waits for every submitted pair; a pair the model refused becomes a dead letter.
+   *
+   * @return the first inference failure (the whole poll is retried), or null
+   */
+  private static Throwable awaitOutcomes(List<Item> items) {
     Throwable inferenceFailure = null;
     for (Item item : items) {
       if (item.outcome == null) {
@@ -254,16 +290,16 @@ final class PairLoop implements Runnable {
         }
       }
     }
-    if (inferenceFailure != null) {
-      LOG.warn(
-          "inference failed for a batch of {} pair records, retrying them: {}",
-          items.size(),
-          inferenceFailure.toString());
-      metrics.aborted();
-      rewind(first);
-      return false;
-    }
+    return inferenceFailure;
+  }
 
+  /**
+   * Heatmaps, dead letters and the consumed offsets in one transaction.
+   *
+   * @return the heatmaps committed, or -1 when the transaction was aborted (the caller rewinds)
+   * @throws IllegalStateException when the producer cannot go on (fenced, not authorized)
+   */
+  private int commit(List<Item> items, Map<TopicPartition, OffsetAndMetadata> next) {
     int heatmaps = 0;
     try {
       producer.beginTransaction();
@@ -282,6 +318,7 @@ final class PairLoop implements Runnable {
       }
       producer.sendOffsetsToTransaction(next, group);
       producer.commitTransaction();
+      return heatmaps;
     } catch (ProducerFencedException
         | FencedInstanceIdException
         | OutOfOrderSequenceException
@@ -304,10 +341,12 @@ final class PairLoop implements Runnable {
           e.toString());
       producer.abortTransaction();
       metrics.aborted();
-      rewind(first);
-      return false;
+      return -1;
     }
+  }
 
+  /** Meters of a committed poll: counts, dead letters by reason, latency at commit. */
+  private void recordCommitted(List<Item> items, int heatmaps) {
     metrics.committed(items.size(), heatmaps);
     long committedAt = wallClockUs.getAsLong();
     for (Item item : items) {
@@ -320,7 +359,6 @@ final class PairLoop implements Runnable {
         metrics.queue(e.latencyMs().queue());
       }
     }
-    return true;
   }
 
   /** The heatmap record: the pair record's key, timestamp and frame headers, plus {@code model}. */
