@@ -152,29 +152,7 @@ public final class Trainer {
             state.step(),
             adam.steps());
       }
-      console.printf(
-          Locale.ROOT,
-          "training %s (%s preset%s, %,d trainable values) on %d clips from %s; batch %d, %d"
-              + " epochs, lr %g, weight decay %g%s%n",
-          o.method().id(),
-          config.name(),
-          o.detectorTrunk() == null
-              ? ""
-              : ", frozen detector trunk "
-                  + o.detectorTrunk().outputNode()
-                  + " at "
-                  + o.detectorTrunk().inputSize()
-                  + " px",
-          AvLocalizer.trainableParameterCount(net.getParameters().values()),
-          clips.size(),
-          clips.composer() == null ? o.data() : clips.composer().describe(),
-          o.batch(),
-          o.epochs(),
-          o.learningRate(),
-          o.effectiveWeightDecay(),
-          valClips == null
-              ? "; no --val: the last epoch is kept"
-              : "; validating on " + valClips.size() + " clips");
+      printStart(net, config, clips, valClips);
 
       List<EpochRecord> history = new ArrayList<>(state.history());
       int bestEpoch = state.bestEpoch();
@@ -197,41 +175,14 @@ public final class Trainer {
                 o.workers(),
                 4);
         long epochStart = System.nanoTime();
-        long samples = 0;
-        int steps = skip;
-        boolean interrupted = false;
-        long waitNanos;
+        EpochSteps run;
         try (BatchLoader loader = clips.loader(loaderConfig, epoch, cache)) {
-          ProgressBar bar =
-              new ProgressBar(
-                  console,
-                  String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, o.epochs()),
-                  (long) loader.batches() * o.batch(),
-                  "samples");
-          for (int i = 0; i < skip && loader.hasNext(); i++) {
-            loader.next();
-            bar.step(o.batch());
-          }
-          while (loader.hasNext()) {
-            TrainingBatch batch = loader.next();
-            engine.setRandomSeed(stepSeed(o.seed(), epoch, steps));
-            Map<String, Double> terms = step(net, parameters, manager, loss, adam, batch);
-            terms.forEach((k, v) -> sums.merge(k, v, Double::sum));
-            steps++;
-            samples += batch.size();
-            bar.status(String.format(Locale.ROOT, "loss %.4f", terms.get("loss")))
-                .step(batch.size());
-            if (++stepsThisRun == stopAfterSteps) {
-              requestStop();
-            }
-            if (stopRequested.get()) {
-              interrupted = true;
-              break;
-            }
-          }
-          bar.finish();
-          waitNanos = loader.waitNanos();
+          run = trainSteps(loader, epoch, skip, sums, engine, net, parameters, manager, loss, adam);
         }
+        int steps = run.steps();
+        long samples = run.samples();
+        long waitNanos = run.waitNanos();
+        boolean interrupted = run.interrupted();
         double seconds = (System.nanoTime() - epochStart) / 1e9;
         if (interrupted) {
           TrainingState partial =
@@ -292,23 +243,7 @@ public final class Trainer {
       EpochRecord chosen = history.get(bestEpoch - 1);
       ModelExporter.Description description =
           description(o, config, clips, chosen, history, startedAt);
-      ModelArtifact artifact = null;
-      if (net instanceof AvLocalizer av) {
-        artifact = ModelExporter.export(av, description, o.out());
-      } else {
-        FrozenDetectorLocalizer frozen = (FrozenDetectorLocalizer) net;
-        DetectorHeads.write(frozen, description, o.out());
-        // The one export path: the detector and the head as one graph in a model artifact, which
-        // every inference path (eval, serve, streams) runs like any other model.
-        DetectorTrunk t = frozen.trunk();
-        artifact =
-            ModelExporter.exportOnDetector(
-                frozen.head(),
-                new io.avloc.core.detector.DetectorTrunk(
-                    t.dir(), t.inputSize(), t.outputNode(), t.reflectPad()),
-                description,
-                o.out());
-      }
+      ModelArtifact artifact = export(net, description);
       console.printf(
           Locale.ROOT,
           "wrote %s %s (epoch %d of %d) to %s%n",
@@ -319,6 +254,112 @@ public final class Trainer {
           o.out());
       return new Result(artifact, history, bestEpoch, false, o.out());
     }
+  }
+
+  /** The run's first line: method, network, data, batch, schedule and validation. */
+  private void printStart(
+      LocalizationNetwork net,
+      AvLocalizerConfig config,
+      TrainingData clips,
+      List<Sample> valClips) {
+    TrainOptions o = options;
+    console.printf(
+        Locale.ROOT,
+        "training %s (%s preset%s, %,d trainable values) on %d clips from %s; batch %d, %d"
+            + " epochs, lr %g, weight decay %g%s%n",
+        o.method().id(),
+        config.name(),
+        o.detectorTrunk() == null
+            ? ""
+            : ", frozen detector trunk "
+                + o.detectorTrunk().outputNode()
+                + " at "
+                + o.detectorTrunk().inputSize()
+                + " px",
+        AvLocalizer.trainableParameterCount(net.getParameters().values()),
+        clips.size(),
+        clips.composer() == null ? o.data() : clips.composer().describe(),
+        o.batch(),
+        o.epochs(),
+        o.learningRate(),
+        o.effectiveWeightDecay(),
+        valClips == null
+            ? "; no --val: the last epoch is kept"
+            : "; validating on " + valClips.size() + " clips");
+  }
+
+  /** What one epoch's training steps did. */
+  private record EpochSteps(int steps, long samples, long waitNanos, boolean interrupted) {}
+
+  /**
+   * Trains on the epoch's batches, after skipping the {@code skip} that a resumed run already did;
+   * adds each step's loss terms to {@code sums}; stops early when a stop is requested.
+   */
+  private EpochSteps trainSteps(
+      BatchLoader loader,
+      int epoch,
+      int skip,
+      Map<String, Double> sums,
+      Engine engine,
+      LocalizationNetwork net,
+      ParameterStore parameters,
+      NDManager manager,
+      AvContrastiveLoss loss,
+      AdamOptimizer adam) {
+    TrainOptions o = options;
+    long samples = 0;
+    int steps = skip;
+    boolean interrupted = false;
+    ProgressBar bar =
+        new ProgressBar(
+            console,
+            String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, o.epochs()),
+            (long) loader.batches() * o.batch(),
+            "samples");
+    for (int i = 0; i < skip && loader.hasNext(); i++) {
+      loader.next();
+      bar.step(o.batch());
+    }
+    while (loader.hasNext()) {
+      TrainingBatch batch = loader.next();
+      engine.setRandomSeed(stepSeed(o.seed(), epoch, steps));
+      Map<String, Double> terms = step(net, parameters, manager, loss, adam, batch);
+      terms.forEach((k, v) -> sums.merge(k, v, Double::sum));
+      steps++;
+      samples += batch.size();
+      bar.status(String.format(Locale.ROOT, "loss %.4f", terms.get("loss"))).step(batch.size());
+      if (++stepsThisRun == stopAfterSteps) {
+        requestStop();
+      }
+      if (stopRequested.get()) {
+        interrupted = true;
+        break;
+      }
+    }
+    bar.finish();
+    return new EpochSteps(steps, samples, loader.waitNanos(), interrupted);
+  }
+
+  /**
+   * Exports the restored best network as a model artifact: the network alone, or for a frozen
+   * detector trunk the detector and the head as one graph (also keeping the head's own files).
+   */
+  private ModelArtifact export(LocalizationNetwork net, ModelExporter.Description description)
+      throws IOException {
+    if (net instanceof AvLocalizer av) {
+      return ModelExporter.export(av, description, options.out());
+    }
+    FrozenDetectorLocalizer frozen = (FrozenDetectorLocalizer) net;
+    DetectorHeads.write(frozen, description, options.out());
+    // The one export path: the detector and the head as one graph in a model artifact, which
+    // every inference path (eval, serve, streams) runs like any other model.
+    DetectorTrunk t = frozen.trunk();
+    return ModelExporter.exportOnDetector(
+        frozen.head(),
+        new io.avloc.core.detector.DetectorTrunk(
+            t.dir(), t.inputSize(), t.outputNode(), t.reflectPad()),
+        description,
+        options.out());
   }
 
   /** One optimization step; returns the loss terms (scalars). */
