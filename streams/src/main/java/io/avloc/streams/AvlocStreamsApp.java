@@ -92,20 +92,8 @@ public final class AvlocStreamsApp implements AutoCloseable {
     p.put(
         StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG),
         Integer.toString(limits.mediaRecordBytes()));
-    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, defaultStreamThreads(s));
     p.putAll(s.kafkaOverrides());
     return p;
-  }
-
-  /**
-   * One stream thread per core, at most one per partition (tasks beyond that idle), unless {@code
-   * num.stream.threads} is set. Embedded inference runs on the stream threads: with one thread,
-   * every record waits while a batch runs, and on a busy 2-core machine 8 real-time cameras got a
-   * third of what two threads serve (docs/benchmarks.md, "Real time under CPU contention").
-   */
-  static int defaultStreamThreads(StreamsSettings s) {
-    int partitions = Math.max(1, s.getInt(StreamsSettings.TOPIC_PARTITIONS_CONFIG));
-    return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), partitions));
   }
 
   /**
