@@ -104,42 +104,28 @@ public final class ModelExporter {
   public static ModelArtifact export(AvLocalizer net, Description description, Path dir)
       throws IOException {
     AvLocalizerConfig config = net.config();
-    Files.createDirectories(dir);
-    Path staging = Files.createTempDirectory(dir, ".export-");
-    try {
-      Map<String, Path> files = new LinkedHashMap<>();
-      files.put(ModelArtifact.PARAMS, saveParams(net, staging));
-      Path onnx = staging.resolve(ModelArtifact.ONNX);
-      OnnxExporter.write(net, OnnxSignature.dynamic(), onnx);
-      files.put(ModelArtifact.ONNX, onnx);
-      for (int batch : description.fixedBatches()) {
-        String name = fixedBatchFile(batch);
-        Path file = staging.resolve(name);
-        OnnxExporter.write(net, OnnxSignature.fixed(batch, config.frames()), file);
-        files.put(name, file);
-      }
-      List<String> deviations = new ArrayList<>(STANDARD_DEVIATIONS);
-      deviations.addAll(description.deviations());
-      ModelManifest manifest =
-          new ModelManifest(
-              ModelManifest.FORMAT_VERSION,
-              description.name(),
-              description.version(),
-              description.method(),
+    return writeStaged(
+        dir,
+        (staging, files) -> {
+          files.put(ModelArtifact.PARAMS, saveParams(net, staging));
+          Path onnx = staging.resolve(ModelArtifact.ONNX);
+          OnnxExporter.write(net, OnnxSignature.dynamic(), onnx);
+          files.put(ModelArtifact.ONNX, onnx);
+          for (int batch : description.fixedBatches()) {
+            String name = fixedBatchFile(batch);
+            Path file = staging.resolve(name);
+            OnnxExporter.write(net, OnnxSignature.fixed(batch, config.frames()), file);
+            files.put(name, file);
+          }
+          return manifest(
+              description,
               config.name(),
-              Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
               inputs(config),
               outputs(config),
               network(config),
               PreprocessingContract.standard(config.imageSize()).declared(),
-              description.training(),
-              description.metrics(),
-              deviations,
-              null);
-      return ModelArtifact.write(dir, manifest, files);
-    } finally {
-      Utils.delete(staging.toFile());
-    }
+              List.of());
+        });
   }
 
   /**
@@ -176,73 +162,120 @@ public final class ModelExporter {
     ModelProto composed = trunk.compose(OnnxExporter.export(head, OnnxSignature.dynamic(), h, w));
     AvLocalizerConfig audio = head.audioConfig();
     PreprocessingContract contract = PreprocessingContract.standard(trunk.imageSize());
+    return writeStaged(
+        dir,
+        (staging, files) -> {
+          files.put(ModelArtifact.PARAMS, saveParams(head, staging));
+          files.put(ModelArtifact.ONNX, write(composed, staging.resolve(ModelArtifact.ONNX)));
+          for (int batch : description.fixedBatches()) {
+            String name = fixedBatchFile(batch);
+            ModelProto fixed =
+                OnnxComposer.fixDimensions(
+                    composed,
+                    Map.of(
+                        OnnxSignature.BATCH_PARAM,
+                        (long) batch,
+                        OnnxSignature.FRAMES_PARAM,
+                        (long) contract.frames()));
+            files.put(name, write(fixed, staging.resolve(name)));
+          }
+          return manifest(
+              description,
+              DetectorTrunk.presetName(audio),
+              specs(composed.getGraph().getInputList()),
+              specs(composed.getGraph().getOutputList()),
+              detectorNetwork(head, trunk, h),
+              contract.declared(),
+              List.of(
+                  "the visual trunk is the frozen COCO CenterNet of "
+                      + CenterNet.PACKAGE
+                      + " (feature node "
+                      + trunk.node()
+                      + " at "
+                      + trunk.inputSize()
+                      + "x"
+                      + trunk.inputSize()
+                      + "), not a ResNet-18"));
+        });
+  }
+
+  /** The manifest's {@code network} table of a head on a frozen detector. */
+  private static Map<String, Object> detectorNetwork(
+      DetectorHeadLocalizer head, DetectorTrunk trunk, int mapSize) throws IOException {
+    AvLocalizerConfig audio = head.audioConfig();
+    Map<String, Object> network = new LinkedHashMap<>();
+    network.put(
+        "architecture",
+        "DetectorHeadLocalizer: frozen CenterNet features, per-position L2, 1x1 conv, L2;"
+            + " ResNet-18 audio trunk (torchvision layout)");
+    network.put("imageSize", trunk.imageSize());
+    network.put("mapSize", mapSize);
+    network.put("featureChannels", head.featureChannels());
+    network.put("centreFeatures", head.centreFeatures());
+    network.put("audioWidths", audio.audioWidths());
+    network.put("embeddingDim", audio.embeddingDim());
+    network.put("tau", audio.tau());
+    network.put("frequencyBins", audio.frequencyBins());
+    network.put("frames", audio.frames());
+    network.put(DetectorTrunk.MANIFEST_KEY, trunk.manifestEntry());
+    network.put(CenterNet.MANIFEST_KEY, CenterNet.PRIOR_NAME);
+    network.put("onnxOpset", OnnxExporter.OPSET);
+    return network;
+  }
+
+  /** What an export writes into its staging folder, and the manifest that describes it. */
+  @FunctionalInterface
+  private interface Staging {
+    ModelManifest stage(Path staging, Map<String, Path> files) throws IOException;
+  }
+
+  /**
+   * The one way an export writes an artifact: the files go to a staging folder inside {@code dir}
+   * first, so a failed export leaves no half-written artifact, and the staging folder goes either
+   * way.
+   */
+  private static ModelArtifact writeStaged(Path dir, Staging stage) throws IOException {
     Files.createDirectories(dir);
     Path staging = Files.createTempDirectory(dir, ".export-");
     try {
       Map<String, Path> files = new LinkedHashMap<>();
-      files.put(ModelArtifact.PARAMS, saveParams(head, staging));
-      files.put(ModelArtifact.ONNX, write(composed, staging.resolve(ModelArtifact.ONNX)));
-      for (int batch : description.fixedBatches()) {
-        String name = fixedBatchFile(batch);
-        ModelProto fixed =
-            OnnxComposer.fixDimensions(
-                composed,
-                Map.of(
-                    OnnxSignature.BATCH_PARAM,
-                    (long) batch,
-                    OnnxSignature.FRAMES_PARAM,
-                    (long) contract.frames()));
-        files.put(name, write(fixed, staging.resolve(name)));
-      }
-      Map<String, Object> network = new LinkedHashMap<>();
-      network.put(
-          "architecture",
-          "DetectorHeadLocalizer: frozen CenterNet features, per-position L2, 1x1 conv, L2;"
-              + " ResNet-18 audio trunk (torchvision layout)");
-      network.put("imageSize", trunk.imageSize());
-      network.put("mapSize", h);
-      network.put("featureChannels", head.featureChannels());
-      network.put("centreFeatures", head.centreFeatures());
-      network.put("audioWidths", audio.audioWidths());
-      network.put("embeddingDim", audio.embeddingDim());
-      network.put("tau", audio.tau());
-      network.put("frequencyBins", audio.frequencyBins());
-      network.put("frames", audio.frames());
-      network.put(DetectorTrunk.MANIFEST_KEY, trunk.manifestEntry());
-      network.put(CenterNet.MANIFEST_KEY, CenterNet.PRIOR_NAME);
-      network.put("onnxOpset", OnnxExporter.OPSET);
-      List<String> deviations = new ArrayList<>(STANDARD_DEVIATIONS);
-      deviations.add(
-          "the visual trunk is the frozen COCO CenterNet of "
-              + CenterNet.PACKAGE
-              + " (feature node "
-              + trunk.node()
-              + " at "
-              + trunk.inputSize()
-              + "x"
-              + trunk.inputSize()
-              + "), not a ResNet-18");
-      deviations.addAll(description.deviations());
-      ModelManifest manifest =
-          new ModelManifest(
-              ModelManifest.FORMAT_VERSION,
-              description.name(),
-              description.version(),
-              description.method(),
-              DetectorTrunk.presetName(audio),
-              Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-              specs(composed.getGraph().getInputList()),
-              specs(composed.getGraph().getOutputList()),
-              network,
-              contract.declared(),
-              description.training(),
-              description.metrics(),
-              deviations,
-              null);
+      ModelManifest manifest = stage.stage(staging, files);
       return ModelArtifact.write(dir, manifest, files);
     } finally {
       Utils.delete(staging.toFile());
     }
+  }
+
+  /**
+   * A manifest as every export writes it: now as its creation time, the standard deviations, then
+   * the model kind's own ({@code modelDeviations}), then the description's.
+   */
+  private static ModelManifest manifest(
+      Description description,
+      String preset,
+      Map<String, TensorSpec> inputs,
+      Map<String, TensorSpec> outputs,
+      Map<String, Object> network,
+      Preprocessing preprocessing,
+      List<String> modelDeviations) {
+    List<String> deviations = new ArrayList<>(STANDARD_DEVIATIONS);
+    deviations.addAll(modelDeviations);
+    deviations.addAll(description.deviations());
+    return new ModelManifest(
+        ModelManifest.FORMAT_VERSION,
+        description.name(),
+        description.version(),
+        description.method(),
+        preset,
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+        inputs,
+        outputs,
+        network,
+        preprocessing,
+        description.training(),
+        description.metrics(),
+        deviations,
+        null);
   }
 
   private static Path write(ModelProto model, Path file) throws IOException {
