@@ -74,21 +74,15 @@ public final class OnnxExporter {
     v = walker.emit(net.visualDropout(), v, "visual.dropout");
     v = walker.emit(net.visualProjection(), v, "visual.proj");
     v = walker.emit(net.visualNorm(), v, "visual.norm");
-    String a = walker.emit(net.audioTrunk(), spectrogram, "audio");
-    a = walker.emit(net.audioPool(), a, "audio.pool");
-    a = walker.emit(net.audioProjection(), a, "audio.fc");
-    a = walker.emit(net.audioNorm(), a, "audio.norm");
-    String visualMap = AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.VISUAL_MAP);
-    String audioEmb = AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.AUDIO_EMB);
-    String simmap = AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.SIMMAP);
-    g.renameOutput(v, visualMap);
-    g.renameOutput(a, audioEmb);
-
-    ownPairSimilarity(g, visualMap, audioEmb, simmap);
-
-    g.output(simmap, batch, map, map);
-    g.output(audioEmb, batch, d);
-    g.output(visualMap, batch, d, map, map);
+    String a =
+        audioBranch(
+            walker,
+            spectrogram,
+            net.audioTrunk(),
+            net.audioPool(),
+            net.audioProjection(),
+            net.audioNorm());
+    outputs(g, v, a, batch, d, map, map);
 
     ModelProto.Builder model =
         model(
@@ -103,6 +97,32 @@ public final class OnnxExporter {
     OnnxGraph.metadata(model, "avloc.map_size", Integer.toString(map));
     OnnxGraph.metadata(model, "avloc.tau", Float.toString(config.tau()));
     return model.build();
+  }
+
+  /** The audio branch both localizers share: trunk, global max pool, linear, L2 → A. */
+  private static String audioBranch(
+      Walker walker, String spectrogram, Block trunk, Block pool, Block projection, Block norm) {
+    String a = walker.emit(trunk, spectrogram, "audio");
+    a = walker.emit(pool, a, "audio.pool");
+    a = walker.emit(projection, a, "audio.fc");
+    return walker.emit(norm, a, "audio.norm");
+  }
+
+  /**
+   * Names V and A as the public outputs, adds their own-pair similarity and declares the three
+   * outputs in {@link AvLocalizer#OUTPUT_NAMES}' meaning.
+   */
+  private static void outputs(
+      OnnxGraph g, String v, String a, Object batch, int d, Object mapHeight, Object mapWidth) {
+    String visualMap = AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.VISUAL_MAP);
+    String audioEmb = AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.AUDIO_EMB);
+    String simmap = AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.SIMMAP);
+    g.renameOutput(v, visualMap);
+    g.renameOutput(a, audioEmb);
+    ownPairSimilarity(g, visualMap, audioEmb, simmap);
+    g.output(simmap, batch, mapHeight, mapWidth);
+    g.output(audioEmb, batch, d);
+    g.output(visualMap, batch, d, mapHeight, mapWidth);
   }
 
   /**
@@ -161,19 +181,15 @@ public final class OnnxExporter {
     }
     v = walker.emit(head.visualProjection(), v, "visual.proj");
     v = walker.emit(head.visualNorm(), v, "visual.norm");
-    String a = walker.emit(head.audioTrunk(), spectrogram, "audio");
-    a = walker.emit(head.audioPool(), a, "audio.pool");
-    a = walker.emit(head.audioProjection(), a, "audio.fc");
-    a = walker.emit(head.audioNorm(), a, "audio.norm");
-    String visualMap = AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.VISUAL_MAP);
-    String audioEmb = AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.AUDIO_EMB);
-    String simmap = AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.SIMMAP);
-    g.renameOutput(v, visualMap);
-    g.renameOutput(a, audioEmb);
-    ownPairSimilarity(g, visualMap, audioEmb, simmap);
-    g.output(simmap, batch, mapHeight, mapWidth);
-    g.output(audioEmb, batch, d);
-    g.output(visualMap, batch, d, mapHeight, mapWidth);
+    String a =
+        audioBranch(
+            walker,
+            spectrogram,
+            head.audioTrunk(),
+            head.audioPool(),
+            head.audioProjection(),
+            head.audioNorm());
+    outputs(g, v, a, batch, d, mapHeight, mapWidth);
     ModelProto.Builder model =
         model(
             g,
