@@ -102,6 +102,14 @@ final class TrainCommand implements Callable<Integer> {
   float fnacWeight;
 
   @Option(
+      names = "--image-level-weight",
+      defaultValue = "0",
+      description =
+          "weight of an extra image-level contrastive term on each picture's mean feature"
+              + " (avloc's addition, docs/methods.md §3.4; default 0: the method as published)")
+  float imageLevelWeight;
+
+  @Option(
       names = "--warmup",
       defaultValue = "" + FnacLoss.DEFAULT_WARMUP,
       description = "FNAC epochs with the contrastive term only (default: ${DEFAULT-VALUE})")
@@ -196,6 +204,7 @@ final class TrainCommand implements Callable<Integer> {
               name,
               version,
               "avloc " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+      options = options.withImageLevelWeight(imageLevelWeight);
       if (detectorTrunk != null) {
         Path dir = detector != null ? detector : CenterNet.defaultDir();
         CenterNet.modelJson(dir); // names the fetch script when the detector is missing

@@ -40,6 +40,8 @@ import java.util.Objects;
  * @param command the command line, recorded in the manifest
  * @param detectorTrunk the frozen detector as the visual trunk ({@code --detector-trunk}), or
  *     {@code null} for the preset's trainable ResNet-18
+ * @param imageLevelWeight weight of the image-level term ({@code --image-level-weight}, {@link
+ *     io.avloc.training.loss.ImageLevelTerm}); 0 trains the method as published
  */
 public record TrainOptions(
     TrainingMethod method,
@@ -63,7 +65,8 @@ public record TrainOptions(
     String name,
     String version,
     String command,
-    DetectorTrunk detectorTrunk) {
+    DetectorTrunk detectorTrunk,
+    float imageLevelWeight) {
 
   public static final float DEFAULT_LR = 1e-4f;
 
@@ -87,6 +90,9 @@ public record TrainOptions(
     require(warmup >= 0, "--warmup must be ≥ 0, got " + warmup);
     require(fnacWeight >= 0, "--fnac-weight must be ≥ 0, got " + fnacWeight);
     require(workers >= 1, "--workers must be at least 1, got " + workers);
+    require(
+        imageLevelWeight >= 0 && Float.isFinite(imageLevelWeight),
+        "--image-level-weight must be a finite number ≥ 0, got " + imageLevelWeight);
     dataFormat = dataFormat == null ? "auto" : dataFormat;
     valFormat = valFormat == null ? "auto" : valFormat;
     if (dataFormat.startsWith(GENERATE)) {
@@ -146,7 +152,8 @@ public record TrainOptions(
         name,
         version,
         command,
-        null);
+        null,
+        0f);
   }
 
   /** The same options with the frozen detector as the visual trunk. */
@@ -173,7 +180,36 @@ public record TrainOptions(
         name,
         version,
         command,
-        trunk);
+        trunk,
+        imageLevelWeight);
+  }
+
+  /** The same options with the image-level term at {@code weight} (0: off). */
+  public TrainOptions withImageLevelWeight(float weight) {
+    return new TrainOptions(
+        method,
+        data,
+        dataFormat,
+        preset,
+        out,
+        epochs,
+        batch,
+        learningRate,
+        weightDecay,
+        margin,
+        fnacWeight,
+        warmup,
+        seed,
+        val,
+        valFormat,
+        resume,
+        workers,
+        imagenet,
+        name,
+        version,
+        command,
+        detectorTrunk,
+        weight);
   }
 
   /** Whether training clips are composed on the fly ({@code --data-format generate[:N]}). */
@@ -258,6 +294,9 @@ public record TrainOptions(
     }
     if (detectorTrunk != null) {
       m.putAll(detectorTrunk.fingerprint());
+    }
+    if (imageLevelWeight != 0f) {
+      m.put("image_level_weight", decimal(imageLevelWeight));
     }
     if (method == TrainingMethod.FNAC) {
       m.put("fnac_weight", decimal(fnacWeight));

@@ -29,6 +29,7 @@ import io.avloc.training.data.TrainingBatch;
 import io.avloc.training.loss.AvContrastiveLoss;
 import io.avloc.training.loss.EzVslLoss;
 import io.avloc.training.loss.FnacLoss;
+import io.avloc.training.loss.ImageLevelTerm;
 import io.avloc.training.loss.MarginNceLoss;
 import io.avloc.training.loss.TrainingMethod;
 import io.avloc.training.synth.TrainingClips;
@@ -538,11 +539,14 @@ public final class Trainer {
   }
 
   static AvContrastiveLoss newLoss(TrainOptions o, float tau) {
-    return switch (o.method()) {
-      case EZVSL -> new EzVslLoss(tau);
-      case MARGINNCE -> new MarginNceLoss(tau, o.margin());
-      case FNAC -> new FnacLoss(tau, o.fnacWeight(), o.fnacWeight(), o.fnacWeight(), o.warmup());
-    };
+    AvContrastiveLoss method =
+        switch (o.method()) {
+          case EZVSL -> new EzVslLoss(tau);
+          case MARGINNCE -> new MarginNceLoss(tau, o.margin());
+          case FNAC ->
+              new FnacLoss(tau, o.fnacWeight(), o.fnacWeight(), o.fnacWeight(), o.warmup());
+        };
+    return ImageLevelTerm.around(method, o.imageLevelWeight());
   }
 
   /** A per-step dropout seed, so a resumed epoch draws what the uninterrupted one would have. */
