@@ -89,7 +89,7 @@ public final class ModelRegistry implements AutoCloseable {
             catalog,
             new VersionLoader(config, meters, unloader),
             meters,
-            new VersionScanner.Serving() {
+            new VersionScanner.ServingSide() {
               @Override
               public ServedVersion current() {
                 return current.get();

@@ -26,7 +26,7 @@ final class VersionScanner {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
 
   /** The serving side of the registry, which a scan swaps to the version it loaded. */
-  interface Serving {
+  interface ServingSide {
     /** The version served now, or null. */
     ServedVersion current();
 
@@ -49,7 +49,7 @@ final class VersionScanner {
   private final VersionCatalog catalog;
   private final VersionLoader loader;
   private final RegistryMeters meters;
-  private final Serving serving;
+  private final ServingSide serving;
 
   /** Candidate key → fingerprint of its folder when it was refused. */
   private final Map<String, String> refused = new HashMap<>();
@@ -62,7 +62,7 @@ final class VersionScanner {
       VersionCatalog catalog,
       VersionLoader loader,
       RegistryMeters meters,
-      Serving serving) {
+      ServingSide serving) {
     this.config = config;
     this.catalog = catalog;
     this.loader = loader;
