@@ -1,37 +1,19 @@
 package io.avloc.modelserver.registry;
 
-import io.avloc.core.artifact.InvalidArtifactException;
-import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.modelserver.engine.EngineAttempt;
-import io.avloc.modelserver.engine.EngineSelection;
-import io.avloc.modelserver.engine.Engines;
 import io.avloc.modelserver.engine.InferenceEngine;
-import io.avloc.modelserver.engine.ModelShape;
-import io.avloc.modelserver.engine.NoEngineException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +49,12 @@ import org.slf4j.LoggerFactory;
  * system did not report. Whether a folder has settled or changed since it was refused is read by
  * {@link VersionFolders}.
  *
+ * <p><b>Parts</b>: this class holds the serving reference, the swap, leases and the loader thread;
+ * {@link VersionCatalog} lists the candidate versions, {@link VersionScanner} picks the one to try
+ * and remembers refusals, {@link VersionLoader} verifies and loads it, {@link ServedVersion} and
+ * its {@link LeaseCount} hold a loaded version until its last lease, and {@link Unloader} closes
+ * retired engines.
+ *
  * <p>Meters: see {@link RegistryMeters}.
  */
 public final class ModelRegistry implements AutoCloseable {
@@ -76,16 +64,14 @@ public final class ModelRegistry implements AutoCloseable {
   private final RegistryConfig config;
   private final Path modelsDir;
   private final RegistryMeters meters;
-  private final AtomicReference<Served> current = new AtomicReference<>();
-  private final AtomicInteger loaded = new AtomicInteger();
-  private final Map<String, Candidate> announced = new ConcurrentHashMap<>();
+  private final AtomicReference<ServedVersion> current = new AtomicReference<>();
   private final BlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>();
-  private final ExecutorService unloader;
+  private final Unloader unloader = new Unloader();
   private final FolderWatcher folderWatcher;
+  private final VersionCatalog catalog;
 
-  // Loader thread only.
-  private final Map<String, String> refused = new HashMap<>();
-  private final Map<String, String> lastReasons = new LinkedHashMap<>();
+  // Loader thread only (the opening thread before the loader starts).
+  private final VersionScanner scanner;
 
   private final Thread loader;
   private volatile boolean closed;
@@ -93,10 +79,34 @@ public final class ModelRegistry implements AutoCloseable {
   private ModelRegistry(RegistryConfig config, MeterRegistry registry) throws IOException {
     this.config = config;
     this.modelsDir = config.modelsDir().toAbsolutePath().normalize();
-    this.meters = RegistryMeters.boundTo(registry, config.engineOptions().maxBatch(), loaded::get);
-    this.unloader = Executors.newSingleThreadExecutor(daemon("avloc-model-unload"));
-    this.folderWatcher = new FolderWatcher(modelsDir, () -> wakeups.offer(Boolean.TRUE));
-    this.loader = daemon("avloc-model-loader").newThread(this::loaderLoop);
+    this.meters =
+        RegistryMeters.boundTo(registry, config.engineOptions().maxBatch(), unloader::inMemory);
+    this.folderWatcher = new FolderWatcher(modelsDir, this::wakeUp);
+    this.catalog = new VersionCatalog(modelsDir, folderWatcher::watch, this::wakeUp);
+    this.scanner =
+        new VersionScanner(
+            config,
+            catalog,
+            new VersionLoader(config, meters, unloader),
+            meters,
+            new VersionScanner.ServingSide() {
+              @Override
+              public ServedVersion current() {
+                return current.get();
+              }
+
+              @Override
+              public void swap(ServedVersion cur, ServedVersion next) {
+                swapTo(cur, next);
+              }
+
+              @Override
+              public boolean closed() {
+                return closed;
+              }
+            });
+    this.loader = new Thread(this::loaderLoop, "avloc-model-loader");
+    loader.setDaemon(true);
   }
 
   /**
@@ -138,7 +148,7 @@ public final class ModelRegistry implements AutoCloseable {
         System.nanoTime() + Math.max(10 * config.settleTime().toNanos(), 30_000_000_000L);
     while (true) {
       boolean impatient = System.nanoTime() - patience > 0;
-      Scan scan = scan(impatient);
+      VersionScanner.Scan scan = scanner.scan(impatient);
       if (current.get() != null) {
         return;
       }
@@ -152,14 +162,8 @@ public final class ModelRegistry implements AutoCloseable {
         break;
       }
     }
-    String reasons =
-        lastReasons.isEmpty()
-            ? "it holds no version subfolder"
-            : lastReasons.entrySet().stream()
-                .map(e -> e.getKey() + ": " + e.getValue())
-                .collect(Collectors.joining("; "));
     throw new IllegalStateException(
-        "no model version in " + modelsDir + " can be served: " + reasons);
+        "no model version in " + modelsDir + " can be served: " + scanner.reasons());
   }
 
   /**
@@ -169,11 +173,11 @@ public final class ModelRegistry implements AutoCloseable {
    */
   public Lease acquire() {
     while (true) {
-      Served s = current.get();
+      ServedVersion s = current.get();
       if (s == null) {
         throw new IllegalStateException("model registry on " + modelsDir + " is closed");
       }
-      if (s.tryAcquire()) {
+      if (s.leases.tryAcquire()) {
         return new Lease(s);
       }
       // s was retired and unloaded between the read and the acquire: a newer one is current.
@@ -183,7 +187,7 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** What is being served now; empty once closed. */
   public Optional<Serving> serving() {
-    Served s = current.get();
+    ServedVersion s = current.get();
     return s == null ? Optional.empty() : Optional.of(s.describe());
   }
 
@@ -202,15 +206,12 @@ public final class ModelRegistry implements AutoCloseable {
    * {@code version}. It competes with the folder's versions by version order.
    */
   void announce(String source, String version, Path dir) {
-    announced.put(source, new Candidate(version, dir.toAbsolutePath().normalize(), source));
-    wakeups.offer(Boolean.TRUE);
+    catalog.announce(source, version, dir);
   }
 
   /** Forgets what {@code source} announced. */
   void withdraw(String source) {
-    if (announced.remove(source) != null) {
-      wakeups.offer(Boolean.TRUE);
-    }
+    catalog.withdraw(source);
   }
 
   /** The model being served. */
@@ -219,10 +220,10 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** One batch's hold on a model version: the engine is not closed while the lease is open. */
   public static final class Lease implements AutoCloseable {
-    private final Served served;
+    private final ServedVersion served;
     private boolean released;
 
-    private Lease(Served served) {
+    private Lease(ServedVersion served) {
       this.served = served;
     }
 
@@ -260,95 +261,13 @@ public final class ModelRegistry implements AutoCloseable {
     public void close() {
       if (!released) {
         released = true;
-        served.release();
+        served.leases.release();
       }
     }
   }
 
-  /** A version that could be served: from the folder, or announced on the topic. */
-  private record Candidate(String version, Path dir, String source) {
-    String key() {
-      return source + "|" + version + "|" + dir;
-    }
-
-    boolean fromFolder() {
-      return source.equals("folder");
-    }
-  }
-
-  private record Scan(long waitMillis, boolean unsettled) {}
-
-  /** A loaded version and its lease count (−1 once unloaded). */
-  private final class Served {
-    final Candidate source;
-    final InferenceEngine engine;
-    final List<EngineAttempt> attempts;
-    final RegistryMeters.ModelMeters meters;
-    final AtomicInteger leases = new AtomicInteger();
-    volatile boolean retired;
-
-    Served(Candidate source, EngineSelection selection) {
-      this.source = source;
-      this.engine = selection.engine();
-      this.attempts = selection.attempts();
-      this.meters = ModelRegistry.this.meters.forModel(engine);
-    }
-
-    boolean tryAcquire() {
-      while (true) {
-        int c = leases.get();
-        if (c < 0) {
-          return false;
-        }
-        if (leases.compareAndSet(c, c + 1)) {
-          return true;
-        }
-      }
-    }
-
-    void release() {
-      if (leases.decrementAndGet() == 0 && retired && leases.compareAndSet(0, -1)) {
-        unload(this);
-      }
-    }
-
-    /** No new leases come from the registry; unload once the open ones are released. */
-    void retire() {
-      retired = true;
-      meters.retired();
-      if (leases.compareAndSet(0, -1)) {
-        unload(this);
-      }
-    }
-
-    Serving describe() {
-      return new Serving(
-          source.version(), engine.manifest().id(), engine.name(), source.dir(), attempts);
-    }
-  }
-
-  private void unload(Served s) {
-    Runnable task =
-        () -> {
-          try {
-            s.engine.close();
-            LOG.info(
-                "unloaded model {} ({}) from {}",
-                s.engine.manifest().id(),
-                s.engine.name(),
-                s.source.dir());
-          } catch (RuntimeException e) {
-            LOG.warn("closing model {} failed: {}", s.engine.manifest().id(), e.toString());
-          } finally {
-            s.meters.close();
-            loaded.decrementAndGet();
-          }
-        };
-    try {
-      unloader.execute(task);
-    } catch (RejectedExecutionException e) {
-      task.run(); // the registry is closed: unload on the releasing thread
-    }
+  private void wakeUp() {
+    wakeups.offer(Boolean.TRUE);
   }
 
   private void loaderLoop() {
@@ -356,7 +275,7 @@ public final class ModelRegistry implements AutoCloseable {
     while (!closed) {
       long wait = rescan;
       try {
-        wait = scan(false).waitMillis();
+        wait = scanner.scan(false).waitMillis();
       } catch (RuntimeException e) {
         LOG.error("scanning {} for model versions failed; retrying in {} ms", modelsDir, rescan, e);
       }
@@ -370,139 +289,15 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /**
-   * Tries the versions newer than the serving one, newest first, until one loads; a version older
-   * than the serving one is only tried when the serving one's folder is gone (roll back). A version
-   * still being written stops the scan (nothing older is loaded meanwhile), unless {@code
-   * skipUnsettled}.
+   * The switch: {@code next} (loaded and warmed up) becomes the serving version atomically; {@code
+   * cur}, which the scan saw serving, is retired and unloads once its in-flight leases finish.
    */
-  private Scan scan(boolean skipUnsettled) {
-    long settle = config.settleTime().toMillis();
-    long wait = config.rescanInterval().toMillis();
-    boolean unsettled = false;
-    Served cur = current.get();
-    for (Candidate c : candidates()) {
-      if (closed) {
-        break;
-      }
-      if (cur != null && c.version().equals(cur.source.version())) {
-        break; // nothing newer can be served
-      }
-      long quiet;
-      String fingerprint;
-      try {
-        quiet = System.currentTimeMillis() - VersionFolders.lastChange(c.dir());
-        fingerprint = VersionFolders.fingerprint(c.dir());
-      } catch (IOException e) {
-        if (!c.fromFolder() && !"absent".equals(refused.get(c.key()))) {
-          refuse(
-              c,
-              cur,
-              "absent",
-              LoadFailure.MISSING_FILE,
-              "the announced folder " + c.dir() + " cannot be read here: " + e);
-        }
-        continue; // a folder removed while scanning is simply gone
-      }
-      if (quiet < settle) {
-        unsettled = true;
-        wait = Math.min(wait, settle - quiet + 20);
-        if (skipUnsettled) {
-          continue;
-        }
-        break;
-      }
-      if (!Files.isRegularFile(c.dir().resolve(ModelArtifact.MANIFEST))) {
-        // Not a model (yet): artifacts are written manifest last, so this is no failure.
-        if (lastReasons.put(c.version(), "no manifest.json (yet)") == null) {
-          LOG.info("model version folder {} has no manifest.json yet; waiting for it", c.dir());
-        }
-        continue;
-      }
-      if (fingerprint.equals(refused.get(c.key()))) {
-        continue; // refused before and unchanged since
-      }
-      if (serve(c, cur, fingerprint)) {
-        break;
-      }
-    }
-    return new Scan(wait, unsettled);
-  }
-
-  /**
-   * Folder versions and announced ones, newest first (a folder before an equal announcement). An
-   * announced version being served stays a candidate when a newer announcement replaced it (until
-   * that one loads), but not once its announcement is withdrawn.
-   */
-  private List<Candidate> candidates() {
-    List<Candidate> all = new ArrayList<>(announced.values());
-    Served cur = current.get();
-    if (cur != null
-        && !cur.source.fromFolder()
-        && announced.containsKey(cur.source.source())
-        && !all.contains(cur.source)) {
-      all.add(cur.source);
-    }
-    try (Stream<Path> entries = Files.list(modelsDir)) {
-      for (Path p : (Iterable<Path>) entries::iterator) {
-        String name = p.getFileName().toString();
-        if (!name.startsWith(".") && Files.isDirectory(p)) {
-          all.add(new Candidate(name, p, "folder"));
-          folderWatcher.watch(p);
-        }
-      }
-    } catch (IOException e) {
-      LOG.warn("cannot list model versions in {}: {}", modelsDir, e.toString());
-    }
-    all.sort(
-        Comparator.comparing(Candidate::version, VersionOrder.INSTANCE.reversed())
-            .thenComparing(c -> !c.fromFolder()));
-    return all;
-  }
-
-  private boolean serve(Candidate c, Served cur, String fingerprint) {
-    ModelArtifact artifact;
-    try {
-      artifact = ModelArtifact.load(c.dir());
-      ModelShape next = ModelShape.of(artifact.manifest());
-      if (cur != null && !next.equals(cur.engine.shape())) {
-        return refuse(
-            c,
-            cur,
-            fingerprint,
-            LoadFailure.INCOMPATIBLE,
-            "its shapes "
-                + next
-                + " differ from the serving model's "
-                + cur.engine.shape()
-                + "; callers feed the serving shape, so restart to change the network size");
-      }
-    } catch (InvalidArtifactException e) {
-      return refuse(c, cur, fingerprint, classify(e), e.getMessage());
-    }
-    if (!artifact.manifest().version().equals(c.version())) {
-      LOG.warn(
-          "model version {} at {} holds a manifest of version {}; heatmaps will say {}",
-          c.version(),
-          c.dir(),
-          artifact.manifest().version(),
-          artifact.manifest().id());
-    }
-    EngineSelection selection;
-    try {
-      selection = Engines.load(artifact, config.engines(), config.engineOptions());
-      meters.attempts(selection.attempts());
-    } catch (NoEngineException e) {
-      meters.attempts(e.attempts());
-      return refuse(c, cur, fingerprint, LoadFailure.NO_ENGINE, e.getMessage());
-    }
-    Served next = new Served(c, selection);
-    loaded.incrementAndGet();
+  private void swapTo(ServedVersion cur, ServedVersion next) {
     if (cur != null) {
       cur.meters.retired();
     }
     next.meters.serving();
-    Served old = current.getAndSet(next);
-    lastReasons.remove(c.version());
+    ServedVersion old = current.getAndSet(next);
     if (closed) {
       // close() ran meanwhile and saw the old one; retire this one too
       if (current.compareAndSet(next, null)) {
@@ -513,9 +308,9 @@ public final class ModelRegistry implements AutoCloseable {
       LOG.info(
           "serving model {} (version {}) on {} from {}",
           next.engine.manifest().id(),
-          c.version(),
+          next.source.version(),
           next.engine.name(),
-          c.dir());
+          next.source.dir());
     } else {
       meters.swapped();
       LOG.info(
@@ -524,50 +319,11 @@ public final class ModelRegistry implements AutoCloseable {
           old.engine.manifest().id(),
           old.engine.name(),
           next.engine.manifest().id(),
-          c.version(),
+          next.source.version(),
           next.engine.name(),
-          Math.max(0, old.leases.get()));
+          old.leases.open());
       old.retire();
     }
-    return true;
-  }
-
-  private boolean refuse(
-      Candidate c, Served cur, String fingerprint, LoadFailure reason, String message) {
-    refused.put(c.key(), fingerprint);
-    lastReasons.put(c.version(), reason.tag() + ": " + message);
-    meters.loadFailed(reason);
-    if (cur != null) {
-      meters.swapRefused();
-    }
-    LOG.warn(
-        "model version {} at {} refused ({}): {}; {}",
-        c.version(),
-        c.dir(),
-        reason.tag(),
-        message,
-        cur == null
-            ? "trying older versions"
-            : "still serving "
-                + cur.engine.manifest().id()
-                + " (version "
-                + cur.source.version()
-                + ")");
-    return false;
-  }
-
-  /** The failure kind of an artifact that does not verify (core says which in its message). */
-  static LoadFailure classify(InvalidArtifactException e) {
-    String m = String.valueOf(e.getMessage());
-    if (m.contains("checksum mismatch")) {
-      return LoadFailure.CHECKSUM;
-    }
-    if (m.contains(" is missing ")
-        || m.contains("has no manifest.json")
-        || m.contains("does not exist")) {
-      return LoadFailure.MISSING_FILE;
-    }
-    return LoadFailure.INVALID_ARTIFACT;
   }
 
   /**
@@ -589,24 +345,11 @@ public final class ModelRegistry implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    Served s = current.getAndSet(null);
+    ServedVersion s = current.getAndSet(null);
     if (s != null) {
       s.retire();
     }
     meters.close();
-    unloader.shutdown();
-    try {
-      unloader.awaitTermination(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
+    unloader.close();
   }
 }

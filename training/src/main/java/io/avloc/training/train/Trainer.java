@@ -140,120 +140,20 @@ public final class Trainer {
 
     try (NDManager manager = engine.newBaseManager();
         Network network = newNetwork(presetConfig, manager)) {
-      LocalizationNetwork net = network.net();
-      AvLocalizerConfig config = net.config();
-      AdamOptimizer adam = new AdamOptimizer(o.learningRate(), o.effectiveWeightDecay());
-      if (state.epoch() > 0 || state.step() > 0) {
-        checkpoints.restoreLast(net, adam, manager);
-        console.printf(
-            Locale.ROOT,
-            "resuming %s at epoch %d, step %d (Adam step %d)%n",
-            o.out(),
-            state.epoch() + 1,
-            state.step(),
-            adam.steps());
-      }
-      printStart(net, config, clips, valClips);
-
-      List<EpochRecord> history = new ArrayList<>(state.history());
-      int bestEpoch = state.bestEpoch();
-      SampleCache cache = new SampleCache(config.imageSize(), true);
-      ParameterStore parameters = new ParameterStore(manager, false);
+      Session session =
+          new Session(
+              clips, valClips, checkpoints, state, loss, engine, manager, network.net(), startedAt);
       for (int epoch = state.epoch(); epoch < o.epochs(); epoch++) {
-        int skip = epoch == state.epoch() ? state.step() : 0;
+        boolean resumedEpoch = epoch == state.epoch();
         Map<String, Double> sums =
-            new LinkedHashMap<>(epoch == state.epoch() ? state.partialLoss() : Map.of());
-        loss.setEpoch(epoch);
-        LoaderConfig loaderConfig =
-            new LoaderConfig(
-                o.batch(),
-                config.imageSize(),
-                true,
-                o.method().spectrogramMasks(),
-                true,
-                true,
-                o.seed(),
-                o.workers(),
-                4);
-        long epochStart = System.nanoTime();
-        EpochSteps run;
-        try (BatchLoader loader = clips.loader(loaderConfig, epoch, cache)) {
-          run = trainSteps(loader, epoch, skip, sums, engine, net, parameters, manager, loss, adam);
+            new LinkedHashMap<>(resumedEpoch ? state.partialLoss() : Map.of());
+        EpochRun run = session.trainEpoch(epoch, resumedEpoch ? state.step() : 0, sums);
+        if (run.steps().interrupted()) {
+          return session.stopInEpoch(epoch, run.steps(), sums);
         }
-        int steps = run.steps();
-        long samples = run.samples();
-        long waitNanos = run.waitNanos();
-        boolean interrupted = run.interrupted();
-        double seconds = (System.nanoTime() - epochStart) / 1e9;
-        if (interrupted) {
-          TrainingState partial =
-              new TrainingState(epoch, steps, bestEpoch, history, sums, o.fingerprint());
-          checkpoints.saveLast(net, adam, partial);
-          console.printf(
-              Locale.ROOT,
-              "stopped in epoch %d after %d steps; checkpoint saved in %s%nresume with: %s%n",
-              epoch + 1,
-              steps,
-              checkpoints.last(),
-              resumeCommand());
-          return new Result(null, history, bestEpoch, true, o.out());
-        }
-        Map<String, Double> means = new LinkedHashMap<>();
-        int finalSteps = steps;
-        sums.forEach((k, v) -> means.put(k, v / finalSteps));
-        Map<String, Double> validation = null;
-        Double validationSeconds = null;
-        if (valClips != null) {
-          long v0 = System.nanoTime();
-          validation = validator.validate(net, manager, valClips);
-          validationSeconds = (System.nanoTime() - v0) / 1e9;
-        }
-        EpochRecord record =
-            new EpochRecord(
-                epoch + 1,
-                means,
-                samples,
-                seconds,
-                samples / seconds,
-                Math.min(1, waitNanos / 1e9 / seconds),
-                validation,
-                validationSeconds);
-        history.add(record);
-        boolean best = bestEpoch == 0 || record.score() > history.get(bestEpoch - 1).score();
-        if (best) {
-          bestEpoch = epoch + 1;
-        }
-        checkpoints.saveLast(
-            net,
-            adam,
-            new TrainingState(epoch + 1, 0, bestEpoch, history, Map.of(), o.fingerprint()));
-        if (best) {
-          checkpoints.markLastBest();
-          if (net instanceof FrozenDetectorLocalizer head) {
-            // The best head so far, usable (avloc eval, a composed artifact) while the run goes on.
-            DetectorHeads.write(
-                head, description(o, config, clips, record, history, startedAt), o.out());
-          }
-        }
-        appendLog(record);
-        TrainingCurves.write(history, title(), o.out().resolve(CURVES_FILE));
-        console.println(summary(record, best));
+        session.endEpoch(epoch, run, sums);
       }
-
-      checkpoints.restoreBest(net, manager);
-      EpochRecord chosen = history.get(bestEpoch - 1);
-      ModelExporter.Description description =
-          description(o, config, clips, chosen, history, startedAt);
-      ModelArtifact artifact = export(net, description);
-      console.printf(
-          Locale.ROOT,
-          "wrote %s %s (epoch %d of %d) to %s%n",
-          artifact == null ? "detector head" : "model",
-          description.name() + "@" + description.version(),
-          bestEpoch,
-          history.size(),
-          o.out());
-      return new Result(artifact, history, bestEpoch, false, o.out());
+      return session.exportBest();
     }
   }
 
@@ -292,53 +192,240 @@ public final class Trainer {
   /** What one epoch's training steps did. */
   private record EpochSteps(int steps, long samples, long waitNanos, boolean interrupted) {}
 
+  /** One epoch's steps and its time, from opening its batch loader to closing it. */
+  private record EpochRun(EpochSteps steps, double seconds) {}
+
   /**
-   * Trains on the epoch's batches, after skipping the {@code skip} that a resumed run already did;
-   * adds each step's loss terms to {@code sums}; stops early when a stop is requested.
+   * One call of {@link #run()}: the network, its optimizer and the history of the epochs so far,
+   * with the steps of a run: set-up (and resume), one epoch, its validation and the selection of
+   * the best epoch, a stop inside an epoch, and the export at the end.
    */
-  private EpochSteps trainSteps(
-      BatchLoader loader,
-      int epoch,
-      int skip,
-      Map<String, Double> sums,
-      Engine engine,
-      LocalizationNetwork net,
-      ParameterStore parameters,
-      NDManager manager,
-      AvContrastiveLoss loss,
-      AdamOptimizer adam) {
-    TrainOptions o = options;
-    long samples = 0;
-    int steps = skip;
-    boolean interrupted = false;
-    ProgressBar bar =
-        new ProgressBar(
-            console,
-            String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, o.epochs()),
-            (long) loader.batches() * o.batch(),
-            "samples");
-    for (int i = 0; i < skip && loader.hasNext(); i++) {
-      loader.next();
-      bar.step(o.batch());
-    }
-    while (loader.hasNext()) {
-      TrainingBatch batch = loader.next();
-      engine.setRandomSeed(stepSeed(o.seed(), epoch, steps));
-      Map<String, Double> terms = step(net, parameters, manager, loss, adam, batch);
-      terms.forEach((k, v) -> sums.merge(k, v, Double::sum));
-      steps++;
-      samples += batch.size();
-      bar.status(String.format(Locale.ROOT, "loss %.4f", terms.get("loss"))).step(batch.size());
-      if (++stepsThisRun == stopAfterSteps) {
-        requestStop();
+  private final class Session {
+    private final TrainingData clips;
+    private final List<Sample> valClips;
+    private final Checkpoints checkpoints;
+    private final AvContrastiveLoss loss;
+    private final Engine engine;
+    private final NDManager manager;
+    private final LocalizationNetwork net;
+    private final AvLocalizerConfig config;
+    private final AdamOptimizer adam;
+    private final String startedAt;
+    private final List<EpochRecord> history;
+    private int bestEpoch;
+    private final SampleCache cache;
+    private final ParameterStore parameters;
+
+    /** Sets the run up: restores the last checkpoint when resuming and prints the first line. */
+    Session(
+        TrainingData clips,
+        List<Sample> valClips,
+        Checkpoints checkpoints,
+        TrainingState state,
+        AvContrastiveLoss loss,
+        Engine engine,
+        NDManager manager,
+        LocalizationNetwork net,
+        String startedAt)
+        throws IOException {
+      TrainOptions o = options;
+      this.clips = clips;
+      this.valClips = valClips;
+      this.checkpoints = checkpoints;
+      this.loss = loss;
+      this.engine = engine;
+      this.manager = manager;
+      this.net = net;
+      this.config = net.config();
+      this.startedAt = startedAt;
+      this.adam = new AdamOptimizer(o.learningRate(), o.effectiveWeightDecay());
+      if (state.epoch() > 0 || state.step() > 0) {
+        checkpoints.restoreLast(net, adam, manager);
+        console.printf(
+            Locale.ROOT,
+            "resuming %s at epoch %d, step %d (Adam step %d)%n",
+            o.out(),
+            state.epoch() + 1,
+            state.step(),
+            adam.steps());
       }
-      if (stopRequested.get()) {
-        interrupted = true;
-        break;
-      }
+      printStart(net, config, clips, valClips);
+
+      this.history = new ArrayList<>(state.history());
+      this.bestEpoch = state.bestEpoch();
+      this.cache = new SampleCache(config.imageSize(), true);
+      this.parameters = new ParameterStore(manager, false);
     }
-    bar.finish();
-    return new EpochSteps(steps, samples, loader.waitNanos(), interrupted);
+
+    /**
+     * Trains one epoch on a fresh batch loader, after skipping the {@code skip} steps that a
+     * resumed run already did; adds each step's loss terms to {@code sums}.
+     */
+    EpochRun trainEpoch(int epoch, int skip, Map<String, Double> sums) {
+      TrainOptions o = options;
+      loss.setEpoch(epoch);
+      LoaderConfig loaderConfig =
+          new LoaderConfig(
+              o.batch(),
+              config.imageSize(),
+              true,
+              o.method().spectrogramMasks(),
+              true,
+              true,
+              o.seed(),
+              o.workers(),
+              4);
+      long epochStart = System.nanoTime();
+      EpochSteps steps;
+      try (BatchLoader loader = clips.loader(loaderConfig, epoch, cache)) {
+        steps = trainSteps(loader, epoch, skip, sums);
+      }
+      return new EpochRun(steps, (System.nanoTime() - epochStart) / 1e9);
+    }
+
+    /**
+     * Trains on the epoch's batches, after skipping the {@code skip} that a resumed run already
+     * did; adds each step's loss terms to {@code sums}; stops early when a stop is requested.
+     */
+    private EpochSteps trainSteps(
+        BatchLoader loader, int epoch, int skip, Map<String, Double> sums) {
+      TrainOptions o = options;
+      long samples = 0;
+      int steps = skip;
+      boolean interrupted = false;
+      ProgressBar bar =
+          new ProgressBar(
+              console,
+              String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, o.epochs()),
+              (long) loader.batches() * o.batch(),
+              "samples");
+      for (int i = 0; i < skip && loader.hasNext(); i++) {
+        loader.next();
+        bar.step(o.batch());
+      }
+      while (loader.hasNext()) {
+        TrainingBatch batch = loader.next();
+        engine.setRandomSeed(stepSeed(o.seed(), epoch, steps));
+        Map<String, Double> terms = step(net, parameters, manager, loss, adam, batch);
+        terms.forEach((k, v) -> sums.merge(k, v, Double::sum));
+        steps++;
+        samples += batch.size();
+        bar.status(String.format(Locale.ROOT, "loss %.4f", terms.get("loss"))).step(batch.size());
+        if (++stepsThisRun == stopAfterSteps) {
+          requestStop();
+        }
+        if (stopRequested.get()) {
+          interrupted = true;
+          break;
+        }
+      }
+      bar.finish();
+      return new EpochSteps(steps, samples, loader.waitNanos(), interrupted);
+    }
+
+    /**
+     * Ends the run inside {@code epoch}: a checkpoint of the steps done and their loss sums, which
+     * {@code --resume} continues exactly.
+     */
+    Result stopInEpoch(int epoch, EpochSteps run, Map<String, Double> sums) throws IOException {
+      TrainOptions o = options;
+      TrainingState partial =
+          new TrainingState(epoch, run.steps(), bestEpoch, history, sums, o.fingerprint());
+      checkpoints.saveLast(net, adam, partial);
+      console.printf(
+          Locale.ROOT,
+          "stopped in epoch %d after %d steps; checkpoint saved in %s%nresume with: %s%n",
+          epoch + 1,
+          run.steps(),
+          checkpoints.last(),
+          resumeCommand());
+      return new Result(null, history, bestEpoch, true, o.out());
+    }
+
+    /**
+     * Ends a finished epoch: validates it, keeps it as the best if it scores higher, saves the
+     * checkpoint, and writes the log line, the curves and the console summary.
+     */
+    void endEpoch(int epoch, EpochRun run, Map<String, Double> sums) throws IOException {
+      EpochRecord record = epochRecord(epoch, run, sums);
+      boolean best = select(record);
+      checkpoints.saveLast(
+          net,
+          adam,
+          new TrainingState(epoch + 1, 0, bestEpoch, history, Map.of(), options.fingerprint()));
+      if (best) {
+        checkpoints.markLastBest();
+        if (net instanceof FrozenDetectorLocalizer head) {
+          // The best head so far, usable (avloc eval, a composed artifact) while the run goes on.
+          DetectorHeads.write(
+              head, description(options, config, clips, record, history, startedAt), options.out());
+        }
+      }
+      appendLog(record);
+      TrainingCurves.write(history, title(), options.out().resolve(CURVES_FILE));
+      console.println(summary(record, best));
+    }
+
+    /**
+     * Adds the epoch to the history and keeps it as the best one when it scores higher ({@link
+     * EpochRecord#score()}); true when it is the new best.
+     */
+    private boolean select(EpochRecord record) {
+      history.add(record);
+      boolean best = bestEpoch == 0 || record.score() > history.get(bestEpoch - 1).score();
+      if (best) {
+        bestEpoch = record.epoch();
+      }
+      return best;
+    }
+
+    /**
+     * The epoch's record: mean loss terms, throughput and, with {@code --val}, the validation
+     * metrics.
+     */
+    private EpochRecord epochRecord(int epoch, EpochRun run, Map<String, Double> sums)
+        throws IOException {
+      int steps = run.steps().steps();
+      long samples = run.steps().samples();
+      double seconds = run.seconds();
+      Map<String, Double> means = new LinkedHashMap<>();
+      sums.forEach((k, v) -> means.put(k, v / steps));
+      Map<String, Double> validation = null;
+      Double validationSeconds = null;
+      if (valClips != null) {
+        long v0 = System.nanoTime();
+        validation = validator.validate(net, manager, valClips);
+        validationSeconds = (System.nanoTime() - v0) / 1e9;
+      }
+      return new EpochRecord(
+          epoch + 1,
+          means,
+          samples,
+          seconds,
+          samples / seconds,
+          Math.min(1, run.steps().waitNanos() / 1e9 / seconds),
+          validation,
+          validationSeconds);
+    }
+
+    /** Restores the best epoch's network and exports it as the run's model artifact. */
+    Result exportBest() throws IOException {
+      TrainOptions o = options;
+      checkpoints.restoreBest(net, manager);
+      EpochRecord chosen = history.get(bestEpoch - 1);
+      ModelExporter.Description description =
+          description(o, config, clips, chosen, history, startedAt);
+      ModelArtifact artifact = export(net, description);
+      console.printf(
+          Locale.ROOT,
+          "wrote %s %s (epoch %d of %d) to %s%n",
+          artifact == null ? "detector head" : "model",
+          description.name() + "@" + description.version(),
+          bestEpoch,
+          history.size(),
+          o.out());
+      return new Result(artifact, history, bestEpoch, false, o.out());
+    }
   }
 
   /**
