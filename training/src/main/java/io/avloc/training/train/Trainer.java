@@ -185,7 +185,7 @@ public final class Trainer {
         o.learningRate(),
         o.effectiveWeightDecay(),
         valClips == null
-            ? "; no --val: the last epoch is kept"
+            ? "; no --val: the epoch with the lowest training loss is kept"
             : "; validating on " + valClips.size() + " clips");
   }
 
