@@ -158,6 +158,15 @@ public record TrainOptions(
 
   /** The same options with the frozen detector as the visual trunk. */
   public TrainOptions withDetectorTrunk(DetectorTrunk trunk) {
+    return with(trunk, imageLevelWeight);
+  }
+
+  /** The same options with the image-level term at {@code weight} (0: off). */
+  public TrainOptions withImageLevelWeight(float weight) {
+    return with(detectorTrunk, weight);
+  }
+
+  private TrainOptions with(DetectorTrunk trunk, float weight) {
     return new TrainOptions(
         method,
         data,
@@ -181,34 +190,6 @@ public record TrainOptions(
         version,
         command,
         trunk,
-        imageLevelWeight);
-  }
-
-  /** The same options with the image-level term at {@code weight} (0: off). */
-  public TrainOptions withImageLevelWeight(float weight) {
-    return new TrainOptions(
-        method,
-        data,
-        dataFormat,
-        preset,
-        out,
-        epochs,
-        batch,
-        learningRate,
-        weightDecay,
-        margin,
-        fnacWeight,
-        warmup,
-        seed,
-        val,
-        valFormat,
-        resume,
-        workers,
-        imagenet,
-        name,
-        version,
-        command,
-        detectorTrunk,
         weight);
   }
 
