@@ -146,7 +146,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--detector-trunk",
-      paramLabel = "SIZE[:head|trunk]",
+      paramLabel = "SIZE[:head|trunk|classes]",
       description =
           "visual trunk: the frozen COCO CenterNet at SIZE px (a multiple of 32) on ONNX Runtime,"
               + " cut at its head features (stride 16, 256 ch; default) or trunk features"

@@ -234,6 +234,51 @@ public final class CenterNet {
   /** Channels of {@value #TRUNK_FEATURES}. */
   public static final int TRUNK_CHANNELS = 120;
 
+  /** Stride of {@value #KEYPOINTS} (the class heatmaps) relative to the input. */
+  public static final int KEYPOINT_STRIDE = 4;
+
+  /** The nodes a head can read as visual features: head features, trunk features, class maps. */
+  public static final List<String> FEATURE_NODES =
+      List.of(HEAD_FEATURES, TRUNK_FEATURES, KEYPOINTS);
+
+  /**
+   * Stride of a {@link #FEATURE_NODES feature node}.
+   *
+   * @throws IllegalArgumentException for any other node, naming the valid ones
+   */
+  public static int featureStride(String node) {
+    return switch (requireFeatureNode(node)) {
+      case HEAD_FEATURES -> HEAD_STRIDE;
+      case TRUNK_FEATURES -> TRUNK_STRIDE;
+      default -> KEYPOINT_STRIDE;
+    };
+  }
+
+  /** Channels of a {@link #FEATURE_NODES feature node} (80 COCO classes for the class maps). */
+  public static int featureChannels(String node) {
+    return switch (requireFeatureNode(node)) {
+      case HEAD_FEATURES -> HEAD_CHANNELS;
+      case TRUNK_FEATURES -> TRUNK_CHANNELS;
+      default -> COCO_LABELS.size();
+    };
+  }
+
+  /**
+   * Pixels mirrored onto each side of the picture for a feature node: one feature cell, and at
+   * least half of {@value #MAX_STRIDE} so that the padded side stays a multiple of it.
+   */
+  public static int mirroredMargin(String node) {
+    return Math.max(featureStride(node), MAX_STRIDE / 2);
+  }
+
+  private static String requireFeatureNode(String node) {
+    if (!FEATURE_NODES.contains(node)) {
+      throw new IllegalArgumentException(
+          "the visual trunk's feature node must be one of " + FEATURE_NODES + ", not " + node);
+    }
+    return node;
+  }
+
   /**
    * @throws IllegalArgumentException unless {@code inputSize} is a positive multiple of {@value
    *     #MAX_STRIDE}

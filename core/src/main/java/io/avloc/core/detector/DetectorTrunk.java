@@ -40,8 +40,7 @@ import java.util.Objects;
  * @param inputSize side of the square picture the detector sees (a multiple of {@value
  *     CenterNet#MAX_STRIDE}; the network is fully convolutional, its native side is {@value
  *     CenterNet#INPUT_SIZE}): the artifact's image size
- * @param node the feature node that feeds the head, {@link CenterNet#HEAD_FEATURES} or {@link
- *     CenterNet#TRUNK_FEATURES}
+ * @param node the feature node that feeds the head, one of {@link CenterNet#FEATURE_NODES}
  * @param reflectPad whether the picture is mirrored outwards by one feature cell (the node's
  *     stride) on every side before the detector sees it (numpy's {@code reflect}: the edge pixel is
  *     not repeated) and the outer ring of feature cells is dropped, as {@code avloc train
@@ -76,15 +75,7 @@ public record DetectorTrunk(Path dir, int inputSize, String node, boolean reflec
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(node, "node");
     CenterNet.checkInputSize(inputSize);
-    if (!node.equals(CenterNet.HEAD_FEATURES) && !node.equals(CenterNet.TRUNK_FEATURES)) {
-      throw new IllegalArgumentException(
-          "the visual trunk's feature node must be "
-              + CenterNet.HEAD_FEATURES
-              + " or "
-              + CenterNet.TRUNK_FEATURES
-              + ", not "
-              + node);
-    }
+    CenterNet.featureStride(node); // names the valid nodes
   }
 
   /**
@@ -97,12 +88,12 @@ public record DetectorTrunk(Path dir, int inputSize, String node, boolean reflec
 
   /** The feature node's stride in pixels. */
   public int stride() {
-    return node.equals(CenterNet.HEAD_FEATURES) ? CenterNet.HEAD_STRIDE : CenterNet.TRUNK_STRIDE;
+    return CenterNet.featureStride(node);
   }
 
   /** Pixels mirrored onto each side of the picture: one feature cell, or 0. */
   public int padPixels() {
-    return reflectPad ? stride() : 0;
+    return reflectPad ? CenterNet.mirroredMargin(node) : 0;
   }
 
   /** Side of the square the detector runs on: the picture and its mirrored margins. */

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * {@code avloc train --detector-trunk}: the frozen COCO CenterNet as the visual trunk, run on ONNX
@@ -13,8 +14,9 @@ import java.util.Objects;
  *
  * @param dir the detector's cache folder ({@code training/fetch-detector.sh})
  * @param inputSize side of the square picture the detector sees (a multiple of 32)
- * @param node {@code head} ({@value CenterNet#HEAD_FEATURES}: stride 16, 256 channels) or {@code
- *     trunk} ({@value CenterNet#TRUNK_FEATURES}: stride 32, 120 channels)
+ * @param node {@code head} ({@value CenterNet#HEAD_FEATURES}: stride 16, 256 channels), {@code
+ *     trunk} ({@value CenterNet#TRUNK_FEATURES}: stride 32, 120 channels) or {@code classes}
+ *     ({@value CenterNet#KEYPOINTS}: the 80 COCO class heatmaps after their sigmoid, stride 4)
  * @param reflectPad whether the picture is mirrored outwards by one feature cell (the node's
  *     stride) on every side before the detector sees it, and the outer ring of feature cells
  *     dropped: the kept cells are exactly the picture's, and none of them is a border cell of the
@@ -31,6 +33,14 @@ public record DetectorTrunk(
     this(dir, inputSize, node, reflectPad, false);
   }
 
+  /** The {@code --detector-trunk} names of the detector's feature nodes. */
+  static final Map<String, String> NODES =
+      new TreeMap<>(
+          Map.of(
+              "head", CenterNet.HEAD_FEATURES,
+              "trunk", CenterNet.TRUNK_FEATURES,
+              "classes", CenterNet.KEYPOINTS));
+
   /** The default {@code --detector-trunk}: 224 px, head features (14×14 maps). */
   public static final String DEFAULT_SPEC = "224:head";
 
@@ -38,20 +48,15 @@ public record DetectorTrunk(
     Objects.requireNonNull(dir, "dir");
     CenterNet.checkInputSize(inputSize);
     Objects.requireNonNull(node, "node");
-    if (!node.equals("head") && !node.equals("trunk")) {
+    if (!NODES.containsKey(node)) {
       throw new IllegalArgumentException(
-          "--detector-trunk: the feature node is head ("
-              + CenterNet.HEAD_FEATURES
-              + ") or trunk ("
-              + CenterNet.TRUNK_FEATURES
-              + "), not "
-              + node);
+          "--detector-trunk: the feature node is one of " + NODES + ", not " + node);
     }
   }
 
   /**
-   * Parses {@code SIZE[:head|trunk][:nopad][:centre]} (head features, reflect padding, no centring
-   * by default).
+   * Parses {@code SIZE[:head|trunk|classes][:nopad][:centre]} (head features, reflect padding, no
+   * centring by default).
    */
   public static DetectorTrunk parse(Path dir, String spec) {
     String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(":", 2);
@@ -60,7 +65,8 @@ public record DetectorTrunk(
       size = Integer.parseInt(parts[0]);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "--detector-trunk " + spec + ": write SIZE[:head|trunk], e.g. " + DEFAULT_SPEC, e);
+          "--detector-trunk " + spec + ": write SIZE[:head|trunk|classes], e.g. " + DEFAULT_SPEC,
+          e);
     }
     String node = "head";
     boolean pad = true;
@@ -77,12 +83,12 @@ public record DetectorTrunk(
 
   /** The ONNX output the head reads. */
   public String outputNode() {
-    return node.equals("head") ? CenterNet.HEAD_FEATURES : CenterNet.TRUNK_FEATURES;
+    return NODES.get(node);
   }
 
   /** Channels of that output. */
   public int channels() {
-    return node.equals("head") ? CenterNet.HEAD_CHANNELS : CenterNet.TRUNK_CHANNELS;
+    return CenterNet.featureChannels(outputNode());
   }
 
   /** Side of the feature map (and of the heat map). */
@@ -92,12 +98,12 @@ public record DetectorTrunk(
 
   /** The feature node's stride in pixels. */
   public int stride() {
-    return node.equals("head") ? CenterNet.HEAD_STRIDE : CenterNet.TRUNK_STRIDE;
+    return CenterNet.featureStride(outputNode());
   }
 
   /** Pixels mirrored onto each side of the picture (one feature cell, or 0). */
   public int padPixels() {
-    return reflectPad ? stride() : 0;
+    return reflectPad ? CenterNet.mirroredMargin(outputNode()) : 0;
   }
 
   /** Side of the square the detector runs on (the picture plus the mirrored margins). */

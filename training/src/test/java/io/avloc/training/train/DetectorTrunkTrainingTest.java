@@ -209,13 +209,22 @@ class DetectorTrunkTrainingTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("multiple of 32");
     assertThatThrownBy(() -> DetectorTrunk.parse(detectorDir, "224:keypoints"))
-        .hasMessageContaining("head (" + CenterNet.HEAD_FEATURES);
+        .hasMessageContaining("classes=" + CenterNet.KEYPOINTS)
+        .hasMessageContaining("head=" + CenterNet.HEAD_FEATURES);
     assertThat(DetectorTrunk.parse(detectorDir, "320").mapSize()).isEqualTo(20);
     assertThat(DetectorTrunk.parse(detectorDir, "224:trunk").channels()).isEqualTo(120);
     assertThat(DetectorTrunk.parse(detectorDir, "224").reflectPad()).isTrue();
     assertThat(DetectorTrunk.parse(detectorDir, "224:head:nopad").reflectPad()).isFalse();
     assertThat(DetectorTrunk.parse(detectorDir, "224:head:centre").centre()).isTrue();
     assertThat(DetectorTrunk.parse(detectorDir, "224:head").detectorInputSize()).isEqualTo(256);
+    // The class maps: stride 4, 80 channels, a 56×56 map; the margin is 16 px (4 cells), so that
+    // the detector's input stays a multiple of 32.
+    DetectorTrunk classes = DetectorTrunk.parse(detectorDir, "224:classes");
+    assertThat(classes.outputNode()).isEqualTo(CenterNet.KEYPOINTS);
+    assertThat(classes.channels()).isEqualTo(80);
+    assertThat(classes.mapSize()).isEqualTo(56);
+    assertThat(classes.padPixels()).isEqualTo(16);
+    assertThat(classes.detectorInputSize()).isEqualTo(256);
   }
 
   /** numpy's reflect padding: -1 → 1, size → size − 2. */
