@@ -1,24 +1,33 @@
-// Builds the detector fixture's input pictures from the synthetic cameras' assets: a background
-// photo with one or two cut-outs pasted on it, 256x256 RGB PNG (the test and reference.mjs scale
-// them x2 by pixel replication to the detector's 512x512). Nearest-neighbour scaling and integer
-// alpha blending, so the result is exact and needs no image library beyond the codecs.
+// Builds the detector fixture's input pictures: a background photo with one or two cut-outs pasted
+// on it, 256x256 RGB PNG (the test and reference.mjs scale them x2 by pixel replication to the
+// detector's 512x512). Nearest-neighbour scaling and integer alpha blending, so the result is exact
+// and needs no image library beyond the codecs. The media are unchanged files of the Debian
+// packages that training/fetch-benchmark-assets.sh unpacks (the synthetic cameras' first asset
+// set, since replaced by test-split media; the bytes are the same).
 //
-//   node make-images.mjs OUT_DIR
+//   node make-images.mjs OUT_DIR [ASSET_ROOT]
+//
+// ASSET_ROOT defaults to ${AVLOC_ASSET_CACHE:-~/.cache/avloc/benchmark-assets}/root.
 import fs from 'node:fs';
 import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 
-const assets = new URL('../../feed/src/main/resources/assets/synthetic/', import.meta.url).pathname;
+const assets =
+  process.argv[3] ||
+  path.join(process.env.AVLOC_ASSET_CACHE || path.join(process.env.HOME, '.cache/avloc/benchmark-assets'), 'root');
+const T = 'usr/share/tuxpaint/stamps/animals';
+const Q = 'usr/share/qabcs/abcs/all/pics';
+const S = 'usr/share/scratch/Media/Backgrounds';
 const SIZE = 256;
 
 const scenes = [
-  { name: 'hay_field-dog-horse', background: 'backgrounds/scratch-hay_field.jpg',
-    objects: [['objects/dog/tuxpaint-dog.png', 20, 100, 110], ['objects/horse/qabcs-horse.png', 140, 60, 120]] },
-  { name: 'hall-cow', background: 'backgrounds/scratch-hall.jpg',
-    objects: [['objects/cow/qabcs-cow.png', 60, 70, 150]] },
-  { name: 'hill-rooster-violin', background: 'backgrounds/scratch-hill.jpg',
-    objects: [['objects/rooster/tuxpaint-rooster.png', 150, 120, 100], ['objects/violin/qabcs-violin.png', 10, 30, 120]] },
+  { name: 'hay_field-dog-horse', background: `${S}/Outdoors/hay_field.jpg`,
+    objects: [[`${T}/mammals/dogs/dog.png`, 20, 100, 110], [`${Q}/animals/horse.png`, 140, 60, 120]] },
+  { name: 'hall-cow', background: `${S}/Indoors/hall.jpg`,
+    objects: [[`${Q}/animals/cow.png`, 60, 70, 150]] },
+  { name: 'hill-rooster-violin', background: `${S}/Nature/hill.jpg`,
+    objects: [[`${T}/birds/rooster.png`, 150, 120, 100], [`${Q}/instrument/violin.png`, 10, 30, 120]] },
 ];
 
 function readRgba(file) {

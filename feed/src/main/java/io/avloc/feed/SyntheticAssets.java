@@ -33,14 +33,16 @@ import javax.imageio.ImageIO;
  * backgrounds/NAME.jpg          background photos (any size; scaled to cover the frame)
  * objects/CLASS/NAME.png        cut-outs with alpha (trimmed to their opaque part on load)
  * sounds/CLASS/NAME.wav         recorded sounds of CLASS (every CLASS under objects/ needs one)
- * offscreen/CLASS/NAME.wav      sounds of things that are never drawn (siren, hammer, ...)
+ * offscreen/CLASS/NAME.wav      sounds of things that are never drawn (helicopter, bell, ...)
  * manifest.txt                  the files above, one relative path a line (needed in a jar,
  *                               optional in a folder)
  * </pre>
  *
  * Sounds are WAV or OGG/Vorbis at any rate and channel count; they are mixed down to mono,
- * resampled to 16 kHz and peak-normalized on load. The bundled set is 16 kHz mono 16-bit WAV; its
- * sources and licences are listed in {@code assets/LICENSES.md} beside it.
+ * resampled to 16 kHz and peak-normalized on load. The bundled set is 16 kHz mono 16-bit WAV, made
+ * by {@code assets/fetch-assets.sh} from test-split media of the benchmark catalog only (so that
+ * the demo's live accuracy is measured on media no model was trained on); its sources and licences
+ * are listed in {@code assets/LICENSES.md} beside it and in its {@code provenance.tsv}.
  *
  * <p>Immutable once loaded and safe to share between cameras.
  */

@@ -29,11 +29,11 @@ import java.util.SplittableRandom;
  *
  * Time is cut into segments of {@link SyntheticSettings#segmentMs()}. In each segment, with
  * probability {@link SyntheticSettings#offscreenShare()}, the sound comes from off-screen: a class
- * that is not in view (an unseen picture class or a sound-only class such as a siren); otherwise
- * one of the objects in view sounds. The segment plays one recorded clip of that class in a loop
- * with a random gain and a random pause between repetitions, fades in and out over 10 ms at the
- * segment edges, and has white noise of {@link SyntheticSettings#noiseLevel()} mixed in. Mono, 16
- * kHz.
+ * that is not in view (an unseen picture class or a sound-only class such as a helicopter);
+ * otherwise one of the objects in view sounds. The segment plays one recorded clip of that class in
+ * a loop with a random gain and a random pause between repetitions, fades in and out over 10 ms at
+ * the segment edges, and has white noise of {@link SyntheticSettings#noiseLevel()} mixed in. Mono,
+ * 16 kHz.
  *
  * <h2>Ground truth</h2>
  *
