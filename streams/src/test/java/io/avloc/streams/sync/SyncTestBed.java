@@ -149,7 +149,7 @@ final class SyncTestBed implements AutoCloseable {
         inference);
   }
 
-  private SyncTestBed(
+  SyncTestBed(
       AvSyncConfig config,
       PairLocalizer engine,
       RecordingLocalizer localizer,
