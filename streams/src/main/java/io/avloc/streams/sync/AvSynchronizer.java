@@ -378,15 +378,16 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
    * application instance): their tasks' batches take turns on the engine in the order they were
    * handed over, and as each task has at most one batch in flight, that is round-robin across
    * tasks, whichever stream thread runs them. One thread, because the engine already uses every
-   * core for a batch; two batches at once would only share them. A daemon thread that ends after 30
-   * s without work, so an application that is closed leaves nothing behind.
+   * core for a batch; two batches at once would only share them. A daemon thread that lives as long
+   * as the process: the engine keeps a predictor per calling thread (DjlEngine), which a thread
+   * that ended and was replaced would leave behind.
    */
   public static Executor inferenceExecutor() {
     ThreadPoolExecutor executor =
         new ThreadPoolExecutor(
             1,
             1,
-            30,
+            0,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
             r -> {
@@ -394,7 +395,6 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
               t.setDaemon(true);
               return t;
             });
-    executor.allowCoreThreadTimeOut(true);
     return executor;
   }
 
