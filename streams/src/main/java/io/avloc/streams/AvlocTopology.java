@@ -220,6 +220,7 @@ public final class AvlocTopology {
         .withStaleBudget(s.getMillis(StreamsSettings.SYNC_STALE_BUDGET_MS_CONFIG))
         .withMaxBatch(s.getInt(StreamsSettings.BATCH_MAX_CONFIG))
         .withMaxDelay(s.getMillis(StreamsSettings.BATCH_DELAY_MS_CONFIG))
-        .withCameraIdleTimeout(s.getMillis(StreamsSettings.SYNC_CAMERA_IDLE_MS_CONFIG));
+        .withCameraIdleTimeout(s.getMillis(StreamsSettings.SYNC_CAMERA_IDLE_MS_CONFIG))
+        .withAsyncBatches(s.getBoolean(StreamsSettings.SYNC_ASYNC_BATCHES_CONFIG));
   }
 }

@@ -77,6 +77,12 @@ public final class StreamsSettings {
 
   public static final String SYNC_CAMERA_IDLE_MS_CONFIG = "avloc.sync.camera.idle.ms";
 
+  /**
+   * Real-time mode: run each embedded batch on the engine's own thread while the stream thread
+   * keeps ingesting ({@code true}, default), or on the stream thread ({@code false}).
+   */
+  public static final String SYNC_ASYNC_BATCHES_CONFIG = "avloc.sync.async.batches";
+
   public static final String BATCH_MAX_CONFIG = "avloc.batch.max";
 
   public static final String BATCH_DELAY_MS_CONFIG = "avloc.batch.delay.ms";
@@ -131,6 +137,7 @@ public final class StreamsSettings {
     d.put(SYNC_MODE_CONFIG, "realtime");
     d.put(SYNC_STALE_BUDGET_MS_CONFIG, millis(AvSyncConfig.DEFAULT_STALE_BUDGET));
     d.put(SYNC_CAMERA_IDLE_MS_CONFIG, millis(AvSyncConfig.DEFAULT_CAMERA_IDLE_TIMEOUT));
+    d.put(SYNC_ASYNC_BATCHES_CONFIG, Boolean.toString(AvSyncConfig.DEFAULT_ASYNC_BATCHES));
     d.put(BATCH_MAX_CONFIG, Integer.toString(AvSyncConfig.DEFAULT_MAX_BATCH));
     d.put(BATCH_DELAY_MS_CONFIG, millis(AvSyncConfig.DEFAULT_MAX_DELAY));
     d.put(BATCH_THREADS_CONFIG, "0");

@@ -20,12 +20,15 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -38,8 +41,9 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Ingest checks a frame's header only, so a frame whose header is fine but whose pixels do not
@@ -90,19 +94,29 @@ class InferenceDeadLetterTest {
     return out.toByteArray();
   }
 
-  @Test
-  void aFrameThatDoesNotDecodeAtInferenceIsDeadLetteredAndItsBatchStillRuns() throws Exception {
+  /**
+   * Catch-up mode runs the batch on the stream thread; real-time mode on the inference thread,
+   * whose result the synchronizer applies at a later record or tick.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"catch-up", "realtime"})
+  void aFrameThatDoesNotDecodeAtInferenceIsDeadLetteredAndItsBatchStillRuns(String mode)
+      throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     StreamsSettings settings =
         StreamsSettings.of(
             Map.of(
-                "avloc.bootstrap", "127.0.0.1:1",
-                "avloc.state.dir", tmp.resolve("state").toString(),
-                "avloc.sync.mode", "catch-up",
-                "avloc.batch.max", "3"));
+                "avloc.bootstrap",
+                "127.0.0.1:1",
+                "avloc.state.dir",
+                tmp.resolve("state-" + mode).toString(),
+                "avloc.sync.mode",
+                mode,
+                "avloc.batch.max",
+                "3"));
     EmbeddedLocalizer localizer = new EmbeddedLocalizer(model, 3, registry, () -> T0);
     Properties props = AvlocStreamsApp.streamsProperties(settings);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, tmp.resolve("driver").toString());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, tmp.resolve("driver-" + mode).toString());
     try (TopologyTestDriver driver =
         new TopologyTestDriver(
             AvlocTopology.build(settings, localizer, registry),
@@ -154,11 +168,20 @@ class InferenceDeadLetterTest {
             new TestRecord<>(key, camera.equals("b") ? broken : good, h, frameTs / MS));
       }
 
-      List<TestRecord<String, HeatmapEvent>> events = heatmaps.readRecordsToList();
+      List<TestRecord<String, HeatmapEvent>> events = new ArrayList<>(heatmaps.readRecordsToList());
+      List<TestRecord<byte[], byte[]>> dead = new ArrayList<>(deadletters.readRecordsToList());
+      // Progress, not time: tick until the batch's three frames are out (bounded, so that a batch
+      // that never completes fails here instead of hanging).
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      while (events.size() + dead.size() < 3) {
+        assertThat(System.nanoTime()).as("the batch completes").isLessThan(deadline);
+        driver.advanceWallClockTime(Duration.ofMillis(25));
+        events.addAll(heatmaps.readRecordsToList());
+        dead.addAll(deadletters.readRecordsToList());
+      }
       assertThat(events).extracting(TestRecord::key).containsExactly("a", "c");
       assertThat(events).allSatisfy(e -> assertThat(e.value().frameTsUs()).isEqualTo(frameTs));
 
-      List<TestRecord<byte[], byte[]>> dead = deadletters.readRecordsToList();
       assertThat(dead).hasSize(1);
       TestRecord<byte[], byte[]> d = dead.get(0);
       assertThat(new String(d.key(), StandardCharsets.UTF_8)).isEqualTo("b");

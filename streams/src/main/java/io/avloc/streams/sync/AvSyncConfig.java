@@ -27,6 +27,11 @@ import java.util.Objects;
  *     for a batch to fill (default 25 ms)
  * @param cameraIdleTimeout a camera without records for this long on the wall clock is forgotten:
  *     its waiting frames are flushed and all its state deleted (default 60 s)
+ * @param asyncBatches REALTIME only: hand each batch to the engine's own thread and keep ingesting
+ *     while it runs (default true; at most one batch of a task in flight, its pairs still pending
+ *     in the stores until their outputs are forwarded); false runs it on the stream thread, which
+ *     then rests (ingests) after each batch for as long as the batch took. CATCH_UP always runs
+ *     batches on the stream thread: it works off a backlog in full batches, nothing arrives live.
  */
 public record AvSyncConfig(
     Duration window,
@@ -37,7 +42,8 @@ public record AvSyncConfig(
     Duration staleBudget,
     int maxBatch,
     Duration maxDelay,
-    Duration cameraIdleTimeout) {
+    Duration cameraIdleTimeout,
+    boolean asyncBatches) {
 
   public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(3);
   public static final Duration DEFAULT_LOOKAHEAD = Duration.ofMillis(500);
@@ -48,6 +54,7 @@ public record AvSyncConfig(
   public static final int DEFAULT_MAX_BATCH = BatcherConfig.DEFAULT_MAX_BATCH_SIZE;
   public static final Duration DEFAULT_MAX_DELAY = Duration.ofMillis(25);
   public static final Duration DEFAULT_CAMERA_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  public static final boolean DEFAULT_ASYNC_BATCHES = true;
 
   /** Longest interval between two checks for idle cameras (wall clock). */
   static final Duration MAX_EXPIRY_CHECK_INTERVAL = Duration.ofSeconds(1);
@@ -85,7 +92,10 @@ public record AvSyncConfig(
     }
   }
 
-  /** The defaults: 3 s window, 0.5 s lookahead, 1 s grace, 5 Hz, REALTIME with 150 ms, 8/25 ms. */
+  /**
+   * The defaults: 3 s window, 0.5 s lookahead, 1 s grace, 5 Hz, REALTIME with 150 ms, 8/25 ms,
+   * async.
+   */
   public static AvSyncConfig defaults() {
     return new AvSyncConfig(
         DEFAULT_WINDOW,
@@ -96,7 +106,8 @@ public record AvSyncConfig(
         DEFAULT_STALE_BUDGET,
         DEFAULT_MAX_BATCH,
         DEFAULT_MAX_DELAY,
-        DEFAULT_CAMERA_IDLE_TIMEOUT);
+        DEFAULT_CAMERA_IDLE_TIMEOUT,
+        DEFAULT_ASYNC_BATCHES);
   }
 
   public AvSyncConfig withWindow(Duration window) {
@@ -109,7 +120,8 @@ public record AvSyncConfig(
         staleBudget,
         maxBatch,
         maxDelay,
-        cameraIdleTimeout);
+        cameraIdleTimeout,
+        asyncBatches);
   }
 
   public AvSyncConfig withLookahead(Duration lookahead) {
@@ -122,7 +134,8 @@ public record AvSyncConfig(
         staleBudget,
         maxBatch,
         maxDelay,
-        cameraIdleTimeout);
+        cameraIdleTimeout,
+        asyncBatches);
   }
 
   public AvSyncConfig withGrace(Duration grace) {
@@ -135,7 +148,8 @@ public record AvSyncConfig(
         staleBudget,
         maxBatch,
         maxDelay,
-        cameraIdleTimeout);
+        cameraIdleTimeout,
+        asyncBatches);
   }
 
   public AvSyncConfig withMaxRateHz(double maxRateHz) {
@@ -148,7 +162,8 @@ public record AvSyncConfig(
         staleBudget,
         maxBatch,
         maxDelay,
-        cameraIdleTimeout);
+        cameraIdleTimeout,
+        asyncBatches);
   }
 
   public AvSyncConfig withMode(SyncMode mode) {
@@ -161,7 +176,8 @@ public record AvSyncConfig(
         staleBudget,
         maxBatch,
         maxDelay,
-        cameraIdleTimeout);
+        cameraIdleTimeout,
+        asyncBatches);
   }
 
   public AvSyncConfig withStaleBudget(Duration staleBudget) {
@@ -174,7 +190,8 @@ public record AvSyncConfig(
         staleBudget,
         maxBatch,
         maxDelay,
-        cameraIdleTimeout);
+        cameraIdleTimeout,
+        asyncBatches);
   }
 
   public AvSyncConfig withMaxBatch(int maxBatch) {
@@ -187,7 +204,8 @@ public record AvSyncConfig(
         staleBudget,
         maxBatch,
         maxDelay,
-        cameraIdleTimeout);
+        cameraIdleTimeout,
+        asyncBatches);
   }
 
   public AvSyncConfig withMaxDelay(Duration maxDelay) {
@@ -200,7 +218,8 @@ public record AvSyncConfig(
         staleBudget,
         maxBatch,
         maxDelay,
-        cameraIdleTimeout);
+        cameraIdleTimeout,
+        asyncBatches);
   }
 
   public AvSyncConfig withCameraIdleTimeout(Duration cameraIdleTimeout) {
@@ -213,7 +232,22 @@ public record AvSyncConfig(
         staleBudget,
         maxBatch,
         maxDelay,
-        cameraIdleTimeout);
+        cameraIdleTimeout,
+        asyncBatches);
+  }
+
+  public AvSyncConfig withAsyncBatches(boolean asyncBatches) {
+    return new AvSyncConfig(
+        window,
+        lookahead,
+        grace,
+        maxRateHz,
+        mode,
+        staleBudget,
+        maxBatch,
+        maxDelay,
+        cameraIdleTimeout,
+        asyncBatches);
   }
 
   /** Window length, µs. */

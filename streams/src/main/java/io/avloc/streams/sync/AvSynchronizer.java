@@ -16,6 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -96,17 +103,33 @@ import org.slf4j.LoggerFactory;
  * outputs are forwarded and the frames and queue entries deleted (distributed mode's stage takes
  * batches of one, so a pair leaves as soon as it is ready).
  *
+ * <h2>Asynchronous batches</h2>
+ *
+ * In REALTIME mode with {@link AvSyncConfig#asyncBatches()} (the default), a batch is selected and
+ * assembled on the stream thread as above, then handed to the inference executor (one thread per
+ * supplier, so per application instance: the batches of all its tasks take turns on one engine, in
+ * the order they were handed over), and the stream thread goes back to ingesting at once. At most
+ * one batch per task is in flight. Its completion is applied on the stream thread only (the
+ * processor context is not thread-safe), at the start of the next {@code process} call or
+ * punctuation after the engine returns: outputs and dead letters forwarded, frames and queue
+ * entries deleted, exactly as for a synchronous batch; then the next batch may be selected. While a
+ * batch is in flight its queue entries are neither selected again nor shed, and its frames stay in
+ * the stores, so a commit in the meantime commits them as still pending. CATCH_UP mode, and
+ * REALTIME with asynchronous batches off, run the stage on the stream thread.
+ *
  * <h2>Exactly once</h2>
  *
  * All state is in changelogged stores, and the frame and its audio stay there until the heatmap (or
  * the pair) is forwarded. Under {@code exactly_once_v2} the output records, the changelog records
  * of every store change (the deleted frame and queue entry included) and the consumed input offsets
- * are written in one Kafka transaction per commit, also when the work happens in a punctuator. A
- * crash before the commit aborts all of it: read-committed consumers never see the heatmaps, the
- * stores are restored to the last commit (where the frame is still pending or queued) and the input
- * is read again from the committed offsets, so each frame's heatmap is published once. The only
- * state outside the stores is the resamplers' few milliseconds of filter history ({@link
- * CameraResamplers}), which a restart loses.
+ * are written in one Kafka transaction per commit, also when the work happens in a punctuator; a
+ * batch still in flight at a commit is committed as pending, and the task's closing abandons it
+ * without forwarding anything, so whoever opens the task next runs it again. A crash before the
+ * commit aborts all of it: read-committed consumers never see the heatmaps, the stores are restored
+ * to the last commit (where the frame is still pending or queued) and the input is read again from
+ * the committed offsets, so each frame's heatmap is published once. The only state outside the
+ * stores is the resamplers' few milliseconds of filter history ({@link CameraResamplers}), which a
+ * restart loses.
  *
  * <h2>Cameras</h2>
  *
@@ -141,6 +164,21 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
   private final long graceUs;
   private final CameraResamplers resamplers = new CameraResamplers();
 
+  /**
+   * Runs asynchronous batches' inference (REALTIME with {@link AvSyncConfig#asyncBatches()}); see
+   * {@link #inferenceExecutor()}.
+   */
+  private final Executor inference;
+
+  /** The batch the engine is running for this task (asynchronous batches), or null. */
+  private Batch inFlight;
+
+  /**
+   * Queue sequence numbers of {@link #inFlight}'s pairs: not selected again and not shed while the
+   * engine runs them. In memory only: the stores hold them as ready, which is what a restart needs.
+   */
+  private final Set<Long> inFlightSeqs = new HashSet<>();
+
   /** Batches of inference a stale frame's deadline allows for, besides the stale budget. */
   static final int DEADLINE_BATCHES = 2;
 
@@ -161,13 +199,13 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
   private double batchUsEwma;
 
   /**
-   * REALTIME: wall clock at which the last batch ended, µs. Embedded inference runs on the stream
-   * thread, and Kafka Streams halves the records it processes per task after every loop in which a
-   * punctuator ran or a commit happened; a batch at every tick of a busy machine therefore left
-   * ingest one record per task per batch, and with 8 cameras most frames never reached the
-   * synchronizer (docs/benchmarks.md). After a batch, the thread goes to ingest for at least as
-   * long as the batch took ({@link #engineRested}): inference gets at most half of the thread, and
-   * the cameras' records keep coming in.
+   * REALTIME, synchronous batches: wall clock at which the last batch ended, µs. Embedded inference
+   * runs on the stream thread, and Kafka Streams halves the records it processes per task after
+   * every loop in which a punctuator ran or a commit happened; a batch at every tick of a busy
+   * machine therefore left ingest one record per task per batch, and with 8 cameras most frames
+   * never reached the synchronizer (docs/benchmarks.md). After a batch, the thread goes to ingest
+   * for at least as long as the batch took ({@link #engineRested}): inference gets at most half of
+   * the thread, and the cameras' records keep coming in.
    */
   private long lastBatchEndUs = Long.MIN_VALUE;
 
@@ -207,19 +245,37 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
   }
 
   /**
+   * A synchronizer whose asynchronous batches run on the calling thread: each is complete when it
+   * has been handed over, and applied at once.
+   *
+   * @see #AvSynchronizer(AvSyncConfig, PairStage, SyncMetrics, LongSupplier, Executor)
+   */
+  public AvSynchronizer(
+      AvSyncConfig config, PairStage<V> stage, SyncMetrics metrics, LongSupplier wallClockUs) {
+    this(config, stage, metrics, wallClockUs, Runnable::run);
+  }
+
+  /**
    * @param config settings
    * @param stage what a batch of pairs becomes; shared by all processors of the supplier, so it is
-   *     called from every stream thread
+   *     called from every stream thread and from {@code inference}
    * @param metrics the meters, shared by the processors of one topology
    * @param wallClockUs wall clock in µs since the epoch, or null for the task's clock ({@code
    *     ProcessorContext.currentSystemTimeMs()}, which TopologyTestDriver advances with {@code
    *     advanceWallClockTime})
+   * @param inference runs asynchronous batches' {@code stage.run} ({@link #inferenceExecutor()}); a
+   *     direct executor ({@code Runnable::run}) runs them on the stream thread without the rest
    */
   public AvSynchronizer(
-      AvSyncConfig config, PairStage<V> stage, SyncMetrics metrics, LongSupplier wallClockUs) {
+      AvSyncConfig config,
+      PairStage<V> stage,
+      SyncMetrics metrics,
+      LongSupplier wallClockUs,
+      Executor inference) {
     this.config = Objects.requireNonNull(config, "config");
     this.stage = Objects.requireNonNull(stage, "stage");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.inference = Objects.requireNonNull(inference, "inference");
     this.wallClockUs = wallClockUs;
     this.windowUs = config.windowUs();
     this.lookaheadUs = config.lookaheadUs();
@@ -237,11 +293,17 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
 
   /**
    * Supplies synchronizers that forward each ready pair (distributed mode), with persistent stores.
+   * Forwarding a pair takes no time, so batches stay on the stream thread: handing them to another
+   * thread would only hold each pair back until the next record or tick.
    */
   public static ProcessorSupplier<String, Object, String, AvPair> pairSupplier(
       AvSyncConfig config, MeterRegistry registry) {
     return supplier(
-        config, PairStage.forwarding(), SyncMetrics.boundTo(registry), null, SyncStores.builders());
+        config.withAsyncBatches(false),
+        PairStage.forwarding(),
+        SyncMetrics.boundTo(registry),
+        null,
+        SyncStores.builders());
   }
 
   /**
@@ -261,7 +323,8 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
   }
 
   /**
-   * Supplies synchronizers ending in {@code stage}.
+   * Supplies synchronizers ending in {@code stage}, whose asynchronous batches share one inference
+   * thread ({@link #inferenceExecutor()}).
    *
    * @param wallClockUs wall clock in µs, or null for the task's clock
    * @param stores the store builders to connect
@@ -272,14 +335,33 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
       SyncMetrics metrics,
       LongSupplier wallClockUs,
       Set<StoreBuilder<?>> stores) {
+    return supplier(config, stage, metrics, wallClockUs, stores, inferenceExecutor());
+  }
+
+  /**
+   * Supplies synchronizers ending in {@code stage}.
+   *
+   * @param wallClockUs wall clock in µs, or null for the task's clock
+   * @param stores the store builders to connect
+   * @param inference runs the asynchronous batches of every synchronizer supplied, see {@link
+   *     #inferenceExecutor()}
+   */
+  public static <V> ProcessorSupplier<String, Object, String, V> supplier(
+      AvSyncConfig config,
+      PairStage<V> stage,
+      SyncMetrics metrics,
+      LongSupplier wallClockUs,
+      Set<StoreBuilder<?>> stores,
+      Executor inference) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(stage, "stage");
     Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(inference, "inference");
     Set<StoreBuilder<?>> builders = Set.copyOf(stores);
     return new ProcessorSupplier<>() {
       @Override
       public Processor<String, Object, String, V> get() {
-        return new AvSynchronizer<>(config, stage, metrics, wallClockUs);
+        return new AvSynchronizer<>(config, stage, metrics, wallClockUs, inference);
       }
 
       @Override
@@ -287,6 +369,33 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
         return builders;
       }
     };
+  }
+
+  private static final AtomicInteger INFERENCE_THREADS = new AtomicInteger();
+
+  /**
+   * One inference thread, for the asynchronous batches of one supplier's synchronizers (one
+   * application instance): their tasks' batches take turns on the engine in the order they were
+   * handed over, and as each task has at most one batch in flight, that is round-robin across
+   * tasks, whichever stream thread runs them. One thread, because the engine already uses every
+   * core for a batch; two batches at once would only share them. A daemon thread that lives as long
+   * as the process: the engine keeps a predictor per calling thread (DjlEngine), which a thread
+   * that ended and was replaced would leave behind.
+   */
+  public static Executor inferenceExecutor() {
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "avloc-inference-" + INFERENCE_THREADS.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    return executor;
   }
 
   @Override
@@ -319,6 +428,7 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
 
   @Override
   public void process(Record<String, Object> record) {
+    completeFinishedBatch();
     String camera = record.key();
     Object value = record.value();
     lastRecordWallUs = now();
@@ -336,8 +446,18 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
     }
   }
 
+  /**
+   * Forwards nothing more. A batch in flight is abandoned (not started if it still waits for the
+   * engine): its pairs are still pending in the stores, and whoever gets the task runs them.
+   */
   @Override
   public void close() {
+    if (inFlight != null) {
+      inFlight.done.cancel(false);
+      log.debug("{}: abandoned a batch of {} pairs in flight", context.taskId(), inFlight.size());
+      inFlight = null;
+      inFlightSeqs.clear();
+    }
     metrics.activeCameras(-activeCameras);
     activeCameras = 0;
   }
@@ -389,7 +509,10 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
       // newest frame of every camera once the records at hand are processed.
       Set<String> exclude = null;
       if (config.mode() == SyncMode.REALTIME) {
-        if (!engineRested(now())) {
+        if (inFlight != null) {
+          break; // its completion is applied first, then the next batch may start
+        }
+        if (!asyncBatches() && !engineRested(now())) {
           break; // the next tick after the rest runs it
         }
         shedSuperseded(now());
@@ -398,7 +521,7 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
           break;
         }
       }
-      if (runBatch(exclude) == 0) {
+      if (batch(exclude, asyncBatches()) == 0) {
         break;
       }
     }
@@ -442,10 +565,11 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
 
   /**
    * How long after its window end a frame may still be served, µs of wall clock: the configured
-   * stale budget plus {@value #DEADLINE_BATCHES} batches at the measured inference time, because a
-   * frame that becomes ready while a batch runs waits for that batch and then for its own. On a
-   * slow or busy machine the deadline therefore stretches with the engine instead of declaring
-   * every frame late.
+   * stale budget plus {@value #DEADLINE_BATCHES} batches at the measured time of a batch (from its
+   * formation until its outputs are forwarded: with asynchronous batches, the engine's turn and the
+   * wait for the stream thread to apply it), because a frame that becomes ready while a batch runs
+   * waits for that batch and then for its own. On a slow or busy machine the deadline therefore
+   * stretches with the engine instead of declaring every frame late.
    */
   long deadlineBudgetUs() {
     return config.staleBudgetUs() + DEADLINE_BATCHES * Math.round(batchUsEwma);
@@ -499,7 +623,7 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
   private int shedSuperseded(long now) {
     int shed = 0;
     for (String camera : List.copyOf(ready.cameras())) {
-      List<KeyValue<Long, ReadyQueue.Ref>> entries = ready.entries(camera);
+      List<KeyValue<Long, ReadyQueue.Ref>> entries = selectable(camera);
       CameraState st = null;
       for (int i = 0; i < entries.size() - 1; i++) {
         ReadyQueue.Ref ref = entries.get(i).value;
@@ -540,9 +664,11 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
     List<String> order = new ArrayList<>();
     Map<String, List<KeyValue<Long, ReadyQueue.Ref>>> entries = new HashMap<>();
     for (String camera : ready.cameras()) {
-      if (exclude == null || !exclude.contains(camera)) {
+      List<KeyValue<Long, ReadyQueue.Ref>> es =
+          exclude == null || !exclude.contains(camera) ? selectable(camera) : List.of();
+      if (!es.isEmpty()) {
         order.add(camera);
-        entries.put(camera, ready.entries(camera));
+        entries.put(camera, es);
       }
     }
     order.sort(
@@ -566,6 +692,15 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
     return batch;
   }
 
+  /** The camera's queue entries, oldest first, less those in flight. */
+  private List<KeyValue<Long, ReadyQueue.Ref>> selectable(String camera) {
+    List<KeyValue<Long, ReadyQueue.Ref>> entries = ready.entries(camera);
+    if (!inFlightSeqs.isEmpty()) {
+      entries.removeIf(e -> inFlightSeqs.contains(e.key));
+    }
+    return entries;
+  }
+
   private void drop(String camera, CameraState st, long t, DropReason reason) {
     frames.delete(camera, t);
     st.removeUnemitted(t);
@@ -587,19 +722,47 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
   }
 
   /**
-   * Sheds what is superseded (REALTIME), then runs one fair batch ({@link #selectBatch}) through
-   * the stage.
-   *
-   * @param exclude cameras not to serve, to which the served ones are added; or null
-   * @return how many queue entries it consumed, shed ones included
+   * One batch of pairs: what {@link #assemble} took from the stores, and what the stage made of it.
+   * The stage runs on the stream thread or on {@link #inference}; everything else on the stream
+   * thread. {@link #done} publishes the stage's results to the stream thread.
    */
-  private int runBatch(Set<String> exclude) {
-    long batchStartUs = now();
-    int shed = shedSuperseded(batchStartUs);
+  private final class Batch {
+    final List<AvPair> pairs = new ArrayList<>();
+    final List<PendingFrame> sources = new ArrayList<>();
+    final List<Long> seqs = new ArrayList<>();
+
+    /** Queue entries the batch consumed: its pairs, shed ones and orphans. */
+    int consumed;
+
+    /** Stream-thread wall clock when it was formed, µs. */
+    long startUs;
+
+    final Map<Integer, PairStage.Rejection> rejected = new HashMap<>();
+    List<V> outputs;
+    CompletableFuture<Void> done;
+
+    int size() {
+      return pairs.size();
+    }
+
+    /** Runs the stage; on whichever thread runs the batch. */
+    void runStage() {
+      outputs = stage.run(List.copyOf(pairs), startUs, r -> rejected.put(r.index(), r));
+    }
+  }
+
+  /**
+   * Sheds what is superseded (REALTIME), then takes one fair batch ({@link #selectBatch}) and
+   * assembles its pairs from the stores.
+   *
+   * @param exclude cameras not to serve, or null
+   */
+  private Batch assemble(Set<String> exclude) {
+    Batch b = new Batch();
+    b.startUs = now();
+    int shed = shedSuperseded(b.startUs);
     List<KeyValue<Long, ReadyQueue.Ref>> refs = selectBatch(batchSize(), exclude);
-    List<AvPair> pairs = new ArrayList<>(refs.size());
-    List<PendingFrame> sources = new ArrayList<>(refs.size());
-    List<Long> seqs = new ArrayList<>(refs.size());
+    b.consumed = shed + refs.size();
     for (KeyValue<Long, ReadyQueue.Ref> kv : refs) {
       ReadyQueue.Ref ref = kv.value;
       PendingFrame f = frames.get(ref.camera(), ref.frameTsUs());
@@ -612,7 +775,7 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
       }
       AudioChunkStore.Window w =
           audio.window(ref.camera(), ref.frameTsUs(), windowUs, lookaheadUs, st.maxChunkUs);
-      pairs.add(
+      b.pairs.add(
           new AvPair(
               ref.camera(),
               f.frame(),
@@ -622,25 +785,102 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
               w.partial(),
               f.arrivedAtUs(),
               ref.readyAtUs()));
-      sources.add(f);
-      seqs.add(kv.key);
+      b.sources.add(f);
+      b.seqs.add(kv.key);
     }
-    if (pairs.isEmpty()) {
-      return shed + refs.size();
+    return b;
+  }
+
+  /**
+   * Runs one batch: on the stream thread, or ({@code async}) handed to {@link #inference}, from
+   * which {@link #completeFinishedBatch} applies it; the served cameras are added to {@code
+   * exclude} either way.
+   *
+   * @param exclude cameras not to serve, to which the served ones are added; or null
+   * @return how many queue entries it consumed, shed ones included
+   */
+  private int batch(Set<String> exclude, boolean async) {
+    Batch b = assemble(exclude);
+    if (b.pairs.isEmpty()) {
+      return b.consumed;
     }
-    Map<Integer, PairStage.Rejection> rejected = new HashMap<>();
-    List<V> outputs = stage.run(List.copyOf(pairs), batchStartUs, r -> rejected.put(r.index(), r));
+    if (exclude != null) {
+      b.pairs.forEach(p -> exclude.add(p.camera()));
+    }
+    if (!async) {
+      b.runStage();
+      complete(b);
+      return b.consumed;
+    }
+    inFlight = b;
+    inFlightSeqs.addAll(b.seqs);
+    b.done = CompletableFuture.runAsync(b::runStage, inference);
+    completeFinishedBatch(); // an engine that ran it at once (direct executor) is done
+    return b.consumed;
+  }
+
+  /** Runs one batch on the stream thread ({@link #batch}). */
+  private int runBatch(Set<String> exclude) {
+    return batch(exclude, false);
+  }
+
+  /**
+   * Applies the batch in flight if the engine has finished it: called on the stream thread, at the
+   * start of every {@code process} call and punctuation. An engine that threw fails the call as a
+   * synchronous batch would (its pairs stay pending in the stores; nothing is forwarded).
+   */
+  private void completeFinishedBatch() {
+    Batch b = inFlight;
+    if (b == null || !b.done.isDone()) {
+      return;
+    }
+    inFlight = null;
+    inFlightSeqs.clear();
+    try {
+      b.done.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
+    complete(b);
+  }
+
+  /**
+   * Waits for the batch in flight and applies it, for work that needs the stores as they will be
+   * committed (an expiring camera's state is deleted).
+   */
+  private void awaitBatchInFlight() {
+    if (inFlight != null) {
+      try {
+        inFlight.done.join();
+      } catch (CompletionException e) {
+        // completeFinishedBatch rethrows it
+      }
+      completeFinishedBatch();
+    }
+  }
+
+  /**
+   * A batch the stage has run: its outputs (or dead letters) are forwarded, its frames and queue
+   * entries deleted, in the same transaction.
+   */
+  private void complete(Batch b) {
     long endUs = now();
-    long tookUs = Math.max(0, endUs - batchStartUs);
+    long tookUs = Math.max(0, endUs - b.startUs);
     lastBatchEndUs = endUs;
     batchUsEwma =
         batches == 0 ? tookUs : batchUsEwma + BATCH_TIME_SMOOTHING * (tookUs - batchUsEwma);
     batches++;
-    for (int i = 0; i < pairs.size(); i++) {
-      AvPair pair = pairs.get(i);
-      PendingFrame f = sources.get(i);
-      V out = outputs.get(i);
-      PairStage.Rejection rejection = rejected.get(i);
+    for (int i = 0; i < b.pairs.size(); i++) {
+      AvPair pair = b.pairs.get(i);
+      PendingFrame f = b.sources.get(i);
+      V out = b.outputs.get(i);
+      PairStage.Rejection rejection = b.rejected.get(i);
       if (rejection != null) {
         deadLetter(pair, f, rejection);
       } else {
@@ -649,7 +889,7 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
                 pair.camera(), out, f.recordTimestampMs(), stage.headers(f.headers(), out)));
       }
       frames.delete(pair.camera(), pair.frameTsUs());
-      ready.remove(seqs.get(i));
+      ready.remove(b.seqs.get(i));
       CameraState st = cameras.get(pair.camera());
       st.removeUnemitted(pair.frameTsUs());
       cameras.put(pair.camera(), st);
@@ -657,11 +897,7 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
         metrics.paired(pair.partial());
       }
       lastServedBatch.put(pair.camera(), batches);
-      if (exclude != null) {
-        exclude.add(pair.camera());
-      }
     }
-    return shed + refs.size();
   }
 
   private int unservedCameras() {
@@ -702,12 +938,22 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
     return Math.max(1, Math.min(config.maxBatch(), stage.maxBatch()));
   }
 
-  /** Runs batches until the queue is empty (REALTIME: one round, see {@link #servedThisTick}). */
-  private void drainReady(boolean rest) {
+  /**
+   * Runs batches until the queue is empty (REALTIME: one round, see {@link #servedThisTick}; with
+   * {@code async}, until a batch is in flight).
+   *
+   * @param rest REALTIME, synchronous batches: rest after each batch ({@link #engineRested})
+   * @param async REALTIME: hand the batches to the inference thread
+   */
+  private void drainReady(boolean rest, boolean async) {
     if (config.mode() == SyncMode.REALTIME) {
-      while (ready.size() > 0 && (!rest || engineRested(now())) && runBatch(servedThisTick) > 0) {
-        // each batch serves cameras not yet served this tick, or sheds; after a batch the thread
-        // rests (ingests) before the next one, so a tick runs one batch on a busy machine
+      while (ready.size() > 0
+          && inFlight == null
+          && (async || !rest || engineRested(now()))
+          && batch(servedThisTick, async) > 0) {
+        // each batch serves cameras not yet served this tick, or sheds; synchronous: after a batch
+        // the thread rests (ingests) before the next one, so a tick runs one batch on a busy
+        // machine; asynchronous: the thread ingests while the batch runs
       }
     } else {
       while (ready.size() > 0 && runBatch(null) > 0) {
@@ -716,12 +962,16 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
     }
   }
 
-  /** Runs batches until the queue is empty, in rounds (an expiring camera leaves nothing). */
+  /**
+   * Runs batches until the queue is empty, in rounds, on the stream thread (an expiring camera
+   * leaves nothing).
+   */
   private void drainAll() {
+    awaitBatchInFlight();
     while (ready.size() > 0) {
       servedThisTick.clear();
       int before = ready.size();
-      drainReady(false); // an expiring camera's frames go now, rest or not
+      drainReady(false, false); // an expiring camera's frames go now, rest or not
       if (ready.size() >= before) {
         break; // cannot happen: every round serves or sheds; do not spin if it does
       }
@@ -734,6 +984,7 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
    * replaces it.
    */
   private void onBatchTick() {
+    completeFinishedBatch();
     long now = now();
     boolean inputPaused = lastRecordWallUs < lastTickUs;
     lastTickUs = now;
@@ -744,7 +995,15 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
       // where 8 were due, and the engine runs a batch of 3 little faster than one of 8.
       return;
     }
-    drainReady(true);
+    drainReady(true, asyncBatches());
+  }
+
+  /**
+   * Whether batches go to the inference thread: REALTIME with {@link AvSyncConfig#asyncBatches()}.
+   * Then the stream thread ingests while the engine runs, and needs no rest after a batch.
+   */
+  private boolean asyncBatches() {
+    return config.mode() == SyncMode.REALTIME && config.asyncBatches();
   }
 
   /**
@@ -764,9 +1023,9 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
   }
 
   /**
-   * REALTIME: whether the stream thread has spent, since the last batch ended, at least the
-   * measured time of a batch on other work (ingest), see {@link #lastBatchEndUs}. CATCH_UP works
-   * off a backlog and keeps the thread on full batches.
+   * REALTIME, synchronous batches: whether the stream thread has spent, since the last batch ended,
+   * at least the measured time of a batch on other work (ingest), see {@link #lastBatchEndUs}.
+   * CATCH_UP works off a backlog and keeps the thread on full batches.
    */
   private boolean engineRested(long now) {
     return config.mode() != SyncMode.REALTIME
@@ -776,6 +1035,7 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
 
   /** Expiry punctuator: flushes and forgets cameras idle for cameraIdleTimeout. */
   private void expireIdleCameras() {
+    completeFinishedBatch();
     long now = now();
     List<String> idle = new ArrayList<>();
     try (KeyValueIterator<String, CameraState> it = cameras.all()) {
@@ -790,6 +1050,7 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
     if (idle.isEmpty()) {
       return;
     }
+    awaitBatchInFlight(); // an idle camera's frame may be in it
     for (String camera : idle) {
       CameraState st = cameras.get(camera);
       release(camera, st, now, true);

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -21,8 +22,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * REALTIME under overload: a simulated engine slower than the cameras' arrival rate. Cameras send
- * 25 fps and 100 ms audio chunks on a simulated wall clock, which the engine advances by its
- * inference time, so records pile up while a batch runs exactly as they do on a busy machine.
+ * 25 fps and 100 ms audio chunks on a simulated wall clock. With synchronous batches the engine
+ * advances that clock by its inference time, so records pile up while a batch runs exactly as they
+ * do on a busy machine; with asynchronous batches the engine runs a batch handed to it once the
+ * clock has moved on by its inference time, while the records keep arriving.
  */
 class AvSynchronizerOverloadTest {
 
@@ -43,20 +46,68 @@ class AvSynchronizerOverloadTest {
   /** Per heatmap: the newest frame of its camera whose window was complete when its batch began. */
   private final Map<AvPair, Long> newestCompleteAtBatch = new HashMap<>();
 
-  private final AvSyncConfig config = AvSyncConfig.defaults().withMaxBatch(2);
+  private AvSyncConfig config = AvSyncConfig.defaults().withMaxBatch(2);
+
+  /**
+   * Asynchronous batches: the simulated engine's one slot. A batch handed over waits here; the
+   * engine starts it at the next step of the simulation and finishes it {@link #BATCH_US} later.
+   */
+  private Runnable handedOver;
+
+  private long engineStartedUs;
+  private Map<String, Long> newestCompleteAtHandOver = Map.of();
+  private final Executor simulatedEngine =
+      task -> {
+        assertThat(handedOver).as("a second batch handed over while one is in flight").isNull();
+        handedOver = task;
+        engineStartedUs = Long.MIN_VALUE;
+        Map<String, Long> newest = new HashMap<>();
+        for (int c = 0; c < CAMERAS; c++) {
+          newest.put("cam" + c, newestComplete("cam" + c));
+        }
+        newestCompleteAtHandOver = newest;
+      };
 
   @Test
   void
-      everyCameraKeepsGettingHeatmapsOfItsNewestFramesTheShedCountsAddUpAndIngestKeepsHalfTheThread() {
+      synchronousBatchesServeEveryCameraItsNewestFramesTheShedCountsAddUpAndIngestKeepsHalfTheThread() {
+    config = config.withAsyncBatches(false);
+    RecordingLocalizer recording = run(false);
+    // The engine runs on the stream thread: after each batch the thread goes to ingest for at
+    // least as long as the batch took, so the cameras' records keep coming in under overload.
+    for (int i = 1; i < recording.batchStarts.size(); i++) {
+      assertThat(recording.batchStarts.get(i) - recording.batchStarts.get(i - 1))
+          .as("start of batch %d after the previous one (%d µs each)", i, BATCH_US)
+          .isGreaterThanOrEqualTo(2 * BATCH_US);
+    }
+  }
+
+  @Test
+  void asynchronousBatchesServeEveryCameraItsNewestFramesTheShedCountsAddUpAndKeepTheEngineBusy() {
+    RecordingLocalizer recording = run(true);
+    // The stream thread ingests while the engine runs, so the engine is not left idle for the
+    // thread's rest: it serves at least 80 % of what it can in the run (the synchronous
+    // synchronizer, resting after each batch, at most half).
+    long capacity = RUN_US / BATCH_US * 2;
+    long servedInRun =
+        recording.pairs().stream().filter(p -> p.frameTsUs() < START + RUN_US).count();
+    assertThat(servedInRun).isGreaterThanOrEqualTo(capacity * 8 / 10);
+  }
+
+  /** Simulates the run and checks what both kinds of batches promise; returns the engine's log. */
+  private RecordingLocalizer run(boolean async) {
     RecordingLocalizer recording = new RecordingLocalizer(2);
     PairLocalizer slow =
         new PairLocalizer() {
           @Override
           public List<HeatmapEvent> localize(List<AvPair> pairs, long batchStartUs) {
             for (AvPair p : pairs) {
-              newestCompleteAtBatch.put(p, newestComplete(p.camera()));
+              newestCompleteAtBatch.put(
+                  p, async ? newestCompleteAtHandOver.get(p.camera()) : newestComplete(p.camera()));
             }
-            clock.addAndGet(BATCH_US); // inference takes time on the synchronizer's clock
+            if (!async) {
+              clock.addAndGet(BATCH_US); // inference takes time on the synchronizer's clock
+            }
             return recording.localize(pairs, batchStartUs);
           }
 
@@ -71,12 +122,16 @@ class AvSynchronizerOverloadTest {
           }
         };
     long framesSent = 0;
-    try (SyncTestBed bed = new SyncTestBed(config, slow, recording, START, clock::get)) {
+    try (SyncTestBed bed =
+        async
+            ? new SyncTestBed(config, slow, recording, START, clock::get, simulatedEngine)
+            : new SyncTestBed(config, slow, recording, START, clock::get)) {
       for (int c = 0; c < CAMERAS; c++) {
         sendAudio(bed, "cam" + c, T0, START);
       }
       Map<String, Long> nextFrame = new HashMap<>();
       while (clock.get() < START + RUN_US) {
+        stepEngine();
         long now = clock.get();
         for (int c = 0; c < CAMERAS; c++) {
           String cam = "cam" + c;
@@ -104,6 +159,7 @@ class AvSynchronizerOverloadTest {
       // bounded so that a queue that never drains fails below instead of hanging.
       KeyValueStore<?, ?> pending = bed.driver.getKeyValueStore(SyncStores.FRAMES);
       for (int i = 0; i < 400 && holdsEntries(pending); i++) {
+        stepEngine();
         clock.addAndGet(TICK_US);
         bed.advanceWallClock(Duration.ofNanos(TICK_US * 1_000));
       }
@@ -154,18 +210,14 @@ class AvSynchronizerOverloadTest {
         }
         assertThat(pairs).extracting(AvPair::frameTsUs).isSorted();
       }
-
-      // The engine runs on the stream thread: after each batch the thread goes to ingest for at
-      // least as long as the batch took, so the cameras' records keep coming in under overload.
-      for (int i = 1; i < recording.batchStarts.size(); i++) {
-        assertThat(recording.batchStarts.get(i) - recording.batchStarts.get(i - 1))
-            .as("start of batch %d after the previous one (%d µs each)", i, BATCH_US)
-            .isGreaterThanOrEqualTo(2 * BATCH_US);
-      }
+      // Each frame is served once: a batch in flight is neither selected again nor shed.
+      assertThat(served).doesNotHaveDuplicates();
 
       // Every heatmap is of the camera's newest complete frame, or of a frame still within its
-      // deadline (which, at 200 ms a batch, is 150 ms + 2 × 200 ms after its window end).
-      long budget = config.staleBudgetUs() + AvSynchronizer.DEADLINE_BATCHES * BATCH_US;
+      // deadline (which, at 200 ms a batch, is 150 ms + 2 × 200 ms after its window end; an
+      // asynchronous batch's time runs until the next tick or record after the engine returns).
+      long batchUs = async ? BATCH_US + TICK_US : BATCH_US;
+      long budget = config.staleBudgetUs() + AvSynchronizer.DEADLINE_BATCHES * batchUs;
       int batchIndex = 0;
       for (List<AvPair> batch : recording.batches) {
         long batchStart = recording.batchStarts.get(batchIndex++);
@@ -178,6 +230,24 @@ class AvSynchronizerOverloadTest {
           }
         }
       }
+      return recording;
+    }
+  }
+
+  /**
+   * Asynchronous batches: starts the batch handed over, or runs it once {@link #BATCH_US} has
+   * passed since it started; the synchronizer applies it at its next record or tick.
+   */
+  private void stepEngine() {
+    if (handedOver == null) {
+      return;
+    }
+    if (engineStartedUs == Long.MIN_VALUE) {
+      engineStartedUs = clock.get();
+    } else if (clock.get() - engineStartedUs >= BATCH_US) {
+      Runnable task = handedOver;
+      handedOver = null;
+      task.run();
     }
   }
 

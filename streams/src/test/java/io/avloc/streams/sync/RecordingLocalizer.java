@@ -4,6 +4,7 @@ import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.pair.AvPair;
 import io.avloc.modelserver.PairLocalizer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** A localizer that records its batches and answers each pair with an event carrying its window. */
@@ -11,8 +12,9 @@ final class RecordingLocalizer implements PairLocalizer {
 
   static final String MODEL = "fake@1";
 
-  final List<List<AvPair>> batches = new ArrayList<>();
-  final List<Long> batchStarts = new ArrayList<>();
+  // Synchronized: an asynchronous batch adds to them on the inference thread.
+  final List<List<AvPair>> batches = Collections.synchronizedList(new ArrayList<>());
+  final List<Long> batchStarts = Collections.synchronizedList(new ArrayList<>());
   private final int maxBatch;
 
   RecordingLocalizer(int maxBatch) {
@@ -41,7 +43,9 @@ final class RecordingLocalizer implements PairLocalizer {
 
   /** Every pair sent so far, in order. */
   List<AvPair> pairs() {
-    return batches.stream().flatMap(List::stream).toList();
+    synchronized (batches) {
+      return batches.stream().flatMap(List::stream).toList();
+    }
   }
 
   private static HeatmapEvent event(AvPair p, long batchStartUs) {

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import java.util.function.LongToDoubleFunction;
 import org.apache.kafka.common.header.Header;
@@ -90,7 +91,16 @@ final class SyncTestBed implements AutoCloseable {
       Path stateDir,
       Set<StoreBuilder<?>> stores,
       Properties overrides) {
-    this(config, localizer, localizer, wallClockUs, stateDir, stores, overrides, null);
+    this(
+        config,
+        localizer,
+        localizer,
+        wallClockUs,
+        stateDir,
+        stores,
+        overrides,
+        null,
+        Runnable::run);
   }
 
   /**
@@ -112,10 +122,34 @@ final class SyncTestBed implements AutoCloseable {
         null,
         SyncStores.builders(),
         new Properties(),
-        syncClockUs);
+        syncClockUs,
+        Runnable::run);
   }
 
-  private SyncTestBed(
+  /**
+   * A bed whose synchronizer hands its asynchronous batches to {@code inference} (the other beds
+   * use a direct executor: each batch is done when it is handed over).
+   */
+  SyncTestBed(
+      AvSyncConfig config,
+      PairLocalizer engine,
+      RecordingLocalizer localizer,
+      long wallClockUs,
+      LongSupplier syncClockUs,
+      Executor inference) {
+    this(
+        config,
+        engine,
+        localizer,
+        wallClockUs,
+        null,
+        SyncStores.builders(),
+        new Properties(),
+        syncClockUs,
+        inference);
+  }
+
+  SyncTestBed(
       AvSyncConfig config,
       PairLocalizer engine,
       RecordingLocalizer localizer,
@@ -123,7 +157,8 @@ final class SyncTestBed implements AutoCloseable {
       Path stateDir,
       Set<StoreBuilder<?>> stores,
       Properties overrides,
-      LongSupplier syncClockUs) {
+      LongSupplier syncClockUs,
+      Executor inference) {
     this.localizer = localizer;
     Properties props = new Properties();
     props.putAll(overrides);
@@ -133,7 +168,7 @@ final class SyncTestBed implements AutoCloseable {
         (stateDir != null ? stateDir : temporaryDirectory()).toString());
     driver =
         new TopologyTestDriver(
-            topology(config, engine, registry, stores, syncClockUs),
+            topology(config, engine, registry, stores, syncClockUs, inference),
             props,
             Instant.ofEpochMilli(wallClockUs / MS));
     frames = driver.createInputTopic(FRAMES, new StringSerializer(), new ByteArraySerializer());
@@ -148,7 +183,7 @@ final class SyncTestBed implements AutoCloseable {
       PairLocalizer localizer,
       MeterRegistry registry,
       Set<StoreBuilder<?>> stores) {
-    return topology(config, localizer, registry, stores, null);
+    return topology(config, localizer, registry, stores, null, Runnable::run);
   }
 
   static Topology topology(
@@ -156,7 +191,8 @@ final class SyncTestBed implements AutoCloseable {
       PairLocalizer localizer,
       MeterRegistry registry,
       Set<StoreBuilder<?>> stores,
-      LongSupplier syncClockUs) {
+      LongSupplier syncClockUs,
+      Executor inference) {
     MediaValidator validator = new MediaValidator(new MediaLimits(1 << 20, 1 << 20, false));
     Topology topology = new Topology();
     topology.addSource(
@@ -172,7 +208,12 @@ final class SyncTestBed implements AutoCloseable {
     topology.addProcessor(
         AvSynchronizer.NAME,
         AvSynchronizer.supplier(
-            config, localizer, SyncMetrics.boundTo(registry), syncClockUs, stores),
+            config,
+            PairStage.localizing(localizer),
+            SyncMetrics.boundTo(registry),
+            syncClockUs,
+            stores,
+            inference),
         "frames",
         "audio");
     topology.addSink(
