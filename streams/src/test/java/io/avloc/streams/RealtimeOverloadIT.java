@@ -38,7 +38,7 @@ class RealtimeOverloadIT {
 
   private static final int CAMERAS = 4;
   private static final long PAIR_MS = 100;
-  private static final int HEATMAPS = 80;
+  private static final int HEATMAPS = 120;
 
   @TempDir Path tmp;
 
@@ -93,10 +93,30 @@ class RealtimeOverloadIT {
             .collect(
                 Collectors.groupingBy(HeatmapEvent::camera, TreeMap::new, Collectors.toList()));
     assertThat(byCamera).as("cameras served").hasSize(CAMERAS);
-    int least = byCamera.values().stream().mapToInt(List::size).min().orElseThrow();
-    int most = byCamera.values().stream().mapToInt(List::size).max().orElseThrow();
+    // Fairness is the scheduler's share once every camera has frames to serve. Before that, a
+    // camera alone on its partition can be served while the others' first frames are still on
+    // their way through ingest (measured: ~14 batches at start-up), which says nothing about
+    // how the engine is shared. So count from the capture time of the last camera's first
+    // heatmap (the cameras share one clock).
+    long steadyFromUs =
+        byCamera.values().stream()
+            .mapToLong(events -> events.get(0).frameTsUs())
+            .max()
+            .orElseThrow();
+    Map<String, Integer> steady = new TreeMap<>();
+    byCamera.forEach(
+        (camera, events) ->
+            steady.put(
+                camera, (int) events.stream().filter(e -> e.frameTsUs() >= steadyFromUs).count()));
+    int least = steady.values().stream().mapToInt(Integer::intValue).min().orElseThrow();
+    int most = steady.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
+    assertThat(least)
+        .as("heatmaps per camera once all were served %s (all: %s)", steady, counts(byCamera))
+        .isGreaterThanOrEqualTo(5);
     assertThat((double) least / most)
-        .as("least/most heatmaps per camera %s", counts(byCamera))
+        .as(
+            "least/most heatmaps per camera once all were served %s (all: %s)",
+            steady, counts(byCamera))
         .isGreaterThanOrEqualTo(0.5);
     for (List<HeatmapEvent> events : byCamera.values()) {
       assertThat(events).extracting(HeatmapEvent::frameTsUs).isSorted().doesNotHaveDuplicates();
