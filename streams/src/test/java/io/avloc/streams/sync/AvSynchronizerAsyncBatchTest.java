@@ -9,11 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.pair.AvPair;
 import io.avloc.modelserver.PairLocalizer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +19,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -74,12 +67,12 @@ class AvSynchronizerAsyncBatchTest {
       assertThat(bed.heatmaps()).as("nothing forwarded before the engine returns").isEmpty();
       assertThat(engine.entered()).as("batches handed to the engine").isEqualTo(1);
       assertThat(bed.dropped(DropReason.STALE)).as("nothing shed while in flight").isZero();
-      assertThat(count(bed, SyncStores.FRAMES)).as("in flight 2 + ingested 3").isEqualTo(5);
-      assertThat(count(bed, SyncStores.READY)).isEqualTo(5);
+      assertThat(bed.storeSize(SyncStores.FRAMES)).as("in flight 2 + ingested 3").isEqualTo(5);
+      assertThat(bed.storeSize(SyncStores.READY)).isEqualTo(5);
 
       engine.open();
       List<TestRecord<String, HeatmapEvent>> out = new ArrayList<>();
-      tickUntil(bed, out, () -> count(bed, SyncStores.FRAMES) == 0);
+      tickUntil(bed, out, () -> bed.storeSize(SyncStores.FRAMES) == 0);
 
       // The batch's frames once each, first; then a's later frames, each served once or shed
       // (the in-flight batch's time now counts in their deadline), its newest served.
@@ -90,7 +83,7 @@ class AvSynchronizerAsyncBatchTest {
       assertThat(out.get(0).timestamp()).isEqualTo((T0 + 3 * S) / MS);
       assertThat(out.get(0).headers().lastHeader("model")).isNotNull();
       assertThat(recording.pairs()).hasSize(served.size());
-      assertThat(count(bed, SyncStores.READY)).isZero();
+      assertThat(bed.storeSize(SyncStores.READY)).isZero();
     }
   }
 
@@ -99,7 +92,8 @@ class AvSynchronizerAsyncBatchTest {
     Path live = dir.resolve("live");
     Path preserved = dir.resolve("preserved");
     List<TestRecord<String, HeatmapEvent>> beforeClose;
-    try (SyncTestBed bed = bed(live, AfterCloseStores.builders(() -> copy(live, preserved)))) {
+    try (SyncTestBed bed =
+        bed(live, AfterCloseStores.builders(() -> SyncTestBed.copyTree(live, preserved)))) {
       readyFrames(bed, 3 * S);
       engine.awaitEntered(1);
       beforeClose = bed.heatmaps();
@@ -121,10 +115,10 @@ class AvSynchronizerAsyncBatchTest {
             new Properties(),
             null,
             AvSynchronizer.inferenceExecutor())) {
-      assertThat(count(bed, SyncStores.FRAMES)).as("the pairs stayed pending").isEqualTo(2);
-      assertThat(count(bed, SyncStores.READY)).isEqualTo(2);
+      assertThat(bed.storeSize(SyncStores.FRAMES)).as("the pairs stayed pending").isEqualTo(2);
+      assertThat(bed.storeSize(SyncStores.READY)).isEqualTo(2);
       List<TestRecord<String, HeatmapEvent>> out = new ArrayList<>();
-      tickUntil(bed, out, () -> out.size() >= 2 && count(bed, SyncStores.FRAMES) == 0);
+      tickUntil(bed, out, () -> out.size() >= 2 && bed.storeSize(SyncStores.FRAMES) == 0);
       assertThat(out)
           .extracting(r -> r.key() + "@" + (r.value().frameTsUs() - T0) / MS)
           .containsExactly("a@3000", "b@3000");
@@ -149,8 +143,8 @@ class AvSynchronizerAsyncBatchTest {
               })
           .hasRootCauseMessage("engine lost its device");
       assertThat(bed.heatmaps()).isEmpty();
-      assertThat(count(bed, SyncStores.FRAMES)).isEqualTo(2);
-      assertThat(count(bed, SyncStores.READY)).isEqualTo(2);
+      assertThat(bed.storeSize(SyncStores.FRAMES)).isEqualTo(2);
+      assertThat(bed.storeSize(SyncStores.READY)).isEqualTo(2);
     }
   }
 
@@ -198,38 +192,6 @@ class AvSynchronizerAsyncBatchTest {
 
   private static long deadline() {
     return System.nanoTime() + TimeUnit.SECONDS.toNanos(PROGRESS_TIMEOUT_S);
-  }
-
-  private static long count(SyncTestBed bed, String store) {
-    KeyValueStore<Object, Object> s = bed.driver.getKeyValueStore(store);
-    long n = 0;
-    try (KeyValueIterator<Object, Object> it = s.all()) {
-      while (it.hasNext()) {
-        it.next();
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private static void copy(Path from, Path to) {
-    try (Stream<Path> paths = Files.walk(from)) {
-      paths.forEach(
-          p -> {
-            try {
-              Path target = to.resolve(from.relativize(p).toString());
-              if (Files.isDirectory(p)) {
-                Files.createDirectories(target);
-              } else {
-                Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-              }
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /**

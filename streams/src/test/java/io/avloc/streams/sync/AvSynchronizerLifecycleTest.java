@@ -7,17 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.avloc.core.pair.AvPair;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.stream.Stream;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +45,7 @@ class AvSynchronizerLifecycleTest {
                 assertThat(r.value().audio().partial()).isTrue();
               });
       for (String store : SyncStores.NAMES) {
-        assertThat(count(bed.driver.getKeyValueStore(store))).as(store).isZero();
+        assertThat(bed.storeSize(store)).as(store).isZero();
       }
 
       // Back, with an older clock: a fresh camera, so nothing is out of order.
@@ -107,7 +101,7 @@ class AvSynchronizerLifecycleTest {
     AvSyncConfig config = AvSyncConfig.defaults();
     // The driver deletes its task directories at the end of close(), after the stores have been
     // flushed and closed; the stores copy the state directory aside at that moment.
-    Runnable keep = () -> copy(live, preserved);
+    Runnable keep = () -> SyncTestBed.copyTree(live, preserved);
     try (SyncTestBed bed =
         new SyncTestBed(
             config, new RecordingLocalizer(8), T0, live, AfterCloseStores.builders(keep))) {
@@ -154,38 +148,7 @@ class AvSynchronizerLifecycleTest {
 
       bed.advanceWallClock(Duration.ofMillis(25));
       assertThat(bed.heatmaps()).extracting(r -> r.key()).containsExactly("c");
-      assertThat(count(bed.driver.getKeyValueStore(SyncStores.FRAMES))).isZero();
-    }
-  }
-
-  private static long count(KeyValueStore<Object, Object> store) {
-    long n = 0;
-    try (KeyValueIterator<Object, Object> it = store.all()) {
-      while (it.hasNext()) {
-        it.next();
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private static void copy(Path from, Path to) {
-    try (Stream<Path> paths = Files.walk(from)) {
-      paths.forEach(
-          p -> {
-            try {
-              Path target = to.resolve(from.relativize(p).toString());
-              if (Files.isDirectory(p)) {
-                Files.createDirectories(target);
-              } else {
-                Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-              }
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      assertThat(bed.storeSize(SyncStores.FRAMES)).isZero();
     }
   }
 }
