@@ -83,10 +83,7 @@ public final class AvLocalizer extends AbstractBlock implements LocalizationNetw
   private final Dropout visualDropout;
   private final Conv2d visualProjection;
   private final L2Normalize visualNorm;
-  private final ResNet18Trunk audioTrunk;
-  private final GlobalMaxPool audioPool;
-  private final Linear audioProjection;
-  private final L2Normalize audioNorm;
+  private final AudioPath audioPath;
 
   /** A network of the given sizes with {@link PaperInit}'s initialisers attached. */
   public AvLocalizer(AvLocalizerConfig config) {
@@ -102,11 +99,7 @@ public final class AvLocalizer extends AbstractBlock implements LocalizationNetw
             "visualProjection",
             Conv2d.builder().setFilters(d).setKernelShape(new Shape(1, 1)).optBias(true).build());
     visualNorm = addChildBlock("visualNorm", new L2Normalize());
-    audioTrunk = addChildBlock("audioTrunk", new ResNet18Trunk(1, config.audioWidths()));
-    audioPool = addChildBlock("audioPool", new GlobalMaxPool());
-    audioProjection =
-        addChildBlock("audioProjection", Linear.builder().setUnits(d).optBias(true).build());
-    audioNorm = addChildBlock("audioNorm", new L2Normalize());
+    audioPath = AudioPath.add(config, this::addChildBlock);
     PaperInit.apply(this);
   }
 
@@ -123,17 +116,13 @@ public final class AvLocalizer extends AbstractBlock implements LocalizationNetw
           "AvLocalizer takes (image, spectrogram), got " + inputs.size() + " arrays");
     }
     NDList image = new NDList(inputs.get(0));
-    NDList spectrogram = new NDList(inputs.get(1));
 
     NDList v = visualTrunk.forward(ps, image, training, params);
     v = visualDropout.forward(ps, v, training, params);
     v = visualProjection.forward(ps, v, training, params);
     NDArray visual = visualNorm.forward(ps, v, training, params).singletonOrThrow();
 
-    NDList a = audioTrunk.forward(ps, spectrogram, training, params);
-    a = audioPool.forward(ps, a, training, params);
-    a = audioProjection.forward(ps, a, training, params);
-    NDArray audio = audioNorm.forward(ps, a, training, params).singletonOrThrow();
+    NDArray audio = audioPath.forward(ps, inputs.get(1), training, params);
 
     NDArray simmap = ownPairSimilarity(visual, audio);
     simmap.setName(OUTPUT_NAMES.get(SIMMAP));
@@ -195,13 +184,7 @@ public final class AvLocalizer extends AbstractBlock implements LocalizationNetw
     Shape projected = visualProjection.getOutputShapes(new Shape[] {features})[0];
     visualNorm.initialize(manager, dataType, projected);
 
-    audioTrunk.initialize(manager, dataType, inputShapes[1]);
-    Shape audioFeatures = audioTrunk.getOutputShapes(new Shape[] {inputShapes[1]})[0];
-    audioPool.initialize(manager, dataType, audioFeatures);
-    Shape pooled = audioPool.getOutputShapes(new Shape[] {audioFeatures})[0];
-    audioProjection.initialize(manager, dataType, pooled);
-    audioNorm.initialize(
-        manager, dataType, audioProjection.getOutputShapes(new Shape[] {pooled})[0]);
+    audioPath.initialize(manager, dataType, inputShapes[1]);
   }
 
   /** Number of trainable values (BN running statistics excluded), as PyTorch's parameters(). */
@@ -243,21 +226,21 @@ public final class AvLocalizer extends AbstractBlock implements LocalizationNetw
 
   /** Audio ResNet-18 trunk with a 1-channel stem, (N,1,F,T) → (N, C_a, f, t). */
   public ResNet18Trunk audioTrunk() {
-    return audioTrunk;
+    return audioPath.trunk();
   }
 
   /** Global max pool over (f, t). */
   public GlobalMaxPool audioPool() {
-    return audioPool;
+    return audioPath.pool();
   }
 
   /** Audio projection, linear C_a → D with bias. */
   public Linear audioProjection() {
-    return audioProjection;
+    return audioPath.projection();
   }
 
   /** L2 normalisation of the audio embedding. */
   public L2Normalize audioNorm() {
-    return audioNorm;
+    return audioPath.norm();
   }
 }

@@ -48,10 +48,7 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
   private final L2Normalize featureNorm;
   private final Conv2d visualProjection;
   private final L2Normalize visualNorm;
-  private final ResNet18Trunk audioTrunk;
-  private final GlobalMaxPool audioPool;
-  private final Linear audioProjection;
-  private final L2Normalize audioNorm;
+  private final AudioPath audioPath;
 
   /**
    * A head over {@code featureChannels}-channel detector features.
@@ -88,11 +85,7 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
             "visualProjection",
             Conv2d.builder().setFilters(d).setKernelShape(new Shape(1, 1)).optBias(true).build());
     visualNorm = addChildBlock("visualNorm", new L2Normalize());
-    audioTrunk = addChildBlock("audioTrunk", new ResNet18Trunk(1, audioConfig.audioWidths()));
-    audioPool = addChildBlock("audioPool", new GlobalMaxPool());
-    audioProjection =
-        addChildBlock("audioProjection", Linear.builder().setUnits(d).optBias(true).build());
-    audioNorm = addChildBlock("audioNorm", new L2Normalize());
+    audioPath = AudioPath.add(audioConfig, this::addChildBlock);
     PaperInit.apply(this);
   }
 
@@ -126,10 +119,7 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
     v = visualProjection.forward(ps, v, training, params);
     NDArray visual = visualNorm.forward(ps, v, training, params).singletonOrThrow();
 
-    NDList a = audioTrunk.forward(ps, new NDList(inputs.get(1)), training, params);
-    a = audioPool.forward(ps, a, training, params);
-    a = audioProjection.forward(ps, a, training, params);
-    NDArray audio = audioNorm.forward(ps, a, training, params).singletonOrThrow();
+    NDArray audio = audioPath.forward(ps, inputs.get(1), training, params);
 
     NDArray simmap = AvLocalizer.ownPairSimilarity(visual, audio);
     simmap.setName(AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.SIMMAP));
@@ -159,13 +149,7 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
     visualNorm.initialize(
         manager, dataType, visualProjection.getOutputShapes(new Shape[] {inputShapes[0]})[0]);
 
-    audioTrunk.initialize(manager, dataType, inputShapes[1]);
-    Shape audioFeatures = audioTrunk.getOutputShapes(new Shape[] {inputShapes[1]})[0];
-    audioPool.initialize(manager, dataType, audioFeatures);
-    Shape pooled = audioPool.getOutputShapes(new Shape[] {audioFeatures})[0];
-    audioProjection.initialize(manager, dataType, pooled);
-    audioNorm.initialize(
-        manager, dataType, audioProjection.getOutputShapes(new Shape[] {pooled})[0]);
+    audioPath.initialize(manager, dataType, inputShapes[1]);
   }
 
   /** The preset the audio path and D, τ come from. */
@@ -200,21 +184,21 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
 
   /** Audio ResNet-18 trunk with a 1-channel stem, (N,1,F,T) → (N, C_a, f, t). */
   public ResNet18Trunk audioTrunk() {
-    return audioTrunk;
+    return audioPath.trunk();
   }
 
   /** Global max pool over (f, t). */
   public GlobalMaxPool audioPool() {
-    return audioPool;
+    return audioPath.pool();
   }
 
   /** Audio projection, linear C_a → D with bias. */
   public Linear audioProjection() {
-    return audioProjection;
+    return audioPath.projection();
   }
 
   /** L2 normalisation of the audio embedding. */
   public L2Normalize audioNorm() {
-    return audioNorm;
+    return audioPath.norm();
   }
 }
