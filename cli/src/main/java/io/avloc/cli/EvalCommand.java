@@ -22,6 +22,7 @@ import io.avloc.training.eval.TorchValidator;
 import io.avloc.training.train.DetectorHeads;
 import io.avloc.training.train.FrozenDetectorLocalizer;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -290,15 +291,7 @@ final class EvalCommand implements Callable<Integer> {
           new Evaluation(predictor, objects, options, artifact.preprocessing())
               .run(testSet.samples(), progress);
     }
-    print(report, out);
-    if (json != null) {
-      Path parent = json.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
-      out.printf(Locale.ROOT, "report     %s%n", json);
-    }
+    report(report, out);
     if (overlays != null) {
       out.printf(Locale.ROOT, "overlays   %s%n", overlays);
     }
@@ -357,6 +350,13 @@ final class EvalCommand implements Callable<Integer> {
           new Evaluation(TorchValidator.predictor(net, manager), null, options)
               .run(testSet.samples(), progress);
     }
+    report(report, out);
+    out.flush();
+    return 0;
+  }
+
+  /** Prints the report and, with {@code --json}, writes it there. */
+  private void report(EvalReport report, PrintWriter out) throws IOException {
     print(report, out);
     if (json != null) {
       Path parent = json.toAbsolutePath().getParent();
@@ -366,8 +366,6 @@ final class EvalCommand implements Callable<Integer> {
       Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
       out.printf(Locale.ROOT, "report     %s%n", json);
     }
-    out.flush();
-    return 0;
   }
 
   private static void print(EvalReport r, PrintWriter out) {
