@@ -146,11 +146,14 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--detector-trunk",
-      paramLabel = "SIZE[:head|trunk|classes]",
+      paramLabel = DetectorTrunk.USAGE,
       description =
           "visual trunk: the frozen COCO CenterNet at SIZE px (a multiple of 32) on ONNX Runtime,"
-              + " cut at its head features (stride 16, 256 ch; default) or trunk features"
-              + " (stride 32, 120 ch); trains a DetectorHeadLocalizer on them, e.g. "
+              + " cut at its head features (stride 16, 256 ch; default), trunk features"
+              + " (stride 32, 120 ch) or class heatmaps (stride 4, 80 ch); trains a"
+              + " DetectorHeadLocalizer on them. Options: nopad (no mirrored margin), centre"
+              + " (subtract each picture's mean feature), raw (no per-position L2 of the"
+              + " features; for classes). E.g. "
               + DetectorTrunk.DEFAULT_SPEC)
   String detectorTrunk;
 

@@ -206,12 +206,17 @@ public final class ModelExporter {
     Map<String, Object> network = new LinkedHashMap<>();
     network.put(
         "architecture",
-        "DetectorHeadLocalizer: frozen CenterNet features, per-position L2, 1x1 conv, L2;"
-            + " ResNet-18 audio trunk (torchvision layout)");
+        "DetectorHeadLocalizer: frozen CenterNet features, "
+            + (head.normalizeFeatures() ? "per-position L2" : "raw (no per-position L2)")
+            + ", 1x1 conv, L2; ResNet-18 audio trunk (torchvision layout)");
     network.put("imageSize", trunk.imageSize());
     network.put("mapSize", mapSize);
     network.put("featureChannels", head.featureChannels());
     network.put("centreFeatures", head.centreFeatures());
+    if (head.normalizeFeatures() != DetectorHeadLocalizer.DEFAULT_NORMALIZE_FEATURES) {
+      // only when off, so the manifests of every head with the L2 stay as they were
+      network.put(DetectorHeadLocalizer.NORMALIZE_FEATURES, head.normalizeFeatures());
+    }
     network.put("audioWidths", audio.audioWidths());
     network.put("embeddingDim", audio.embeddingDim());
     network.put("tau", audio.tau());

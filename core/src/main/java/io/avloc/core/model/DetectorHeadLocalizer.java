@@ -11,6 +11,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The trainable part of EZ-VSL on a <em>frozen</em> pretrained detector trunk (issue 10): the
@@ -20,6 +21,7 @@ import java.util.List;
  *
  * <pre>
  * features (N,C,h,w) ─ L2 over channels ─ conv 1×1 C→D + bias ─ L2 over channels ─ V (N,D,h,w)
+ *                      (skipped when {@link #normalizeFeatures()} is off)
  * spectrogram (N,1,F,T) ─ audio ResNet-18 trunk ─ global max pool ─ linear + bias ─ L2 ─ A (N,D)
  * simmap[i,p] = Σ_c V[i,c,p] · A[i,c]                                              (N,h,w)
  * </pre>
@@ -27,7 +29,11 @@ import java.util.List;
  * <p><b>Why the first L2</b>: the detector's features are about 1.4× larger on the outer ring of
  * positions (measured in issue 10); a max-pooled (MIL) objective then prefers the border whatever
  * the picture. Normalising each position's feature vector first removes that magnitude bias, so
- * only the direction of the features — what is there — decides the map.
+ * only the direction of the features — what is there — decides the map. It can be turned off
+ * ({@link #normalizeFeatures()}): on the detector's class heatmaps (sigmoids, about 0 on the
+ * background) it would blow the background's noise up to unit vectors pointing anywhere, which a
+ * max-pooled objective then matches; there the magnitude — how sure the detector is that something
+ * is there — is the signal.
  *
  * <p><b>Forward</b>: inputs {@link #INPUT_NAMES} {@code (features, spectrogram)}; outputs {@link
  * AvLocalizer#OUTPUT_NAMES} {@code (simmap, audio_emb, visual_map)} in {@link AvLocalizer}'s order
@@ -42,9 +48,20 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
   /** Input names, in forward order (also the names a composed ONNX graph gives the head). */
   public static final List<String> INPUT_NAMES = List.of("features", "spectrogram");
 
+  /**
+   * Key of {@link #normalizeFeatures()} in the manifest's {@code network} table and in a run's
+   * {@code head.json}; written only when the per-position L2 is off, so the files of every head
+   * that has it (all heads before the option existed) are unchanged.
+   */
+  public static final String NORMALIZE_FEATURES = "normalizeFeatures";
+
+  /** Whether a head L2-normalises each position's features when nothing says otherwise. */
+  public static final boolean DEFAULT_NORMALIZE_FEATURES = true;
+
   private final AvLocalizerConfig audioConfig;
   private final int featureChannels;
   private final boolean centreFeatures;
+  private final boolean normalizeFeatures;
   private final L2Normalize featureNorm;
   private final Conv2d visualProjection;
   private final L2Normalize visualNorm;
@@ -71,14 +88,32 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
    */
   public DetectorHeadLocalizer(
       AvLocalizerConfig audioConfig, int featureChannels, boolean centreFeatures) {
+    this(audioConfig, featureChannels, centreFeatures, DEFAULT_NORMALIZE_FEATURES);
+  }
+
+  /**
+   * As {@link #DetectorHeadLocalizer(AvLocalizerConfig, int, boolean)}; without {@code
+   * normalizeFeatures} the detector's features go into the projection as they are, without the
+   * per-position L2 (for the class heatmaps, whose near-zero background the L2 would turn into
+   * unit-length noise); with centring, each picture's mean feature vector is then subtracted. The
+   * L2 of the projected map stays either way.
+   */
+  public DetectorHeadLocalizer(
+      AvLocalizerConfig audioConfig,
+      int featureChannels,
+      boolean centreFeatures,
+      boolean normalizeFeatures) {
     super(VERSION);
     this.centreFeatures = centreFeatures;
+    this.normalizeFeatures = normalizeFeatures;
     if (featureChannels <= 0) {
       throw new IllegalArgumentException("featureChannels must be positive: " + featureChannels);
     }
     this.audioConfig = audioConfig;
     this.featureChannels = featureChannels;
     int d = audioConfig.embeddingDim();
+    // a child even when unused: it has no parameters, and the parameter files of heads with and
+    // without it keep one layout
     featureNorm = addChildBlock("featureNorm", new L2Normalize());
     visualProjection =
         addChildBlock(
@@ -111,10 +146,13 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
               + ", h, w) detector features, got "
               + features.getShape());
     }
-    NDList v = featureNorm.forward(ps, new NDList(features), training, params);
+    NDList v =
+        normalizeFeatures
+            ? featureNorm.forward(ps, new NDList(features), training, params)
+            : new NDList(features);
     if (centreFeatures) {
-      NDArray unit = v.singletonOrThrow();
-      v = new NDList(unit.sub(unit.mean(new int[] {3}, true).mean(new int[] {2}, true)));
+      NDArray f = v.singletonOrThrow();
+      v = new NDList(f.sub(f.mean(new int[] {3}, true).mean(new int[] {2}, true)));
     }
     v = visualProjection.forward(ps, v, training, params);
     NDArray visual = visualNorm.forward(ps, v, training, params).singletonOrThrow();
@@ -157,9 +195,42 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
     return audioConfig;
   }
 
-  /** Whether each picture's mean feature direction is subtracted after the per-position L2. */
+  /**
+   * Whether each picture's mean feature vector is subtracted before the projection (after the
+   * per-position L2 when that is on).
+   */
   public boolean centreFeatures() {
     return centreFeatures;
+  }
+
+  /**
+   * Whether each position's detector features are L2-normalised before the projection ({@link
+   * #DEFAULT_NORMALIZE_FEATURES}); off for raw features.
+   */
+  public boolean normalizeFeatures() {
+    return normalizeFeatures;
+  }
+
+  /**
+   * {@link #normalizeFeatures()} as a manifest's {@code network} table or a {@code head.json}'s
+   * {@code head} table records it ({@value #NORMALIZE_FEATURES}): absent means {@link
+   * #DEFAULT_NORMALIZE_FEATURES}, as for every head written before the option existed.
+   *
+   * @throws IllegalArgumentException when the value is there but not a boolean
+   */
+  public static boolean normalizeFeatures(Map<?, ?> table) {
+    Object value = table == null ? null : table.get(NORMALIZE_FEATURES);
+    if (value == null) {
+      return DEFAULT_NORMALIZE_FEATURES;
+    }
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    throw new IllegalArgumentException(
+        NORMALIZE_FEATURES
+            + " must be true or false, not "
+            + value
+            + "; rewrite the model's files");
   }
 
   /** C of the detector features this head takes. */
@@ -167,7 +238,10 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
     return featureChannels;
   }
 
-  /** Per-position L2 normalisation of the detector features (no parameters). */
+  /**
+   * Per-position L2 normalisation of the detector features (no parameters; not applied when {@link
+   * #normalizeFeatures()} is off).
+   */
   public L2Normalize featureNorm() {
     return featureNorm;
   }

@@ -167,9 +167,13 @@ public final class OnnxExporter {
     Map<Parameter, String> names = new IdentityHashMap<>();
     head.audioTrunk().torchvisionParameters().forEach((k, p) -> names.put(p, "audio." + k));
     Walker walker = new Walker(g, names);
-    String v = walker.emit(head.featureNorm(), features, "features.norm");
+    // raw features (no per-position L2) go into the projection as they come: no L2 node at all
+    String v =
+        head.normalizeFeatures()
+            ? walker.emit(head.featureNorm(), features, "features.norm")
+            : features;
     if (head.centreFeatures()) {
-      // each picture's mean unit vector over its positions, subtracted (DetectorHeadLocalizer)
+      // each picture's mean (unit) vector over its positions, subtracted (DetectorHeadLocalizer)
       String mean =
           g.node(
               "ReduceMean",

@@ -10,6 +10,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import io.avloc.core.onnx.OnnxExporter;
+import io.avloc.core.onnx.OnnxSignature;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,6 +122,87 @@ class DetectorHeadLocalizerTest {
     assertThat(visual.sub(uncentred).abs().max().getFloat()).isGreaterThan(1e-2f);
     assertThat(centred.centreFeatures()).isTrue();
     assertThat(head.centreFeatures()).isFalse();
+  }
+
+  @Test
+  void withRawFeaturesEachPositionsMagnitudeReachesTheProjection() {
+    Engine.getEngine("PyTorch").setRandomSeed(5);
+    DetectorHeadLocalizer raw = new DetectorHeadLocalizer(LITE, C, false, false);
+    raw.initialize(manager, DataType.FLOAT32, raw.inputShapes(1, 6, 6));
+    // like class heatmaps: most positions near 0, a few large, so the positions differ in norm
+    NDArray scale = manager.randomUniform(0.001f, 2f, new Shape(2, 1, 6, 6));
+    NDArray features = manager.randomUniform(0, 1, new Shape(2, C, 6, 6)).mul(scale);
+    NDArray spec = manager.randomNormal(LITE.spectrogramShape(2));
+    ParameterStore ps = new ParameterStore(manager, false);
+    NDArray visual = raw.forward(ps, new NDList(features, spec), false).get(AvLocalizer.VISUAL_MAP);
+
+    NDArray expected =
+        raw.visualProjection()
+            .forward(ps, new NDList(features), false)
+            .singletonOrThrow()
+            .normalize(2, 1, 1e-12);
+    NDArray withL2 =
+        raw.visualProjection()
+            .forward(ps, new NDList(features.normalize(2, 1, 1e-12)), false)
+            .singletonOrThrow()
+            .normalize(2, 1, 1e-12);
+    assertThat(visual.sub(expected).abs().max().getFloat()).isLessThan(1e-5f);
+    assertThat(visual.sub(withL2).abs().max().getFloat()).isGreaterThan(1e-2f);
+    // V itself is still unit length at every position
+    assertThat(visual.norm(new int[] {1}).sub(1).abs().max().getFloat()).isLessThan(1e-5f);
+    assertThat(raw.normalizeFeatures()).isFalse();
+    assertThat(head.normalizeFeatures()).isTrue();
+  }
+
+  @Test
+  void rawAndCentredSubtractsEachPicturesMeanRawFeatureVector() {
+    Engine.getEngine("PyTorch").setRandomSeed(6);
+    DetectorHeadLocalizer rawCentred = new DetectorHeadLocalizer(LITE, C, true, false);
+    rawCentred.initialize(manager, DataType.FLOAT32, rawCentred.inputShapes(1, 6, 6));
+    NDArray scale = manager.randomUniform(0.001f, 2f, new Shape(2, 1, 6, 6));
+    NDArray features = manager.randomUniform(0, 1, new Shape(2, C, 6, 6)).mul(scale);
+    NDArray spec = manager.randomNormal(LITE.spectrogramShape(2));
+    ParameterStore ps = new ParameterStore(manager, false);
+    NDArray visual =
+        rawCentred.forward(ps, new NDList(features, spec), false).get(AvLocalizer.VISUAL_MAP);
+
+    NDArray centred = features.sub(features.mean(new int[] {3}, true).mean(new int[] {2}, true));
+    NDArray expected =
+        rawCentred
+            .visualProjection()
+            .forward(ps, new NDList(centred), false)
+            .singletonOrThrow()
+            .normalize(2, 1, 1e-12);
+    assertThat(visual.sub(expected).abs().max().getFloat()).isLessThan(1e-5f);
+  }
+
+  @Test
+  void aRawHeadsGraphHasNoFeatureL2() {
+    Engine.getEngine("PyTorch").setRandomSeed(7);
+    DetectorHeadLocalizer raw = new DetectorHeadLocalizer(LITE, C, false, false);
+    raw.initialize(manager, DataType.FLOAT32, raw.inputShapes(1, 6, 6));
+    List<String> rawNodes = nodeNames(OnnxExporter.export(raw, OnnxSignature.dynamic(), 6, 6));
+    List<String> l2Nodes = nodeNames(OnnxExporter.export(head, OnnxSignature.dynamic(), 6, 6));
+
+    assertThat(l2Nodes).anyMatch(n -> n.startsWith("features.norm"));
+    assertThat(rawNodes).noneMatch(n -> n.startsWith("features.norm"));
+    // the L2 of the projected map stays
+    assertThat(rawNodes).anyMatch(n -> n.startsWith("visual.norm"));
+  }
+
+  @Test
+  void aModelTableWithoutTheFieldMeansTheFeaturesAreL2Normalised() {
+    String key = DetectorHeadLocalizer.NORMALIZE_FEATURES;
+    assertThat(DetectorHeadLocalizer.normalizeFeatures(Map.of("centreFeatures", true))).isTrue();
+    assertThat(DetectorHeadLocalizer.normalizeFeatures(Map.of(key, false))).isFalse();
+    assertThat(DetectorHeadLocalizer.normalizeFeatures(Map.of(key, true))).isTrue();
+    assertThatThrownBy(() -> DetectorHeadLocalizer.normalizeFeatures(Map.of(key, "no")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(key + " must be true or false, not no");
+  }
+
+  private static List<String> nodeNames(ai.onnx.proto.OnnxMl.ModelProto model) {
+    return model.getGraph().getNodeList().stream().map(NodeProto::getName).toList();
   }
 
   @Test

@@ -69,6 +69,9 @@ public final class DetectorHeads {
     head.put("outputs", AvLocalizer.OUTPUT_NAMES);
     head.put("preset", net.head().audioConfig().name());
     head.put("centreFeatures", net.head().centreFeatures());
+    if (net.head().normalizeFeatures() != DetectorHeadLocalizer.DEFAULT_NORMALIZE_FEATURES) {
+      head.put(DetectorHeadLocalizer.NORMALIZE_FEATURES, net.head().normalizeFeatures());
+    }
     head.put("embeddingDim", net.head().audioConfig().embeddingDim());
     head.put("tau", net.head().audioConfig().tau());
     Map<String, Object> json = new LinkedHashMap<>();
@@ -100,7 +103,7 @@ public final class DetectorHeads {
     Map<?, ?> json = Json.MAPPER.readValue(dir.resolve(DESCRIPTION).toFile(), Map.class);
     Map<?, ?> detector = (Map<?, ?>) json.get("detector");
     Map<?, ?> head = (Map<?, ?>) json.get("head");
-    String node = CenterNet.HEAD_FEATURES.equals(detector.get("featureNode")) ? "head" : "trunk";
+    String node = DetectorTrunk.nodeName(String.valueOf(detector.get("featureNode")));
     Object pad = detector.get("reflectPadPixels");
     DetectorTrunk trunk =
         new DetectorTrunk(
@@ -108,7 +111,8 @@ public final class DetectorHeads {
             ((Number) detector.get("inputSize")).intValue(),
             node,
             pad != null && ((Number) pad).intValue() > 0,
-            Boolean.TRUE.equals(head.get("centreFeatures")));
+            Boolean.TRUE.equals(head.get("centreFeatures")),
+            DetectorHeadLocalizer.normalizeFeatures(head));
     FrozenDetectorLocalizer net =
         FrozenDetectorLocalizer.load(trunk, Preset.of((String) head.get("preset")).config());
     net.initialize(manager, DataType.FLOAT32, net.config().inputShapes(1));

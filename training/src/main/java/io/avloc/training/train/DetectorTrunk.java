@@ -1,6 +1,7 @@
 package io.avloc.training.train;
 
 import io.avloc.core.detector.CenterNet;
+import io.avloc.core.model.DetectorHeadLocalizer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -23,14 +24,28 @@ import java.util.TreeMap;
  *     detector, whose features carry the image-independent signature of its zero padding (measured:
  *     without it, a trained head put the peak of every validation map on the bottom-right cell)
  * @param centre whether the head subtracts each picture's mean feature direction ({@link
- *     io.avloc.core.model.DetectorHeadLocalizer#centreFeatures()})
+ *     DetectorHeadLocalizer#centreFeatures()})
+ * @param normalizeFeatures whether the head L2-normalises each position's features before its
+ *     projection ({@link DetectorHeadLocalizer#normalizeFeatures()}; {@code :raw} turns it off, for
+ *     the class heatmaps, whose near-zero background the L2 would turn into unit-length noise)
  */
 public record DetectorTrunk(
-    Path dir, int inputSize, String node, boolean reflectPad, boolean centre) {
+    Path dir,
+    int inputSize,
+    String node,
+    boolean reflectPad,
+    boolean centre,
+    boolean normalizeFeatures) {
 
-  /** Head features, mirrored margin, no centring. */
+  /** No centring, per-position L2. */
   public DetectorTrunk(Path dir, int inputSize, String node, boolean reflectPad) {
     this(dir, inputSize, node, reflectPad, false);
+  }
+
+  /** Per-position L2 ({@link DetectorHeadLocalizer#DEFAULT_NORMALIZE_FEATURES}). */
+  public DetectorTrunk(Path dir, int inputSize, String node, boolean reflectPad, boolean centre) {
+    this(
+        dir, inputSize, node, reflectPad, centre, DetectorHeadLocalizer.DEFAULT_NORMALIZE_FEATURES);
   }
 
   /** The {@code --detector-trunk} names of the detector's feature nodes. */
@@ -44,6 +59,18 @@ public record DetectorTrunk(
   /** The default {@code --detector-trunk}: 224 px, head features (14×14 maps). */
   public static final String DEFAULT_SPEC = "224:head";
 
+  /** What {@code --detector-trunk} takes. */
+  public static final String USAGE = "SIZE[:head|trunk|classes][:nopad][:centre][:raw]";
+
+  /** Option: no mirrored margin ({@link #reflectPad()} off). */
+  static final String NOPAD = "nopad";
+
+  /** Option: the head centres the features ({@link #centre()}). */
+  static final String CENTRE = "centre";
+
+  /** Option: no per-position L2 of the features ({@link #normalizeFeatures()} off). */
+  static final String RAW = "raw";
+
   public DetectorTrunk {
     Objects.requireNonNull(dir, "dir");
     CenterNet.checkInputSize(inputSize);
@@ -55,8 +82,9 @@ public record DetectorTrunk(
   }
 
   /**
-   * Parses {@code SIZE[:head|trunk|classes][:nopad][:centre]} (head features, reflect padding, no
-   * centring by default).
+   * Parses {@value #USAGE}: head features, reflect padding, no centring and the per-position L2 by
+   * default; {@code nopad} drops the mirrored margin, {@code centre} centres the features, {@code
+   * raw} skips the per-position L2, in any order after SIZE.
    */
   public static DetectorTrunk parse(Path dir, String spec) {
     String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(":", 2);
@@ -65,20 +93,57 @@ public record DetectorTrunk(
       size = Integer.parseInt(parts[0]);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "--detector-trunk " + spec + ": write SIZE[:head|trunk|classes], e.g. " + DEFAULT_SPEC,
-          e);
+          "--detector-trunk " + spec + ": write " + USAGE + ", e.g. " + DEFAULT_SPEC, e);
     }
-    String node = "head";
+    String node = null;
     boolean pad = true;
     boolean centre = false;
+    boolean normalize = DetectorHeadLocalizer.DEFAULT_NORMALIZE_FEATURES;
     for (String part : parts.length > 1 ? parts[1].split(":") : new String[0]) {
       switch (part) {
-        case "nopad" -> pad = false;
-        case "centre" -> centre = true;
-        default -> node = part;
+        case NOPAD -> pad = false;
+        case CENTRE -> centre = true;
+        case RAW -> normalize = false;
+        default -> {
+          if (!NODES.containsKey(part)) {
+            throw refused(
+                spec,
+                "'"
+                    + part
+                    + "' is neither a feature node "
+                    + NODES
+                    + " nor an option ("
+                    + String.join(", ", NOPAD, CENTRE, RAW)
+                    + ")");
+          }
+          if (node != null) {
+            throw refused(spec, "two feature nodes, " + node + " and " + part);
+          }
+          node = part;
+        }
       }
     }
-    return new DetectorTrunk(dir, size, node, pad, centre);
+    return new DetectorTrunk(dir, size, node == null ? "head" : node, pad, centre, normalize);
+  }
+
+  /**
+   * The {@code --detector-trunk} name of a detector output ({@code head}, {@code trunk} or {@code
+   * classes}), as a run's {@code head.json} records the output.
+   */
+  static String nodeName(String outputNode) {
+    return NODES.entrySet().stream()
+        .filter(e -> e.getValue().equals(outputNode))
+        .map(Map.Entry::getKey)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "feature node " + outputNode + " is none of the detector's " + NODES));
+  }
+
+  private static IllegalArgumentException refused(String spec, String why) {
+    return new IllegalArgumentException(
+        "--detector-trunk " + spec + ": " + why + "; write " + USAGE + ", e.g. " + DEFAULT_SPEC);
   }
 
   /** The ONNX output the head reads. */
@@ -120,6 +185,10 @@ public record DetectorTrunk(
     m.put("detector_reflect_pad", padPixels());
     if (centre) {
       m.put("centre_features", true);
+    }
+    if (normalizeFeatures != DetectorHeadLocalizer.DEFAULT_NORMALIZE_FEATURES) {
+      // only when off, so the fingerprints of runs from before the option still match on --resume
+      m.put("normalize_features", normalizeFeatures);
     }
     return m;
   }

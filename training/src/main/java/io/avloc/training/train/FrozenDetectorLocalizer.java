@@ -51,7 +51,10 @@ public final class FrozenDetectorLocalizer extends AbstractBlock
     this.detector = detector;
     this.config = preset.withImageSize(trunk.inputSize());
     this.head =
-        addChildBlock("head", new DetectorHeadLocalizer(preset, trunk.channels(), trunk.centre()));
+        addChildBlock(
+            "head",
+            new DetectorHeadLocalizer(
+                preset, trunk.channels(), trunk.centre(), trunk.normalizeFeatures()));
   }
 
   @Override

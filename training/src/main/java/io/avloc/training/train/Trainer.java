@@ -741,8 +741,11 @@ public final class Trainer {
               + o.detectorTrunk().outputNode()
               + " at "
               + o.detectorTrunk().inputSize()
-              + " px), features L2-normalised per position; only the head and the audio network"
-              + " are trained");
+              + " px), features "
+              + (o.detectorTrunk().normalizeFeatures()
+                  ? "L2-normalised per position"
+                  : "raw (not L2-normalised per position)")
+              + "; only the head and the audio network are trained");
     } else if (o.imagenet() == null) {
       deviations.add(
           "the visual trunk was trained from a random initialization (no ImageNet weights)");

@@ -13,18 +13,24 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import ai.djl.translate.NoopTranslator;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
 import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.artifact.PreprocessingContract;
 import io.avloc.core.detector.CenterNet;
 import io.avloc.core.image.RgbImage;
 import io.avloc.core.model.AvLocalizer;
+import io.avloc.core.model.DetectorHeadLocalizer;
 import io.avloc.core.model.Preset;
+import io.avloc.core.serde.Json;
 import io.avloc.training.loss.TrainingMethod;
 import io.avloc.training.synth.FakeAssets;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -43,13 +49,79 @@ class DetectorTrunkExportTest {
 
   @Test
   void theRunsArtifactComputesTheTrainedNetwork() throws Exception {
+    Path out = tmp.resolve("run");
+    // the defaults of --detector-trunk (mirrored margin) and the centring option
+    ModelArtifact artifact = train("64:head:centre", out);
+
+    assertThat(artifact.preprocessing().imageSize()).isEqualTo(64);
+    assertThat(artifact.manifest().outputs().get("simmap").toString()).isEqualTo("[N,4,4]");
+    assertThat(artifact.manifest().network()).containsEntry("centreFeatures", true);
+    // a head with the per-position L2 writes no field for it: manifests are as before the option
+    assertThat(artifact.manifest().network())
+        .doesNotContainKey(DetectorHeadLocalizer.NORMALIZE_FEATURES);
+    assertThat(DetectorHeadLocalizer.normalizeFeatures(artifact.manifest().network())).isTrue();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> trunk =
+        (Map<String, Object>)
+            artifact.manifest().network().get(io.avloc.core.detector.DetectorTrunk.MANIFEST_KEY);
+    assertThat(trunk).containsEntry("reflectPadPixels", 16).containsEntry("detectorInputSize", 96);
+
+    assertTheArtifactComputesTheReloadedHead(artifact, out, 4);
+  }
+
+  /**
+   * {@code :raw} on the class heatmaps: the flag goes into the manifest, {@code head.json} and the
+   * training fingerprint, the graph has no per-position L2, and the head reloaded from the run's
+   * files (which must carry the flag: raw and normalised heads give different maps) computes what
+   * the graph does.
+   */
+  @Test
+  void aRawClassHeatmapRunsArtifactComputesTheTrainedNetworkWithoutTheFeatureL2() throws Exception {
+    Path out = tmp.resolve("raw");
+    ModelArtifact artifact = train("64:classes:raw", out);
+
+    Map<String, Object> network = artifact.manifest().network();
+    assertThat(network).containsEntry(DetectorHeadLocalizer.NORMALIZE_FEATURES, false);
+    assertThat(DetectorHeadLocalizer.normalizeFeatures(network)).isFalse();
+    assertThat(String.valueOf(network.get("architecture"))).contains("raw (no per-position L2)");
+    assertThat(artifact.manifest().training()).containsEntry("normalize_features", false);
+    Map<?, ?> head =
+        (Map<?, ?>)
+            Json.MAPPER
+                .readValue(out.resolve(DetectorHeads.DESCRIPTION).toFile(), Map.class)
+                .get("head");
+    assertThat(head.get(DetectorHeadLocalizer.NORMALIZE_FEATURES)).isEqualTo(false);
+    ModelProto graph;
+    try (InputStream in = Files.newInputStream(artifact.onnx())) {
+      graph = ModelProto.parseFrom(in);
+    }
+    List<String> nodes = graph.getGraph().getNodeList().stream().map(NodeProto::getName).toList();
+    assertThat(nodes).noneMatch(n -> n.contains("features.norm"));
+    assertThat(nodes).anyMatch(n -> n.contains("visual.norm"));
+
+    try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+        FrozenDetectorLocalizer net = DetectorHeads.load(out, detectorDir(), manager)) {
+      assertThat(net.trunk().outputNode()).isEqualTo(CenterNet.KEYPOINTS);
+      assertThat(net.head().normalizeFeatures()).isFalse();
+    }
+    // the class maps have stride 4: 16×16 maps at 64 px
+    assertTheArtifactComputesTheReloadedHead(artifact, out, 16);
+  }
+
+  private static Path detectorDir() {
     Path detectorDir = CenterNet.defaultDir();
     if (!Files.isRegularFile(detectorDir.resolve(CenterNet.MODEL_JSON))) {
       fail("the CenterNet detector is not in " + detectorDir + "; run " + CenterNet.FETCH_SCRIPT);
     }
-    Path assets = tmp.resolve("assets");
+    return detectorDir;
+  }
+
+  /**
+   * One epoch of 8 composed 64 px clips with {@code --detector-trunk spec}; the loaded artifact.
+   */
+  private ModelArtifact train(String spec, Path out) throws Exception {
+    Path assets = tmp.resolve("assets-" + out.getFileName());
     FakeAssets.create(assets);
-    Path out = tmp.resolve("run");
     TrainOptions d = TrainOptions.defaults(TrainingMethod.EZVSL, assets, Preset.LITE, out);
     TrainOptions options =
         new TrainOptions(
@@ -73,27 +145,24 @@ class DetectorTrunkExportTest {
                 null,
                 null,
                 "v1",
-                "avloc train --detector-trunk 64")
-            // the defaults of --detector-trunk (mirrored margin) and the centring option
-            .withDetectorTrunk(DetectorTrunk.parse(detectorDir, "64:head:centre"));
+                "avloc train --detector-trunk " + spec)
+            .withDetectorTrunk(DetectorTrunk.parse(detectorDir(), spec));
     Trainer.Result result =
         new Trainer(
                 options,
                 new PrintStream(new ByteArrayOutputStream(), true),
                 (net, manager, clips) -> Map.of())
             .run();
+    return ModelArtifact.load(result.artifact().dir());
+  }
 
-    ModelArtifact artifact = ModelArtifact.load(result.artifact().dir());
+  /**
+   * The artifact's graph on ONNX Runtime, fed through its own preprocessing contract, against the
+   * head reloaded from the run's files behind a freshly loaded detector, on random pictures.
+   */
+  private static void assertTheArtifactComputesTheReloadedHead(
+      ModelArtifact artifact, Path out, int mapSize) throws Exception {
     PreprocessingContract contract = artifact.preprocessing();
-    assertThat(contract.imageSize()).isEqualTo(64);
-    assertThat(artifact.manifest().outputs().get("simmap").toString()).isEqualTo("[N,4,4]");
-    assertThat(artifact.manifest().network()).containsEntry("centreFeatures", true);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> trunk =
-        (Map<String, Object>)
-            artifact.manifest().network().get(io.avloc.core.detector.DetectorTrunk.MANIFEST_KEY);
-    assertThat(trunk).containsEntry("reflectPadPixels", 16).containsEntry("detectorInputSize", 96);
-
     int n = 2;
     Random random = new Random(5);
     float[] images = new float[n * contract.imageFloats()];
@@ -129,7 +198,7 @@ class DetectorTrunkExportTest {
 
     float[] trained;
     try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
-        FrozenDetectorLocalizer net = DetectorHeads.load(out, detectorDir, manager)) {
+        FrozenDetectorLocalizer net = DetectorHeads.load(out, detectorDir(), manager)) {
       NDList inputs =
           new NDList(manager.create(images, imageShape), manager.create(specs, specShape));
       trained =
@@ -137,7 +206,7 @@ class DetectorTrunkExportTest {
               .get(AvLocalizer.SIMMAP)
               .toFloatArray();
     }
-    assertThat(composed).hasSameSizeAs(trained);
+    assertThat(composed).hasSize(n * mapSize * mapSize).hasSameSizeAs(trained);
     for (int i = 0; i < composed.length; i++) {
       assertThat(Math.abs(composed[i] - trained[i])).as("simmap value %d", i).isLessThan(1e-4f);
     }

@@ -227,6 +227,43 @@ class DetectorTrunkTrainingTest {
     assertThat(classes.detectorInputSize()).isEqualTo(256);
   }
 
+  @Test
+  void rawTurnsOffTheHeadsPerPositionL2AndCombinesWithTheOtherOptions() {
+    DetectorTrunk raw = DetectorTrunk.parse(detectorDir, "224:classes:raw");
+    assertThat(raw.outputNode()).isEqualTo(CenterNet.KEYPOINTS);
+    assertThat(raw.normalizeFeatures()).isFalse();
+    assertThat(raw.centre()).isFalse();
+    assertThat(raw.reflectPad()).isTrue();
+    assertThat(raw.fingerprint()).containsEntry("normalize_features", false);
+
+    DetectorTrunk all = DetectorTrunk.parse(detectorDir, "224:raw:nopad:classes:centre");
+    assertThat(all.outputNode()).isEqualTo(CenterNet.KEYPOINTS);
+    assertThat(all.normalizeFeatures()).isFalse();
+    assertThat(all.centre()).isTrue();
+    assertThat(all.reflectPad()).isFalse();
+
+    // without it, the L2 stays and the fingerprint is what runs before the option wrote
+    DetectorTrunk plain = DetectorTrunk.parse(detectorDir, "224:classes:centre");
+    assertThat(plain.normalizeFeatures()).isTrue();
+    assertThat(plain.fingerprint()).doesNotContainKey("normalize_features");
+    assertThat(DetectorTrunk.parse(detectorDir, "224").normalizeFeatures()).isTrue();
+  }
+
+  @Test
+  void anUnknownOptionOrASecondNodeIsRefusedWithTheUsage() {
+    assertThatThrownBy(() -> DetectorTrunk.parse(detectorDir, "224:classes:rwa"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'rwa' is neither a feature node")
+        .hasMessageContaining("nopad, centre, raw")
+        .hasMessageContaining(DetectorTrunk.USAGE);
+    assertThatThrownBy(() -> DetectorTrunk.parse(detectorDir, "224:head:classes"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("two feature nodes, head and classes");
+    assertThatThrownBy(() -> DetectorTrunk.parse(detectorDir, "big:raw"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(DetectorTrunk.USAGE);
+  }
+
   /** numpy's reflect padding: -1 → 1, size → size − 2. */
   private static int mirror(int k, int size) {
     return k < 0 ? -k : k >= size ? 2 * size - 2 - k : k;
