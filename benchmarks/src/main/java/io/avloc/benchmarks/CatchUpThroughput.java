@@ -219,7 +219,13 @@ public final class CatchUpThroughput {
 
       // 3. (a) raw engine on the same pairs, in the pipeline's order: round-robin over cameras.
       List<List<AvPair>> batches = batches(roundRobin(duePairs), contract, batch);
-      EngineFigures before = engineFigures(artifact, contract, batches, batch, "before");
+      // The engine as the pipeline loads it (avloc.engine.threads as given), so (b)/(a) compares
+      // the
+      // pipeline with its own engine.
+      int engineThreads =
+          Integer.parseInt(s.getOrDefault(StreamsSettings.ENGINE_THREADS_CONFIG, "0"));
+      EngineFigures before =
+          engineFigures(artifact, contract, batches, batch, engineThreads, "before");
 
       // 4. (b) the pipeline: first the variant (if any), then the settings as given; each run
       // reads the pre-loaded topics from the start (its own application id) into its own topic.
@@ -236,7 +242,8 @@ public final class CatchUpThroughput {
           run(s, "main", bootstrap, partitions, model, due, jfr, timeoutS));
 
       // 5. (a) again.
-      EngineFigures after = engineFigures(artifact, contract, batches, batch, "after");
+      EngineFigures after =
+          engineFigures(artifact, contract, batches, batch, engineThreads, "after");
 
       double engine = (before.enginePairsPerS + after.enginePairsPerS) / 2;
       double inProcess = (before.pairInferencePerS + after.pairInferencePerS) / 2;
@@ -449,6 +456,7 @@ public final class CatchUpThroughput {
       PreprocessingContract contract,
       List<List<AvPair>> batches,
       int batch,
+      int engineThreads,
       String label)
       throws Exception {
     int frames = contract.frames();
@@ -479,7 +487,7 @@ public final class CatchUpThroughput {
             Engines.load(
                     artifact,
                     List.of(EngineKind.ONNXRUNTIME),
-                    EngineOptions.DEFAULTS.withMaxBatch(batch))
+                    EngineOptions.DEFAULTS.withMaxBatch(batch).withCpuThreads(engineThreads))
                 .engine();
         BatchModel model = BatchModel.of(engine)) {
       for (int i = 0; i < Math.min(3, batches.size()); i++) { // warm-up

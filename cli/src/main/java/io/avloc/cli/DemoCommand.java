@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -96,8 +97,35 @@ final class DemoCommand implements Callable<Integer> {
       description = "status line interval (default: ${DEFAULT-VALUE})")
   Duration reportEvery;
 
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "an 'avloc streams' setting for the demo's application, repeatable, e.g. --set"
+              + " avloc.engine.threads=1 (the broker, application id, state folder and mode are"
+              + " the demo's own)")
+  Map<String, String> set = new LinkedHashMap<>();
+
+  /** Settings the demo decides itself: --set may not change them. */
+  private static final List<String> OWN_SETTINGS =
+      List.of(
+          StreamsSettings.BOOTSTRAP_CONFIG,
+          StreamsSettings.APPLICATION_ID_CONFIG,
+          StreamsSettings.STATE_DIR_CONFIG,
+          StreamsSettings.SYNC_MODE_CONFIG);
+
   @Override
   public Integer call() throws Exception {
+    for (String key : set.keySet()) {
+      if (OWN_SETTINGS.contains(key)) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--set "
+                + key
+                + ": the demo sets this one itself"
+                + (key.equals(StreamsSettings.SYNC_MODE_CONFIG) ? "; use --mode" : ""));
+      }
+    }
     if (cameras < 1 || cameras > 64) {
       throw new ParameterException(spec.commandLine(), "--cameras must be between 1 and 64");
     }
@@ -191,10 +219,11 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * The streams settings of the demo's application on its own broker; bad --mode is a usage error.
+   * The streams settings of the demo's application on its own broker (--set, then the demo's own);
+   * a bad --mode or --set value is a usage error.
    */
   private StreamsSettings settings(KafkaBroker broker, Path work) {
-    Map<String, String> s = new LinkedHashMap<>();
+    Map<String, String> s = new LinkedHashMap<>(set);
     s.put(StreamsSettings.BOOTSTRAP_CONFIG, broker.bootstrapServers());
     s.put(StreamsSettings.APPLICATION_ID_CONFIG, "avloc-demo");
     s.put(StreamsSettings.STATE_DIR_CONFIG, work.resolve("state").toString());

@@ -55,6 +55,15 @@ class DemoCommandTest {
     assertThat(summary).contains("cam-0        4 events").contains("cam-1        3 events");
   }
 
+  @Test
+  void setMayNotChangeWhatTheDemoDecidesItselfAndSaysWhatToUseInstead() {
+    CliRun cli = new CliRun();
+    int code = cli.run("demo", "--set", "avloc.sync.mode=catch-up", "--duration", "1s");
+    assertThat(code).isEqualTo(2);
+    assertThat(cli.err()).contains("--set avloc.sync.mode").contains("use --mode");
+    assertThat(cli.out()).as("refused before any broker starts").doesNotContain("broker");
+  }
+
   private static long number(String line, String regex) {
     Matcher m = Pattern.compile(regex).matcher(line);
     assertThat(m.find()).as("%s in %s", regex, line).isTrue();

@@ -179,7 +179,9 @@ public final class AvlocStreamsApp implements AutoCloseable {
       StreamsSettings settings, ModelSource source, MeterRegistry registry) {
     return source.open(
         engineOrder(settings),
-        EngineOptions.DEFAULTS.withMaxBatch(settings.getInt(StreamsSettings.BATCH_MAX_CONFIG)),
+        EngineOptions.DEFAULTS
+            .withMaxBatch(settings.getInt(StreamsSettings.BATCH_MAX_CONFIG))
+            .withCpuThreads(engineThreads(settings)),
         registry);
   }
 
@@ -369,6 +371,25 @@ public final class AvlocStreamsApp implements AutoCloseable {
               + n);
     }
     return n == 0 ? BatchPreprocessor.defaultParallelism() : n;
+  }
+
+  /**
+   * {@code avloc.engine.threads}: ONNX Runtime's intra-op threads for the embedded engine; 0 = the
+   * runtime's default (one per core).
+   *
+   * @throws IllegalArgumentException naming the setting when it is negative
+   */
+  static int engineThreads(StreamsSettings s) {
+    int n = s.getInt(StreamsSettings.ENGINE_THREADS_CONFIG);
+    if (n < 0) {
+      throw new IllegalArgumentException(
+          "setting "
+              + StreamsSettings.ENGINE_THREADS_CONFIG
+              + " must be 0 (the runtime's default, one thread per core) or a number of threads,"
+              + " not "
+              + n);
+    }
+    return n;
   }
 
   /** {@code max.message.bytes} of the topics the application creates, by topic name. */

@@ -94,6 +94,12 @@ public final class StreamsSettings {
   public static final String BATCH_THREADS_CONFIG = "avloc.batch.threads";
 
   /**
+   * Threads ONNX Runtime runs one embedded batch's graph with (intra-op); 0 = the runtime's
+   * default, one per core ({@link io.avloc.modelserver.engine.EngineOptions#cpuThreads()}).
+   */
+  public static final String ENGINE_THREADS_CONFIG = "avloc.engine.threads";
+
+  /**
    * The largest media record value (frame or audio chunk) accepted, bytes. Every other record-size
    * limit (validator, producer, topics the application creates) derives from it: {@link
    * io.avloc.core.media.RecordLimits}.
@@ -141,6 +147,7 @@ public final class StreamsSettings {
     d.put(BATCH_MAX_CONFIG, Integer.toString(AvSyncConfig.DEFAULT_MAX_BATCH));
     d.put(BATCH_DELAY_MS_CONFIG, millis(AvSyncConfig.DEFAULT_MAX_DELAY));
     d.put(BATCH_THREADS_CONFIG, "0");
+    d.put(ENGINE_THREADS_CONFIG, "0");
     d.put(RECORD_BYTES_CONFIG, Integer.toString(RecordLimits.DEFAULT.maxMediaBytes()));
     d.put(CLOCK_SKEW_MS_CONFIG, "10000");
     // Prometheus' conventional exporter port; 0 = any free port, -1 = no endpoint.

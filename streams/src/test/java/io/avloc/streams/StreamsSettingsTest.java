@@ -70,6 +70,18 @@ class StreamsSettingsTest {
   }
 
   @Test
+  void engineThreadsDefaultToTheRuntimesOwnAndRefuseNegativeCounts() {
+    assertThat(AvlocStreamsApp.engineThreads(StreamsSettings.of(Map.of()))).isZero();
+    assertThat(
+            AvlocStreamsApp.engineThreads(StreamsSettings.of(Map.of("avloc.engine.threads", "1"))))
+        .isEqualTo(1);
+    StreamsSettings negative = StreamsSettings.of(Map.of("avloc.engine.threads", "-1"));
+    assertThatThrownBy(() -> AvlocStreamsApp.engineThreads(negative))
+        .hasMessageContaining("setting avloc.engine.threads")
+        .hasMessageContaining("-1");
+  }
+
+  @Test
   void anUnknownEngineNamesTheSettingAndTheKnownEngines() {
     StreamsSettings s = StreamsSettings.of(Map.of("avloc.model.engines", "tensorrt,cuda"));
     assertThatThrownBy(() -> AvlocStreamsApp.engineOrder(s))

@@ -148,11 +148,24 @@ public final class Engines {
       throw new EngineUnavailable(problem);
     }
     return switch (kind) {
-      case ONNXRUNTIME -> onnxRuntime(artifact, Device.cpu(), Map.of());
+      case ONNXRUNTIME -> onnxRuntimeCpu(artifact, options.cpuThreads());
       case ONNXRUNTIME_GPU -> onnxRuntime(artifact, Device.gpu(), gpuProviderOptions());
       case TENSORRT -> tensorRt(artifact, options);
       case PYTORCH -> pytorch(artifact);
     };
+  }
+
+  /**
+   * ONNX Runtime on the CPU: with {@code threads} = 0 one call per batch on the runtime's own
+   * intra-op pool; otherwise single-threaded calls, a batch split over {@code threads} of them at
+   * once ({@link SplitBatchEngine}).
+   */
+  private static InferenceEngine onnxRuntimeCpu(ModelArtifact artifact, int threads) {
+    if (threads == 0) {
+      return onnxRuntime(artifact, Device.cpu(), Map.of());
+    }
+    InferenceEngine single = onnxRuntime(artifact, Device.cpu(), Map.of("intraOpNumThreads", "1"));
+    return threads == 1 ? single : new SplitBatchEngine(single, threads);
   }
 
   private static String runtimeProblem(EngineKind kind) {

@@ -68,6 +68,40 @@ class EnginesTest {
   }
 
   @Test
+  void aBatchSplitOverSingleThreadedCallsGivesWhatOneCallOnTheRuntimesPoolGives() {
+    int n = 5; // 3 threads: parts of 1, 2 and 2 samples
+    float[] images = random(n * shape.imageFloats(), 21);
+    float[] specs = random(n * shape.spectrogramFloats(shape.frames()), 22);
+    try (InferenceEngine pooled =
+            Engines.load(artifact, List.of(EngineKind.ONNXRUNTIME), EngineOptions.DEFAULTS)
+                .engine();
+        InferenceEngine split =
+            Engines.load(
+                    artifact,
+                    List.of(EngineKind.ONNXRUNTIME),
+                    EngineOptions.DEFAULTS.withCpuThreads(3))
+                .engine();
+        InferenceEngine single =
+            Engines.load(
+                    artifact,
+                    List.of(EngineKind.ONNXRUNTIME),
+                    EngineOptions.DEFAULTS.withCpuThreads(1))
+                .engine()) {
+      assertThat(split).isInstanceOf(SplitBatchEngine.class);
+      InferenceEngine.Outputs reference = pooled.run(images, specs, n, shape.frames());
+      for (InferenceEngine e : List.of(split, single)) {
+        InferenceEngine.Outputs out = e.run(images, specs, n, shape.frames());
+        assertThat(out.n()).isEqualTo(n);
+        assertThat(maxAbsDiff(out.simmap(), reference.simmap())).isLessThan(1e-5);
+        assertThat(maxAbsDiff(out.audioEmbeddings(), reference.audioEmbeddings())).isLessThan(1e-5);
+      }
+      assertThatThrownBy(() -> split.run(images, specs, n + 1, shape.frames()))
+          .as("arrays that do not hold n samples are refused as by the engine itself")
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
   void onnxRuntimeIsTheDefaultAndServesTheArtifactsGraph() throws Exception {
     EngineSelection s = Engines.load(artifact, EngineKind.DEFAULT_ORDER, EngineOptions.DEFAULTS);
     try (InferenceEngine engine = s.engine()) {

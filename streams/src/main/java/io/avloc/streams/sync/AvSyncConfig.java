@@ -27,11 +27,10 @@ import java.util.Objects;
  *     for a batch to fill (default 25 ms)
  * @param cameraIdleTimeout a camera without records for this long on the wall clock is forgotten:
  *     its waiting frames are flushed and all its state deleted (default 60 s)
- * @param asyncBatches REALTIME only: hand each batch to the engine's own thread and keep ingesting
- *     while it runs (default true; at most one batch of a task in flight, its pairs still pending
- *     in the stores until their outputs are forwarded); false runs it on the stream thread, which
- *     then rests (ingests) after each batch for as long as the batch took. CATCH_UP always runs
- *     batches on the stream thread: it works off a backlog in full batches, nothing arrives live.
+ * @param asyncBatches hand each batch to the engine's own thread and keep ingesting while it runs
+ *     (default true, both modes; at most one batch of a task in flight, its pairs still pending in
+ *     the stores until their outputs are forwarded); false runs it on the stream thread, which in
+ *     REALTIME then rests (ingests) after each batch for as long as the batch took.
  */
 public record AvSyncConfig(
     Duration window,

@@ -105,7 +105,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Asynchronous batches</h2>
  *
- * In REALTIME mode with {@link AvSyncConfig#asyncBatches()} (the default), a batch is selected and
+ * With {@link AvSyncConfig#asyncBatches()} (the default, in both modes), a batch is selected and
  * assembled on the stream thread as above, then handed to the inference executor (one thread per
  * supplier, so per application instance: the batches of all its tasks take turns on one engine, in
  * the order they were handed over), and the stream thread goes back to ingesting at once. At most
@@ -114,8 +114,11 @@ import org.slf4j.LoggerFactory;
  * punctuation after the engine returns: outputs and dead letters forwarded, frames and queue
  * entries deleted, exactly as for a synchronous batch; then the next batch may be selected. While a
  * batch is in flight its queue entries are neither selected again nor shed, and its frames stay in
- * the stores, so a commit in the meantime commits them as still pending. CATCH_UP mode, and
- * REALTIME with asynchronous batches off, run the stage on the stream thread.
+ * the stores, so a commit in the meantime commits them as still pending. In CATCH_UP mode this
+ * overlaps the engine with the thread's record handling (consume, stores, changelogs, commits),
+ * which otherwise left the engine idle between batches; batches still run one after another, so
+ * each camera's heatmaps keep their capture order. With asynchronous batches off, the stage runs on
+ * the stream thread.
  *
  * <h2>Exactly once</h2>
  *
@@ -165,8 +168,8 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
   private final CameraResamplers resamplers = new CameraResamplers();
 
   /**
-   * Runs asynchronous batches' inference (REALTIME with {@link AvSyncConfig#asyncBatches()}); see
-   * {@link #inferenceExecutor()}.
+   * Runs asynchronous batches' inference ({@link AvSyncConfig#asyncBatches()}); see {@link
+   * #inferenceExecutor()}.
    */
   private final Executor inference;
 
@@ -507,11 +510,11 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
       // queue keeps filling with frames that a newer one of their camera replaces, and a batch of
       // one camera's frames would serve it twice while others wait; the punctuator serves the
       // newest frame of every camera once the records at hand are processed.
+      if (inFlight != null) {
+        break; // its completion is applied first, then the next batch may start
+      }
       Set<String> exclude = null;
       if (config.mode() == SyncMode.REALTIME) {
-        if (inFlight != null) {
-          break; // its completion is applied first, then the next batch may start
-        }
         if (!asyncBatches() && !engineRested(now())) {
           break; // the next tick after the rest runs it
         }
@@ -819,11 +822,6 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
     return b.consumed;
   }
 
-  /** Runs one batch on the stream thread ({@link #batch}). */
-  private int runBatch(Set<String> exclude) {
-    return batch(exclude, false);
-  }
-
   /**
    * Applies the batch in flight if the engine has finished it: called on the stream thread, at the
    * start of every {@code process} call and punctuation. An engine that threw fails the call as a
@@ -943,7 +941,7 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
    * {@code async}, until a batch is in flight).
    *
    * @param rest REALTIME, synchronous batches: rest after each batch ({@link #engineRested})
-   * @param async REALTIME: hand the batches to the inference thread
+   * @param async hand the batches to the inference thread
    */
   private void drainReady(boolean rest, boolean async) {
     if (config.mode() == SyncMode.REALTIME) {
@@ -956,8 +954,8 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
         // machine; asynchronous: the thread ingests while the batch runs
       }
     } else {
-      while (ready.size() > 0 && runBatch(null) > 0) {
-        // each batch removes its entries from the queue
+      while (ready.size() > 0 && inFlight == null && batch(null, async) > 0) {
+        // each batch removes its entries from the queue; asynchronous: until one is in flight
       }
     }
   }
@@ -999,11 +997,11 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
   }
 
   /**
-   * Whether batches go to the inference thread: REALTIME with {@link AvSyncConfig#asyncBatches()}.
-   * Then the stream thread ingests while the engine runs, and needs no rest after a batch.
+   * Whether batches go to the inference thread ({@link AvSyncConfig#asyncBatches()}). Then the
+   * stream thread ingests while the engine runs, and needs no rest after a batch.
    */
   private boolean asyncBatches() {
-    return config.mode() == SyncMode.REALTIME && config.asyncBatches();
+    return config.asyncBatches();
   }
 
   /**

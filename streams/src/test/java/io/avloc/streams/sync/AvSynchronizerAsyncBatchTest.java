@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * REALTIME batches on the inference thread ({@link AvSyncConfig#asyncBatches()}), with the real
- * executor ({@link AvSynchronizer#inferenceExecutor()}) and an engine the test lets through one
- * batch at a time. Waits are on progress (the engine entered or returned, a record forwarded),
- * bounded so that a synchronizer that never gets there fails instead of hanging.
+ * Batches on the inference thread ({@link AvSyncConfig#asyncBatches()}), with the real executor
+ * ({@link AvSynchronizer#inferenceExecutor()}) and an engine the test lets through one batch at a
+ * time. Waits are on progress (the engine entered or returned, a record forwarded), bounded so that
+ * a synchronizer that never gets there fails instead of hanging.
  */
 class AvSynchronizerAsyncBatchTest {
 
@@ -83,6 +83,56 @@ class AvSynchronizerAsyncBatchTest {
       assertThat(out.get(0).timestamp()).isEqualTo((T0 + 3 * S) / MS);
       assertThat(out.get(0).headers().lastHeader("model")).isNotNull();
       assertThat(recording.pairs()).hasSize(served.size());
+      assertThat(bed.storeSize(SyncStores.READY)).isZero();
+    }
+  }
+
+  @Test
+  void catchUpBatchesRunOnTheInferenceThreadOneAfterAnotherAndKeepEveryFrameInCaptureOrder() {
+    AvSyncConfig catchUp = config.withMode(SyncMode.CATCH_UP);
+    try (SyncTestBed bed =
+        new SyncTestBed(
+            catchUp,
+            engine,
+            recording,
+            T0,
+            null,
+            SyncStores.builders(),
+            new Properties(),
+            null,
+            AvSynchronizer.inferenceExecutor())) {
+      readyFrames(bed, 3 * S); // a full batch: handed to the engine, the thread returns at once
+      engine.awaitEntered(1);
+
+      // The backlog goes on while the engine holds the batch: both cameras' later frames are
+      // ingested and become ready (full batches), but none is handed over until the first returns.
+      List<Long> later = List.of(3_200 * MS, 3_400 * MS, 3_600 * MS, 4 * S);
+      for (String camera : List.of("a", "b")) {
+        bed.audio(camera, T0 + 3_500 * MS, T0 + 5 * S, t -> 0.1);
+        for (long ts : later) {
+          bed.frame(camera, T0 + ts);
+        }
+      }
+      for (int i = 0; i < 8; i++) {
+        bed.advanceWallClock(TICK);
+      }
+      assertThat(bed.heatmaps()).as("nothing forwarded before the engine returns").isEmpty();
+      assertThat(engine.entered()).as("one batch in flight per task").isEqualTo(1);
+      assertThat(bed.storeSize(SyncStores.READY)).as("in flight 2 + ingested 8").isEqualTo(10);
+
+      engine.open();
+      List<TestRecord<String, HeatmapEvent>> out = new ArrayList<>();
+      tickUntil(bed, out, () -> bed.storeSize(SyncStores.FRAMES) == 0);
+
+      for (String camera : List.of("a", "b")) {
+        assertThat(out)
+            .filteredOn(r -> r.key().equals(camera))
+            .extracting(r -> (r.value().frameTsUs() - T0) / MS)
+            .as("camera %s: every frame once, in capture order", camera)
+            .containsExactly(3_000L, 3_200L, 3_400L, 3_600L, 4_000L);
+      }
+      assertThat(engine.entered()).as("five full batches of two").isEqualTo(5);
+      assertThat(bed.dropped(DropReason.STALE)).isZero();
       assertThat(bed.storeSize(SyncStores.READY)).isZero();
     }
   }
