@@ -222,8 +222,7 @@ public final class CatchUpThroughput {
       // The engine as the pipeline loads it (avloc.engine.threads as given), so (b)/(a) compares
       // the
       // pipeline with its own engine.
-      int engineThreads =
-          Integer.parseInt(s.getOrDefault(StreamsSettings.ENGINE_THREADS_CONFIG, "0"));
+      int engineThreads = StreamsSettings.of(s).getInt(StreamsSettings.ENGINE_THREADS_CONFIG);
       EngineFigures before =
           engineFigures(artifact, contract, batches, batch, engineThreads, "before");
 

@@ -95,26 +95,11 @@ public interface BatchModel extends AutoCloseable {
     };
   }
 
-  /** One model loaded on an engine (see {@code Engines.load}). Closing this closes the engine. */
+  /**
+   * One model loaded on an engine (see {@code Engines.load}). Closing this waits for the batches
+   * running on it, then closes the engine ({@link FixedModel}).
+   */
   static BatchModel of(InferenceEngine engine) {
-    Objects.requireNonNull(engine, "engine");
-    Held held =
-        new FixedHold(engine.manifest(), engine.name()) {
-          @Override
-          public InferenceEngine.Outputs run(float[] images, float[] specs, int n, int frames) {
-            return engine.run(images, specs, n, frames);
-          }
-        };
-    return new BatchModel() {
-      @Override
-      public Held hold() {
-        return held;
-      }
-
-      @Override
-      public void close() {
-        engine.close();
-      }
-    };
+    return new FixedModel(engine);
   }
 }

@@ -374,8 +374,8 @@ public final class AvlocStreamsApp implements AutoCloseable {
   }
 
   /**
-   * {@code avloc.engine.threads}: ONNX Runtime's intra-op threads for the embedded engine; 0 = the
-   * runtime's default (one per core).
+   * {@code avloc.engine.threads}: threads the embedded engine runs a batch on (default one per
+   * core, the batch split over them); 0 = ONNX Runtime's own pool.
    *
    * @throws IllegalArgumentException naming the setting when it is negative
    */
@@ -385,8 +385,8 @@ public final class AvlocStreamsApp implements AutoCloseable {
       throw new IllegalArgumentException(
           "setting "
               + StreamsSettings.ENGINE_THREADS_CONFIG
-              + " must be 0 (the runtime's default, one thread per core) or a number of threads,"
-              + " not "
+              + " must be a number of threads (the batch split over them) or 0 (ONNX Runtime's own"
+              + " pool), not "
               + n);
     }
     return n;

@@ -70,8 +70,13 @@ class StreamsSettingsTest {
   }
 
   @Test
-  void engineThreadsDefaultToTheRuntimesOwnAndRefuseNegativeCounts() {
-    assertThat(AvlocStreamsApp.engineThreads(StreamsSettings.of(Map.of()))).isZero();
+  void engineThreadsDefaultToOnePerCoreAndRefuseNegativeCounts() {
+    assertThat(AvlocStreamsApp.engineThreads(StreamsSettings.of(Map.of())))
+        .isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(
+            AvlocStreamsApp.engineThreads(StreamsSettings.of(Map.of("avloc.engine.threads", "0"))))
+        .as("ONNX Runtime's own pool")
+        .isZero();
     assertThat(
             AvlocStreamsApp.engineThreads(StreamsSettings.of(Map.of("avloc.engine.threads", "1"))))
         .isEqualTo(1);
