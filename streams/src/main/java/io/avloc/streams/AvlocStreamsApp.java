@@ -362,14 +362,7 @@ public final class AvlocStreamsApp implements AutoCloseable {
    * @throws IllegalArgumentException naming the setting when it is negative
    */
   static int batchThreads(StreamsSettings s) {
-    int n = s.getInt(StreamsSettings.BATCH_THREADS_CONFIG);
-    if (n < 0) {
-      throw new IllegalArgumentException(
-          "setting "
-              + StreamsSettings.BATCH_THREADS_CONFIG
-              + " must be 0 (one thread per core) or a number of threads, not "
-              + n);
-    }
+    int n = threadCount(s, StreamsSettings.BATCH_THREADS_CONFIG, "0 (one thread per core)");
     return n == 0 ? BatchPreprocessor.defaultParallelism() : n;
   }
 
@@ -380,14 +373,15 @@ public final class AvlocStreamsApp implements AutoCloseable {
    * @throws IllegalArgumentException naming the setting when it is negative
    */
   static int engineThreads(StreamsSettings s) {
-    int n = s.getInt(StreamsSettings.ENGINE_THREADS_CONFIG);
+    return threadCount(s, StreamsSettings.ENGINE_THREADS_CONFIG, "0 (ONNX Runtime's own pool)");
+  }
+
+  /** A thread-count setting: 0 (meaning {@code zero}) or more. */
+  private static int threadCount(StreamsSettings s, String key, String zero) {
+    int n = s.getInt(key);
     if (n < 0) {
       throw new IllegalArgumentException(
-          "setting "
-              + StreamsSettings.ENGINE_THREADS_CONFIG
-              + " must be a number of threads (the batch split over them) or 0 (ONNX Runtime's own"
-              + " pool), not "
-              + n);
+          "setting " + key + " must be " + zero + " or a number of threads, not " + n);
     }
     return n;
   }
