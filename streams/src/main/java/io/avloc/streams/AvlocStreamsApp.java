@@ -367,8 +367,8 @@ public final class AvlocStreamsApp implements AutoCloseable {
   }
 
   /**
-   * {@code avloc.engine.threads}: threads the embedded engine runs a batch on (default one per
-   * core, the batch split over them); 0 = ONNX Runtime's own pool.
+   * {@code avloc.engine.threads}: threads the embedded engine runs a batch on, the batch split over
+   * them (default 8, one pair each); 0 = ONNX Runtime's own pool.
    *
    * @throws IllegalArgumentException naming the setting when it is negative
    */

@@ -95,8 +95,9 @@ public final class StreamsSettings {
 
   /**
    * Threads the embedded engine (ONNX Runtime, CPU) runs one batch on: N = the batch split over up
-   * to N single-threaded calls at once (default: one per core); 0 = one call on ONNX Runtime's own
-   * intra-op pool ({@link io.avloc.modelserver.engine.EngineOptions#cpuThreads()}).
+   * to N single-threaded calls at once (default: the default batch size, so one pair per call); 0 =
+   * one call on ONNX Runtime's own intra-op pool ({@link
+   * io.avloc.modelserver.engine.EngineOptions#cpuThreads()}).
    */
   public static final String ENGINE_THREADS_CONFIG = "avloc.engine.threads";
 
@@ -148,9 +149,10 @@ public final class StreamsSettings {
     d.put(BATCH_MAX_CONFIG, Integer.toString(AvSyncConfig.DEFAULT_MAX_BATCH));
     d.put(BATCH_DELAY_MS_CONFIG, millis(AvSyncConfig.DEFAULT_MAX_DELAY));
     d.put(BATCH_THREADS_CONFIG, "0");
-    // Split over the cores: ONNX Runtime's own pool stalls at every operator when the pipeline's
-    // other threads compete for the cores (docs/benchmarks.md, "Real time under CPU contention").
-    d.put(ENGINE_THREADS_CONFIG, Integer.toString(Runtime.getRuntime().availableProcessors()));
+    // Each pair of a full batch on its own thread: ONNX Runtime's own pool stalls at every operator
+    // when the pipeline's other threads compete for the cores, and more threads than cores hold
+    // the engine's share against other work (docs/benchmarks.md, "Real time under CPU contention").
+    d.put(ENGINE_THREADS_CONFIG, Integer.toString(AvSyncConfig.DEFAULT_MAX_BATCH));
     d.put(RECORD_BYTES_CONFIG, Integer.toString(RecordLimits.DEFAULT.maxMediaBytes()));
     d.put(CLOCK_SKEW_MS_CONFIG, "10000");
     // Prometheus' conventional exporter port; 0 = any free port, -1 = no endpoint.

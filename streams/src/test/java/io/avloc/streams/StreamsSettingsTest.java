@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.avloc.modelserver.engine.EngineKind;
+import io.avloc.streams.sync.AvSyncConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -70,9 +71,9 @@ class StreamsSettingsTest {
   }
 
   @Test
-  void engineThreadsDefaultToOnePerCoreAndRefuseNegativeCounts() {
+  void engineThreadsDefaultToOnePerPairOfAFullBatchAndRefuseNegativeCounts() {
     assertThat(AvlocStreamsApp.engineThreads(StreamsSettings.of(Map.of())))
-        .isEqualTo(Runtime.getRuntime().availableProcessors());
+        .isEqualTo(AvSyncConfig.DEFAULT_MAX_BATCH);
     assertThat(
             AvlocStreamsApp.engineThreads(StreamsSettings.of(Map.of("avloc.engine.threads", "0"))))
         .as("ONNX Runtime's own pool")
