@@ -15,10 +15,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -136,6 +138,14 @@ class DistributedTopologyTest {
     try (TopologyTestDriver driver =
         driver(AvlocTopology.build(embedded, recording, new SimpleMeterRegistry()), embedded)) {
       publish(driver, embedded);
+      // Embedded batches run on the inference thread and the next one starts at a later record or
+      // tick: tick until every pair was localized (progress, bounded so a stuck one fails here).
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      while (recording.size() < sent.size()) {
+        assertThat(System.nanoTime()).as("embedded inference progresses").isLessThan(deadline);
+        driver.advanceWallClockTime(Duration.ofMillis(25));
+        Thread.onSpinWait();
+      }
     }
 
     assertThat(recording.pairs).hasSameSizeAs(sent).hasSize(12);
@@ -173,7 +183,11 @@ class DistributedTopologyTest {
 
   /** Records the pairs it is given; answers with minimal events. */
   private static final class Recording implements PairLocalizer {
-    final List<AvPair> pairs = new ArrayList<>();
+    final List<AvPair> pairs = Collections.synchronizedList(new ArrayList<>());
+
+    int size() {
+      return pairs.size();
+    }
 
     @Override
     public List<HeatmapEvent> localize(List<AvPair> batch, long batchStartUs) {

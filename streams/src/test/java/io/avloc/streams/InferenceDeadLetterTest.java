@@ -95,8 +95,8 @@ class InferenceDeadLetterTest {
   }
 
   /**
-   * Catch-up mode runs the batch on the stream thread; real-time mode on the inference thread,
-   * whose result the synchronizer applies at a later record or tick.
+   * Both modes run the batch on the inference thread, whose result the synchronizer applies at a
+   * later record or tick.
    */
   @ParameterizedTest
   @ValueSource(strings = {"catch-up", "realtime"})
