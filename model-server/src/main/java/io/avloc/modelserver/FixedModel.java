@@ -1,5 +1,6 @@
 package io.avloc.modelserver;
 
+import io.avloc.core.artifact.ModelManifest;
 import io.avloc.modelserver.engine.InferenceEngine;
 import java.util.Objects;
 
@@ -19,18 +20,38 @@ final class FixedModel implements BatchModel {
 
   FixedModel(InferenceEngine engine) {
     this.engine = Objects.requireNonNull(engine, "engine");
-    this.held =
-        new FixedHold(engine.manifest(), engine.name()) {
-          @Override
-          public InferenceEngine.Outputs run(float[] images, float[] specs, int n, int frames) {
-            enter();
-            try {
-              return engine.run(images, specs, n, frames);
-            } finally {
-              exit();
-            }
-          }
-        };
+    this.held = new Hold();
+  }
+
+  /** A hold on the model: nothing to release, inference meters left to the caller. */
+  private final class Hold implements Held {
+    @Override
+    public ModelManifest manifest() {
+      return engine.manifest();
+    }
+
+    @Override
+    public String engine() {
+      return engine.name();
+    }
+
+    @Override
+    public InferenceEngine.Outputs run(float[] images, float[] specs, int n, int frames) {
+      enter();
+      try {
+        return engine.run(images, specs, n, frames);
+      } finally {
+        exit();
+      }
+    }
+
+    @Override
+    public boolean recordsInferenceMeters() {
+      return false;
+    }
+
+    @Override
+    public void close() {}
   }
 
   @Override

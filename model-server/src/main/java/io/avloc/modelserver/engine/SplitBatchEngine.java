@@ -5,11 +5,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * Runs each batch as up to {@code parts} sub-batches at once, one thread each, on an engine loaded
@@ -75,7 +76,7 @@ final class SplitBatchEngine implements InferenceEngine {
     if (k <= 1) {
       return inner.run(images, spectrograms, n, frames);
     }
-    if (n <= 0 || images.length % n != 0 || spectrograms.length % n != 0) {
+    if (images.length % n != 0 || spectrograms.length % n != 0) {
       // the inner engine names what is wrong with the arrays
       return inner.run(images, spectrograms, n, frames);
     }
@@ -85,38 +86,36 @@ final class SplitBatchEngine implements InferenceEngine {
     for (int p = 0; p <= k; p++) {
       first[p] = (int) ((long) n * p / k);
     }
-    List<Future<Outputs>> later = new ArrayList<>(k - 1);
+    IntFunction<Outputs> part =
+        p ->
+            inner.run(
+                Arrays.copyOfRange(images, first[p] * imageFloats, first[p + 1] * imageFloats),
+                Arrays.copyOfRange(spectrograms, first[p] * specFloats, first[p + 1] * specFloats),
+                first[p + 1] - first[p],
+                frames);
+    List<CompletableFuture<Outputs>> later = new ArrayList<>(k - 1);
     for (int p = 1; p < k; p++) {
-      int from = first[p];
-      int to = first[p + 1];
-      later.add(
-          helpers.submit(
-              () ->
-                  inner.run(
-                      Arrays.copyOfRange(images, from * imageFloats, to * imageFloats),
-                      Arrays.copyOfRange(spectrograms, from * specFloats, to * specFloats),
-                      to - from,
-                      frames)));
+      int q = p;
+      later.add(CompletableFuture.supplyAsync(() -> part.apply(q), helpers));
     }
     Outputs[] outs = new Outputs[k];
     RuntimeException failure = null;
     try {
-      outs[0] =
-          inner.run(
-              Arrays.copyOfRange(images, 0, first[1] * imageFloats),
-              Arrays.copyOfRange(spectrograms, 0, first[1] * specFloats),
-              first[1],
-              frames);
+      outs[0] = part.apply(0);
     } catch (RuntimeException e) {
       failure = e;
     }
-    // Every part is awaited, also after a failure: none may still run when the caller goes on.
+    // Every part is awaited (join ignores interrupts), also after a failure: none may still run
+    // when the caller goes on.
     for (int p = 1; p < k; p++) {
       try {
-        outs[p] = await(later.get(p - 1));
-      } catch (RuntimeException e) {
+        outs[p] = later.get(p - 1).join();
+      } catch (CompletionException e) {
         if (failure == null) {
-          failure = e;
+          failure =
+              e.getCause() instanceof RuntimeException r
+                  ? r
+                  : new IllegalStateException("an engine thread failed", e.getCause());
         }
       }
     }
@@ -124,28 +123,6 @@ final class SplitBatchEngine implements InferenceEngine {
       throw failure;
     }
     return concat(outs, n);
-  }
-
-  private static Outputs await(Future<Outputs> f) {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return f.get();
-        } catch (InterruptedException e) {
-          interrupted = true; // the part still uses the engine: finish waiting first
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof RuntimeException r) {
-            throw r;
-          }
-          throw new IllegalStateException("an engine thread failed", e.getCause());
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   private static Outputs concat(Outputs[] outs, int n) {
