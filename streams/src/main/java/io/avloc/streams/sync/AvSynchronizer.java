@@ -380,25 +380,23 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
    * One inference thread, for the asynchronous batches of one supplier's synchronizers (one
    * application instance): their tasks' batches take turns on the engine in the order they were
    * handed over, and as each task has at most one batch in flight, that is round-robin across
-   * tasks, whichever stream thread runs them. One thread, because the engine already uses every
-   * core for a batch; two batches at once would only share them. A daemon thread that lives as long
-   * as the process: the engine keeps a predictor per calling thread (DjlEngine), which a thread
-   * that ended and was replaced would leave behind.
+   * tasks, whichever stream thread runs them. One thread, because the engine already runs a batch
+   * on its own threads across the cores; two batches at once would only share them. A daemon thread
+   * that lives as long as the process: the engine keeps a predictor per calling thread (DjlEngine),
+   * which a thread that ended and was replaced would leave behind.
    */
   public static Executor inferenceExecutor() {
-    ThreadPoolExecutor executor =
-        new ThreadPoolExecutor(
-            1,
-            1,
-            0,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "avloc-inference-" + INFERENCE_THREADS.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    return executor;
+    return new ThreadPoolExecutor(
+        1,
+        1,
+        0,
+        TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "avloc-inference-" + INFERENCE_THREADS.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   @Override

@@ -89,18 +89,7 @@ class AvSynchronizerAsyncBatchTest {
 
   @Test
   void catchUpBatchesRunOnTheInferenceThreadOneAfterAnotherAndKeepEveryFrameInCaptureOrder() {
-    AvSyncConfig catchUp = config.withMode(SyncMode.CATCH_UP);
-    try (SyncTestBed bed =
-        new SyncTestBed(
-            catchUp,
-            engine,
-            recording,
-            T0,
-            null,
-            SyncStores.builders(),
-            new Properties(),
-            null,
-            AvSynchronizer.inferenceExecutor())) {
+    try (SyncTestBed bed = bed(config.withMode(SyncMode.CATCH_UP), null, SyncStores.builders())) {
       readyFrames(bed, 3 * S); // a full batch: handed to the engine, the thread returns at once
       engine.awaitEntered(1);
 
@@ -203,6 +192,10 @@ class AvSynchronizerAsyncBatchTest {
   }
 
   private SyncTestBed bed(Path stateDir, Set<StoreBuilder<?>> stores) {
+    return bed(config, stateDir, stores);
+  }
+
+  private SyncTestBed bed(AvSyncConfig config, Path stateDir, Set<StoreBuilder<?>> stores) {
     return new SyncTestBed(
         config,
         engine,

@@ -118,16 +118,7 @@ final class SyncTestBed implements AutoCloseable {
       RecordingLocalizer localizer,
       long wallClockUs,
       LongSupplier syncClockUs) {
-    this(
-        config,
-        engine,
-        localizer,
-        wallClockUs,
-        null,
-        SyncStores.builders(),
-        new Properties(),
-        syncClockUs,
-        Runnable::run);
+    this(config, engine, localizer, wallClockUs, syncClockUs, Runnable::run);
   }
 
   /**
