@@ -213,10 +213,7 @@ public final class ModelExporter {
     network.put("mapSize", mapSize);
     network.put("featureChannels", head.featureChannels());
     network.put("centreFeatures", head.centreFeatures());
-    if (head.normalizeFeatures() != DetectorHeadLocalizer.DEFAULT_NORMALIZE_FEATURES) {
-      // only when off, so the manifests of every head with the L2 stay as they were
-      network.put(DetectorHeadLocalizer.NORMALIZE_FEATURES, head.normalizeFeatures());
-    }
+    head.recordNormalizeFeatures(network);
     network.put("audioWidths", audio.audioWidths());
     network.put("embeddingDim", audio.embeddingDim());
     network.put("tau", audio.tau());

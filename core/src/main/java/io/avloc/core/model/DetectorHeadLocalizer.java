@@ -212,6 +212,18 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
   }
 
   /**
+   * Records {@link #normalizeFeatures()} in a manifest's {@code network} table or a {@code
+   * head.json}'s {@code head} table ({@value #NORMALIZE_FEATURES}): only when off, so the files of
+   * every head with the per-position L2 stay as they were; {@link #normalizeFeatures(Map)} reads
+   * it.
+   */
+  public void recordNormalizeFeatures(Map<String, Object> table) {
+    if (normalizeFeatures != DEFAULT_NORMALIZE_FEATURES) {
+      table.put(NORMALIZE_FEATURES, normalizeFeatures);
+    }
+  }
+
+  /**
    * {@link #normalizeFeatures()} as a manifest's {@code network} table or a {@code head.json}'s
    * {@code head} table records it ({@value #NORMALIZE_FEATURES}): absent means {@link
    * #DEFAULT_NORMALIZE_FEATURES}, as for every head written before the option existed.

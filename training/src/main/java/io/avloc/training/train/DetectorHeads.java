@@ -69,9 +69,7 @@ public final class DetectorHeads {
     head.put("outputs", AvLocalizer.OUTPUT_NAMES);
     head.put("preset", net.head().audioConfig().name());
     head.put("centreFeatures", net.head().centreFeatures());
-    if (net.head().normalizeFeatures() != DetectorHeadLocalizer.DEFAULT_NORMALIZE_FEATURES) {
-      head.put(DetectorHeadLocalizer.NORMALIZE_FEATURES, net.head().normalizeFeatures());
-    }
+    net.head().recordNormalizeFeatures(head);
     head.put("embeddingDim", net.head().audioConfig().embeddingDim());
     head.put("tau", net.head().audioConfig().tau());
     Map<String, Object> json = new LinkedHashMap<>();
