@@ -220,8 +220,7 @@ public final class CatchUpThroughput {
       // 3. (a) raw engine on the same pairs, in the pipeline's order: round-robin over cameras.
       List<List<AvPair>> batches = batches(roundRobin(duePairs), contract, batch);
       // The engine as the pipeline loads it (avloc.engine.threads as given), so (b)/(a) compares
-      // the
-      // pipeline with its own engine.
+      // the pipeline with its own engine.
       int engineThreads = StreamsSettings.of(s).getInt(StreamsSettings.ENGINE_THREADS_CONFIG);
       EngineFigures before =
           engineFigures(artifact, contract, batches, batch, engineThreads, "before");
