@@ -58,6 +58,11 @@ class EnginesTest {
         shape.frames());
   }
 
+  /** The test's artifact on ONNX Runtime (CPU). */
+  private static InferenceEngine onnxRuntime(EngineOptions options) {
+    return Engines.load(artifact, List.of(EngineKind.ONNXRUNTIME), options).engine();
+  }
+
   private static double maxAbsDiff(float[] a, float[] b) {
     assertThat(a).hasSameSizeAs(b);
     double max = 0;
@@ -72,21 +77,9 @@ class EnginesTest {
     int n = 5; // 3 threads: parts of 1, 2 and 2 samples
     float[] images = random(n * shape.imageFloats(), 21);
     float[] specs = random(n * shape.spectrogramFloats(shape.frames()), 22);
-    try (InferenceEngine pooled =
-            Engines.load(artifact, List.of(EngineKind.ONNXRUNTIME), EngineOptions.DEFAULTS)
-                .engine();
-        InferenceEngine split =
-            Engines.load(
-                    artifact,
-                    List.of(EngineKind.ONNXRUNTIME),
-                    EngineOptions.DEFAULTS.withCpuThreads(3))
-                .engine();
-        InferenceEngine single =
-            Engines.load(
-                    artifact,
-                    List.of(EngineKind.ONNXRUNTIME),
-                    EngineOptions.DEFAULTS.withCpuThreads(1))
-                .engine()) {
+    try (InferenceEngine pooled = onnxRuntime(EngineOptions.DEFAULTS);
+        InferenceEngine split = onnxRuntime(EngineOptions.DEFAULTS.withCpuThreads(3));
+        InferenceEngine single = onnxRuntime(EngineOptions.DEFAULTS.withCpuThreads(1))) {
       assertThat(split).isInstanceOf(SplitBatchEngine.class);
       InferenceEngine.Outputs reference = pooled.run(images, specs, n, shape.frames());
       for (InferenceEngine e : List.of(split, single)) {
@@ -144,9 +137,7 @@ class EnginesTest {
 
   @Test
   void pytorchFromModelParamsMatchesOnnxRuntimeOnTheSameInputs() {
-    try (InferenceEngine ort =
-            Engines.load(artifact, List.of(EngineKind.ONNXRUNTIME), EngineOptions.DEFAULTS)
-                .engine();
+    try (InferenceEngine ort = onnxRuntime(EngineOptions.DEFAULTS);
         InferenceEngine torch =
             Engines.load(artifact, List.of(EngineKind.PYTORCH), EngineOptions.DEFAULTS).engine()) {
       assertThat(torch.kind()).isEqualTo(EngineKind.PYTORCH);
@@ -237,9 +228,7 @@ class EnginesTest {
     try (InferenceEngine fixed =
             Engines.fixedBatch(
                 EngineKind.ONNXRUNTIME, "OnnxRuntime", Device.cpu(), Map.of(), artifact, 8);
-        InferenceEngine dynamic =
-            Engines.load(artifact, List.of(EngineKind.ONNXRUNTIME), EngineOptions.DEFAULTS)
-                .engine()) {
+        InferenceEngine dynamic = onnxRuntime(EngineOptions.DEFAULTS)) {
       for (int n : new int[] {1, 3, 8, 11}) {
         InferenceEngine.Outputs a = run(fixed, n, 300 + n);
         InferenceEngine.Outputs b = run(dynamic, n, 300 + n);
