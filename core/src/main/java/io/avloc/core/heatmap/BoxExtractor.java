@@ -2,6 +2,7 @@ package io.avloc.core.heatmap;
 
 import io.avloc.core.event.HeatmapEvent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -83,47 +84,112 @@ public final class BoxExtractor {
         .toList();
   }
 
-  /** Flood fill over the above-threshold pixels, scanning in row-major order. */
+  /**
+   * Connected components of the above-threshold pixels, labelled by runs: each row's runs of
+   * consecutive above-threshold pixels are found in one pass (their pixel count and maximum with
+   * them), a run is joined (union-find) to the runs of the row above that touch it, and the runs
+   * are then summed into their components. One comparison per pixel and a little work per run,
+   * where a pixel-wise flood fill visits every region pixel's eight neighbours: post-processing
+   * labels a full-resolution map for every heatmap, so this is on the pipeline's per-pair path.
+   */
   private List<Component> label(double[] map, int height, int width) {
-    boolean eight = options.connectivity() == Connectivity.EIGHT;
+    // Two runs touch when their column ranges overlap, or (8-connectivity) are diagonal neighbours.
+    int reach = options.connectivity() == Connectivity.EIGHT ? 1 : 0;
     double threshold = options.threshold();
-    boolean[] seen = new boolean[map.length];
-    int[] stack = new int[map.length];
-    List<Component> components = new ArrayList<>();
-    for (int start = 0; start < map.length; start++) {
-      if (seen[start] || !(map[start] >= threshold)) {
-        continue;
-      }
-      Component c = new Component(start);
-      seen[start] = true;
-      int top = 0;
-      stack[top++] = start;
-      while (top > 0) {
-        int p = stack[--top];
-        int row = p / width;
-        int col = p % width;
-        c.add(row, col, map[p]);
-        for (int dy = -1; dy <= 1; dy++) {
-          for (int dx = -1; dx <= 1; dx++) {
-            if ((dx == 0 && dy == 0) || (!eight && dx != 0 && dy != 0)) {
-              continue;
-            }
-            int r = row + dy;
-            int k = col + dx;
-            if (r < 0 || r >= height || k < 0 || k >= width) {
-              continue;
-            }
-            int q = r * width + k;
-            if (!seen[q] && map[q] >= threshold) {
-              seen[q] = true;
-              stack[top++] = q;
-            }
-          }
+    Runs runs = new Runs();
+    int previousFirst = 0; // the runs of the row above: [previousFirst, currentFirst)
+    for (int row = 0; row < height; row++) {
+      int currentFirst = runs.count;
+      int above = previousFirst;
+      int base = row * width;
+      int col = 0;
+      while (col < width) {
+        if (!(map[base + col] >= threshold)) {
+          col++;
+          continue;
+        }
+        int from = col;
+        double max = map[base + col];
+        for (col++; col < width && map[base + col] >= threshold; col++) {
+          max = Math.max(max, map[base + col]);
+        }
+        int to = col - 1;
+        int run = runs.add(row, from, to, max);
+        // Runs above that end before this one's reach can touch no later run of this row either.
+        while (above < currentFirst && runs.to[above] + reach < from) {
+          above++;
+        }
+        for (int a = above; a < currentFirst && runs.from[a] - reach <= to; a++) {
+          runs.union(run, a);
         }
       }
-      components.add(c);
+      previousFirst = currentFirst;
+    }
+    List<Component> components = new ArrayList<>();
+    Component[] byRoot = new Component[runs.count];
+    for (int r = 0; r < runs.count; r++) {
+      int root = runs.find(r);
+      Component c = byRoot[root];
+      if (c == null) {
+        // A root is its component's first run (runs are in row-major order): its first pixel.
+        c = new Component(runs.row[root] * width + runs.from[root]);
+        byRoot[root] = c;
+        components.add(c);
+      }
+      c.add(runs.row[r], runs.from[r], runs.to[r], runs.max[r]);
     }
     return components;
+  }
+
+  /** The runs found so far, in row-major order, with their union-find parents. */
+  private static final class Runs {
+    int count;
+    int[] row = new int[64];
+    int[] from = new int[64];
+    int[] to = new int[64];
+    double[] max = new double[64];
+    int[] parent = new int[64];
+
+    int add(int r, int f, int t, double m) {
+      if (count == row.length) {
+        int n = 2 * count;
+        row = Arrays.copyOf(row, n);
+        from = Arrays.copyOf(from, n);
+        to = Arrays.copyOf(to, n);
+        max = Arrays.copyOf(max, n);
+        parent = Arrays.copyOf(parent, n);
+      }
+      row[count] = r;
+      from[count] = f;
+      to[count] = t;
+      max[count] = m;
+      parent[count] = count;
+      return count++;
+    }
+
+    int find(int r) {
+      int root = r;
+      while (parent[root] != root) {
+        root = parent[root];
+      }
+      while (parent[r] != root) {
+        int next = parent[r];
+        parent[r] = root;
+        r = next;
+      }
+      return root;
+    }
+
+    /**
+     * Joins two runs' components under the earlier root, so a root is its component's first run.
+     */
+    void union(int a, int b) {
+      int ra = find(a);
+      int rb = find(b);
+      if (ra != rb) {
+        parent[Math.max(ra, rb)] = Math.min(ra, rb);
+      }
+    }
   }
 
   private static final class Component {
@@ -139,13 +205,14 @@ public final class BoxExtractor {
       this.first = first;
     }
 
-    void add(int row, int col, double value) {
-      pixels++;
-      max = Math.max(max, value);
+    /** Adds the run of columns {@code from..to} of {@code row}, whose largest value is max. */
+    void add(int row, int from, int to, double runMax) {
+      pixels += to - from + 1;
+      max = Math.max(max, runMax);
       minRow = Math.min(minRow, row);
       maxRow = Math.max(maxRow, row);
-      minCol = Math.min(minCol, col);
-      maxCol = Math.max(maxCol, col);
+      minCol = Math.min(minCol, from);
+      maxCol = Math.max(maxCol, to);
     }
 
     HeatmapEvent.Box toBox(int height, int width) {

@@ -3,7 +3,12 @@ package io.avloc.core.heatmap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.avloc.core.event.HeatmapEvent;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class BoxExtractorTest {
@@ -72,5 +77,84 @@ class BoxExtractorTest {
   @Test
   void nothingAboveTheThresholdGivesNoBoxes() {
     assertThat(new BoxExtractor(ALL).extract(new double[] {0.1, 0.2, 0.3, 0.4}, 2, 2)).isEmpty();
+  }
+
+  @Test
+  void regionsEqualThoseOfAPixelwiseFloodFillOnRandomMaps() {
+    // Random maps of every density join runs in every way (U shapes, spirals, diagonal chains);
+    // the labelling by runs must find exactly the components a flood fill over pixels finds.
+    Random random = new Random(11);
+    for (int i = 0; i < 600; i++) {
+      int height = 1 + random.nextInt(40);
+      int width = 1 + random.nextInt(40);
+      double density = random.nextDouble();
+      double[] map = new double[height * width];
+      for (int p = 0; p < map.length; p++) {
+        map[p] = random.nextDouble() < density ? 0.5 + random.nextInt(50) / 100.0 : 0.1;
+      }
+      for (Connectivity connectivity : Connectivity.values()) {
+        BoxExtractor.Options options = new BoxExtractor.Options(0.5, connectivity, 1000, 0);
+        assertThat(new BoxExtractor(options).extract(map, height, width))
+            .as("map %d (%dx%d, density %.2f), %s", i, height, width, density, connectivity)
+            .containsExactlyElementsOf(floodFill(map, height, width, connectivity));
+      }
+    }
+  }
+
+  /** The boxes of every component, by a plain flood fill over pixels, ordered as extract orders. */
+  private static List<HeatmapEvent.Box> floodFill(
+      double[] map, int height, int width, Connectivity connectivity) {
+    boolean[] seen = new boolean[map.length];
+    // {max, pixels, first, minRow, maxRow, minCol, maxCol} per component
+    List<double[]> components = new ArrayList<>();
+    for (int start = 0; start < map.length; start++) {
+      if (seen[start] || map[start] < 0.5) {
+        continue;
+      }
+      double[] c = {map[start], 0, start, height, -1, width, -1};
+      Deque<Integer> todo = new ArrayDeque<>(List.of(start));
+      seen[start] = true;
+      while (!todo.isEmpty()) {
+        int p = todo.pop();
+        int row = p / width;
+        int col = p % width;
+        c[0] = Math.max(c[0], map[p]);
+        c[1]++;
+        c[3] = Math.min(c[3], row);
+        c[4] = Math.max(c[4], row);
+        c[5] = Math.min(c[5], col);
+        c[6] = Math.max(c[6], col);
+        for (int dy = -1; dy <= 1; dy++) {
+          for (int dx = -1; dx <= 1; dx++) {
+            boolean diagonal = dx != 0 && dy != 0;
+            int r = row + dy;
+            int k = col + dx;
+            if ((connectivity == Connectivity.FOUR && diagonal)
+                || r < 0
+                || r >= height
+                || k < 0
+                || k >= width) {
+              continue;
+            }
+            int q = r * width + k;
+            if (!seen[q] && map[q] >= 0.5) {
+              seen[q] = true;
+              todo.push(q);
+            }
+          }
+        }
+      }
+      components.add(c);
+    }
+    components.sort(
+        Comparator.comparingDouble((double[] c) -> -c[0])
+            .thenComparingDouble(c -> -c[1])
+            .thenComparingDouble(c -> c[2]));
+    return components.stream()
+        .map(
+            c ->
+                new HeatmapEvent.Box(
+                    c[5] / width, c[3] / height, (c[6] + 1) / width, (c[4] + 1) / height, c[0]))
+        .toList();
   }
 }
