@@ -8,14 +8,17 @@ import io.avloc.core.media.VideoFrame;
 import io.avloc.core.pair.AvPair;
 import io.avloc.modelserver.PairLocalizer;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -108,17 +111,18 @@ import org.slf4j.LoggerFactory;
  * With {@link AvSyncConfig#asyncBatches()} (the default, in both modes), a batch is selected and
  * assembled on the stream thread as above, then handed to the inference executor (one thread per
  * supplier, so per application instance: the batches of all its tasks take turns on one engine, in
- * the order they were handed over), and the stream thread goes back to ingesting at once. At most
- * one batch per task is in flight. Its completion is applied on the stream thread only (the
- * processor context is not thread-safe), at the start of the next {@code process} call or
- * punctuation after the engine returns: outputs and dead letters forwarded, frames and queue
- * entries deleted, exactly as for a synchronous batch; then the next batch may be selected. While a
- * batch is in flight its queue entries are neither selected again nor shed, and its frames stay in
- * the stores, so a commit in the meantime commits them as still pending. In CATCH_UP mode this
- * overlaps the engine with the thread's record handling (consume, stores, changelogs, commits),
- * which otherwise left the engine idle between batches; batches still run one after another, so
- * each camera's heatmaps keep their capture order. With asynchronous batches off, the stage runs on
- * the stream thread.
+ * the order they were handed over), and the stream thread goes back to ingesting at once. A task
+ * has at most one batch in flight in REALTIME mode and {@value #CATCH_UP_MAX_IN_FLIGHT} in CATCH_UP
+ * mode. A completion is applied on the stream thread only (the processor context is not
+ * thread-safe), oldest batch first, at the start of the next {@code process} call or punctuation
+ * after the engine returns: outputs and dead letters forwarded, frames and queue entries deleted,
+ * exactly as for a synchronous batch; then the next batch may be selected. While a batch is in
+ * flight its queue entries are neither selected again nor shed, and its frames stay in the stores,
+ * so a commit in the meantime commits them as still pending. In CATCH_UP mode this overlaps the
+ * engine with the thread's record handling (consume, stores, changelogs, commits), which otherwise
+ * left the engine idle between batches, and the second batch keeps the engine busy while the thread
+ * has yet to apply the first; batches still run one after another, so each camera's heatmaps keep
+ * their capture order. With asynchronous batches off, the stage runs on the stream thread.
  *
  * <h2>Exactly once</h2>
  *
@@ -173,14 +177,26 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
    */
   private final Executor inference;
 
-  /** The batch the engine is running for this task (asynchronous batches), or null. */
-  private Batch inFlight;
+  /**
+   * The batches handed to the engine for this task and not yet applied (asynchronous batches),
+   * oldest first: at most {@link #maxInFlight()}.
+   */
+  private final Deque<Batch> inFlight = new ArrayDeque<>();
 
   /**
    * Queue sequence numbers of {@link #inFlight}'s pairs: not selected again and not shed while the
    * engine runs them. In memory only: the stores hold them as ready, which is what a restart needs.
    */
   private final Set<Long> inFlightSeqs = new HashSet<>();
+
+  /**
+   * CATCH_UP: batches a task may have handed to the inference thread at once. With one, the engine
+   * waited after every batch until the stream thread applied it, which happens only at the thread's
+   * next record or punctuation: once a backlog is read, the thread sits in the consumer's poll (up
+   * to {@code poll.ms}, 100 ms) between them, and the engine idled for as long. With two, the next
+   * batch waits on the inference thread while one runs.
+   */
+  static final int CATCH_UP_MAX_IN_FLIGHT = 2;
 
   /** Batches of inference a stale frame's deadline allows for, besides the stale budget. */
   static final int DEADLINE_BATCHES = 2;
@@ -453,12 +469,12 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
    */
   @Override
   public void close() {
-    if (inFlight != null) {
-      inFlight.done.cancel(false);
-      log.debug("{}: abandoned a batch of {} pairs in flight", context.taskId(), inFlight.size());
-      inFlight = null;
-      inFlightSeqs.clear();
+    for (Batch b : inFlight) {
+      b.done.cancel(false);
+      log.debug("{}: abandoned a batch of {} pairs in flight", context.taskId(), b.size());
     }
+    inFlight.clear();
+    inFlightSeqs.clear();
     metrics.activeCameras(-activeCameras);
     activeCameras = 0;
   }
@@ -503,13 +519,13 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
     release(camera, st, now, false);
     evictAudio(camera, st);
     cameras.put(camera, st);
-    while (ready.size() >= batchSize()) {
+    while (selectableCount() >= batchSize()) {
       // REALTIME: a full batch means as many cameras as the batch holds. Behind a backlog the
       // queue keeps filling with frames that a newer one of their camera replaces, and a batch of
       // one camera's frames would serve it twice while others wait; the punctuator serves the
       // newest frame of every camera once the records at hand are processed.
-      if (inFlight != null) {
-        break; // its completion is applied first, then the next batch may start
+      if (inFlight.size() >= maxInFlight()) {
+        break; // a completion is applied first, then the next batch may start
       }
       Set<String> exclude = null;
       if (config.mode() == SyncMode.REALTIME) {
@@ -813,52 +829,71 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
       complete(b);
       return b.consumed;
     }
-    inFlight = b;
+    inFlight.addLast(b);
     inFlightSeqs.addAll(b.seqs);
+    // One inference thread runs the handed batches in the order handed, so a task's batches finish
+    // in order and each camera's heatmaps keep their capture order.
     b.done = CompletableFuture.runAsync(b::runStage, inference);
     completeFinishedBatch(); // an engine that ran it at once (direct executor) is done
     return b.consumed;
   }
 
   /**
-   * Applies the batch in flight if the engine has finished it: called on the stream thread, at the
-   * start of every {@code process} call and punctuation. An engine that threw fails the call as a
-   * synchronous batch would (its pairs stay pending in the stores; nothing is forwarded).
+   * Applies the batches in flight that the engine has finished, oldest first, up to the first one
+   * still running: called on the stream thread, at the start of every {@code process} call and
+   * punctuation. An engine that threw fails the call as a synchronous batch would (its pairs, and
+   * those of the batches after it, stay pending in the stores; nothing more is forwarded).
    */
   private void completeFinishedBatch() {
-    Batch b = inFlight;
-    if (b == null || !b.done.isDone()) {
-      return;
-    }
-    inFlight = null;
-    inFlightSeqs.clear();
-    try {
-      b.done.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
+    while (!inFlight.isEmpty() && inFlight.peekFirst().done.isDone()) {
+      Batch b = inFlight.removeFirst();
+      b.seqs.forEach(inFlightSeqs::remove);
+      try {
+        b.done.join();
+      } catch (CompletionException e) {
+        // The batches after it ran on stores this one should have changed first: drop them too.
+        inFlight.forEach(later -> later.done.cancel(false));
+        inFlight.clear();
+        inFlightSeqs.clear();
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        if (e.getCause() instanceof Error err) {
+          throw err;
+        }
+        throw e;
       }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw e;
+      complete(b);
     }
-    complete(b);
   }
 
   /**
-   * Waits for the batch in flight and applies it, for work that needs the stores as they will be
-   * committed (an expiring camera's state is deleted).
+   * Waits for the batches in flight and applies them, for work that needs the stores as they will
+   * be committed (an expiring camera's state is deleted).
    */
   private void awaitBatchInFlight() {
-    if (inFlight != null) {
+    while (!inFlight.isEmpty()) {
       try {
-        inFlight.done.join();
-      } catch (CompletionException e) {
+        inFlight.peekFirst().done.join();
+      } catch (CompletionException | CancellationException e) {
         // completeFinishedBatch rethrows it
       }
       completeFinishedBatch();
     }
+  }
+
+  /**
+   * Batches a task may have on the inference thread at once: see {@link #CATCH_UP_MAX_IN_FLIGHT}.
+   */
+  private int maxInFlight() {
+    // REALTIME serves the newest frame of each camera: a second batch handed early would be formed
+    // before newer frames arrive, and wait with them.
+    return config.mode() == SyncMode.CATCH_UP ? CATCH_UP_MAX_IN_FLIGHT : 1;
+  }
+
+  /** Ready queue entries not in a batch in flight. */
+  private int selectableCount() {
+    return ready.size() - inFlightSeqs.size();
   }
 
   /**
@@ -943,8 +978,8 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
    */
   private void drainReady(boolean rest, boolean async) {
     if (config.mode() == SyncMode.REALTIME) {
-      while (ready.size() > 0
-          && inFlight == null
+      while (selectableCount() > 0
+          && inFlight.isEmpty()
           && (async || !rest || engineRested(now()))
           && batch(servedThisTick, async) > 0) {
         // each batch serves cameras not yet served this tick, or sheds; synchronous: after a batch
@@ -952,8 +987,9 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
         // machine; asynchronous: the thread ingests while the batch runs
       }
     } else {
-      while (ready.size() > 0 && inFlight == null && batch(null, async) > 0) {
-        // each batch removes its entries from the queue; asynchronous: until one is in flight
+      while (selectableCount() > 0 && inFlight.size() < maxInFlight() && batch(null, async) > 0) {
+        // each batch removes its entries from the queue; asynchronous: until the inference
+        // thread has as many of this task's batches as it may
       }
     }
   }
@@ -1009,7 +1045,11 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
    * for ever.
    */
   private boolean oldestWaitedForFill(long now) {
-    List<KeyValue<Long, ReadyQueue.Ref>> oldest = ready.oldest(1);
+    // The oldest entry not in flight: those in flight have left the queue but for their deletion.
+    List<KeyValue<Long, ReadyQueue.Ref>> oldest =
+        ready.oldest(inFlightSeqs.size() + 1).stream()
+            .filter(e -> !inFlightSeqs.contains(e.key))
+            .toList();
     if (oldest.isEmpty()) {
       return false;
     }

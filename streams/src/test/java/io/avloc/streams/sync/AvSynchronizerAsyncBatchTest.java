@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.test.TestRecord;
@@ -41,6 +43,9 @@ class AvSynchronizerAsyncBatchTest {
   private final AvSyncConfig config = AvSyncConfig.defaults().withMaxBatch(2);
   private final RecordingLocalizer recording = new RecordingLocalizer(2);
   private final GatedEngine engine = new GatedEngine(recording);
+
+  /** Batches handed to the inference thread, started or still queued there. */
+  private final AtomicInteger handed = new AtomicInteger();
 
   @AfterEach
   void letTheEngineGo() {
@@ -66,6 +71,7 @@ class AvSynchronizerAsyncBatchTest {
 
       assertThat(bed.heatmaps()).as("nothing forwarded before the engine returns").isEmpty();
       assertThat(engine.entered()).as("batches handed to the engine").isEqualTo(1);
+      assertThat(handed.get()).as("real time: one batch per task in flight").isEqualTo(1);
       assertThat(bed.dropped(DropReason.STALE)).as("nothing shed while in flight").isZero();
       assertThat(bed.storeSize(SyncStores.FRAMES)).as("in flight 2 + ingested 3").isEqualTo(5);
       assertThat(bed.storeSize(SyncStores.READY)).isEqualTo(5);
@@ -88,13 +94,15 @@ class AvSynchronizerAsyncBatchTest {
   }
 
   @Test
-  void catchUpBatchesRunOnTheInferenceThreadOneAfterAnotherAndKeepEveryFrameInCaptureOrder() {
+  void catchUpHandsTheNextBatchOverWhileOneRunsAndKeepsEveryFrameInCaptureOrder() {
     try (SyncTestBed bed = bed(config.withMode(SyncMode.CATCH_UP), null, SyncStores.builders())) {
       readyFrames(bed, 3 * S); // a full batch: handed to the engine, the thread returns at once
       engine.awaitEntered(1);
 
       // The backlog goes on while the engine holds the batch: both cameras' later frames are
-      // ingested and become ready (full batches), but none is handed over until the first returns.
+      // ingested and become ready (four full batches). One more is handed over to wait on the
+      // inference thread, so that the engine need not wait for the stream thread to apply the
+      // first; the rest wait in the stores until the first is applied.
       List<Long> later = List.of(3_200 * MS, 3_400 * MS, 3_600 * MS, 4 * S);
       for (String camera : List.of("a", "b")) {
         bed.audio(camera, T0 + 3_500 * MS, T0 + 5 * S, t -> 0.1);
@@ -106,7 +114,10 @@ class AvSynchronizerAsyncBatchTest {
         bed.advanceWallClock(TICK);
       }
       assertThat(bed.heatmaps()).as("nothing forwarded before the engine returns").isEmpty();
-      assertThat(engine.entered()).as("one batch in flight per task").isEqualTo(1);
+      assertThat(engine.entered()).as("the engine runs one batch at a time").isEqualTo(1);
+      assertThat(handed.get())
+          .as("batches in flight for the task")
+          .isEqualTo(AvSynchronizer.CATCH_UP_MAX_IN_FLIGHT);
       assertThat(bed.storeSize(SyncStores.READY)).as("in flight 2 + ingested 8").isEqualTo(10);
 
       engine.open();
@@ -121,6 +132,7 @@ class AvSynchronizerAsyncBatchTest {
             .containsExactly(3_000L, 3_200L, 3_400L, 3_600L, 4_000L);
       }
       assertThat(engine.entered()).as("five full batches of two").isEqualTo(5);
+      assertThat(handed.get()).isEqualTo(5);
       assertThat(bed.dropped(DropReason.STALE)).isZero();
       assertThat(bed.storeSize(SyncStores.READY)).isZero();
     }
@@ -205,7 +217,14 @@ class AvSynchronizerAsyncBatchTest {
         stores,
         new Properties(),
         null,
-        AvSynchronizer.inferenceExecutor());
+        countingHandOvers(AvSynchronizer.inferenceExecutor()));
+  }
+
+  private Executor countingHandOvers(Executor inference) {
+    return batch -> {
+      handed.incrementAndGet();
+      inference.execute(batch);
+    };
   }
 
   /** Cameras a and b with a complete window for a frame at {@code tsUs}: a full batch of two. */
