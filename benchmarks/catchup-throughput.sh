@@ -5,7 +5,8 @@
 # with exactly-once over the pre-loaded topics, timed by a read-committed consumer; (a) again
 # after (b). Progress lines start with "catch-up:"; the last line is a docs/benchmarks.md row.
 #   benchmarks/catchup-throughput.sh [preset=lite] [cameras=8] [seconds=30] [batch=8] [model=DIR]
-#                                    [jfr=FILE.jfr] [set.KEY=VALUE ...] [variant.KEY=VALUE ...]
+#                                    [jfr=FILE.jfr] [warmup=N] [set.KEY=VALUE ...] [variant.KEY=VALUE ...]
+# warmup=N runs the pipeline N times first, unreported (a fresh JVM compiles while it runs).
 # variant.KEY=VALUE runs the pipeline a second time, first, with that setting, e.g.
 # variant.avloc.batch.threads=1 (the stream thread alone) against the default (one per core).
 # Environment: JAVA_OPTS (default -Xmx3g).

@@ -84,10 +84,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * <pre>
  * mvn -B -o -q -pl benchmarks -am package -DskipTests -Dspotless.check.skip=true
  * benchmarks/catchup-throughput.sh [preset=lite] [cameras=8] [seconds=30] [batch=8] \
- *     [model=DIR] [jfr=FILE.jfr] [set.KEY=VALUE ...] [variant.KEY=VALUE ...]
+ *     [model=DIR] [jfr=FILE.jfr] [warmup=N] [set.KEY=VALUE ...] [variant.KEY=VALUE ...]
  * </pre>
  *
- * {@code set.KEY=VALUE} passes a streams setting ({@code avloc.*} or a Kafka Streams key), e.g.
+ * {@code warmup=N} runs the pipeline N times as given before the measured runs (not reported): in a
+ * fresh JVM the first run shares both cores with the JIT compiler.
+ *
+ * <p>{@code set.KEY=VALUE} passes a streams setting ({@code avloc.*} or a Kafka Streams key), e.g.
  * {@code set.commit.interval.ms=1000}. With {@code variant.KEY=VALUE} the pipeline runs twice in
  * the same JVM between the two engine measurements, first with those settings on top, then as given
  * (each from the start of the pre-loaded topics, into its own heatmaps topic), so two settings are
@@ -113,6 +116,7 @@ public final class CatchUpThroughput {
     Path model = null;
     Path jfr = null;
     long timeoutS = 1800;
+    int warmup = 0;
     Map<String, String> overrides = new LinkedHashMap<>();
     Map<String, String> variant = new LinkedHashMap<>();
     for (String a : args) {
@@ -137,6 +141,7 @@ public final class CatchUpThroughput {
         case "model" -> model = Path.of(kv[1]);
         case "jfr" -> jfr = Path.of(kv[1]);
         case "timeout" -> timeoutS = Long.parseLong(kv[1]);
+        case "warmup" -> warmup = Integer.parseInt(kv[1]);
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
@@ -227,6 +232,14 @@ public final class CatchUpThroughput {
 
       // 4. (b) the pipeline: first the variant (if any), then the settings as given; each run
       // reads the pre-loaded topics from the start (its own application id) into its own topic.
+      // Warm-up runs (as given, not reported in the table): a first run in a fresh JVM spends a
+      // large share of both cores compiling Kafka's and the pipeline's code paths.
+      for (int i = 1; i <= warmup; i++) {
+        PipelineFigures w = run(s, "warmup" + i, bootstrap, partitions, model, due, null, timeoutS);
+        say(
+            "(b) warm-up %d: %.1f heatmaps/s from RUNNING (not reported)",
+            i, due.size() / w.fromRunningS);
+      }
       Map<String, PipelineFigures> runs = new LinkedHashMap<>();
       if (!variant.isEmpty()) {
         Map<String, String> v = new LinkedHashMap<>(s);
@@ -529,6 +542,37 @@ public final class CatchUpThroughput {
       long deadLetters,
       long committed) {}
 
+  /**
+   * How the stream threads split their time (Kafka Streams' {@code stream-thread-metrics}: the
+   * ratios of poll, process, punctuate and commit in the thread's wall time, averaged over its
+   * recent loops), and the consumers' mean fetch latency: where the thread waits when it is not on
+   * the CPU.
+   */
+  private static String threadRatios(AvlocStreamsApp app) {
+    Set<String> wanted =
+        Set.of(
+            "poll-ratio", "process-ratio", "punctuate-ratio", "commit-ratio", "fetch-latency-avg");
+    Map<String, List<String>> byName = new java.util.TreeMap<>();
+    app.streams()
+        .metrics()
+        .forEach(
+            (name, metric) -> {
+              boolean thread = name.group().equals("stream-thread-metrics");
+              boolean fetch =
+                  name.group().equals("consumer-fetch-manager-metrics")
+                      && !name.tags().containsKey("topic");
+              if ((thread || fetch)
+                  && wanted.contains(name.name())
+                  && metric.metricValue() instanceof Double v
+                  && Double.isFinite(v)) {
+                byName
+                    .computeIfAbsent(name.name(), k -> new ArrayList<>())
+                    .add(String.format(Locale.ROOT, thread ? "%.2f" : "%.0f ms", v));
+              }
+            });
+    return byName.toString();
+  }
+
   /** (b): the streams app in catch-up mode; a read-committed consumer times the due heatmaps. */
   private static PipelineFigures pipeline(
       StreamsSettings settings, Path model, Set<String> due, Path jfr, long timeoutS)
@@ -564,6 +608,7 @@ public final class CatchUpThroughput {
       try (AvlocStreamsApp app =
           AvlocStreamsApp.start(settings, model, registry, Duration.ofMinutes(5))) {
         running = System.nanoTime();
+        Map<String, Double> cpuAtRunning = ThreadCpu.byGroup();
         say("(b) RUNNING after %.1f s", (running - start) / 1e9);
         long nextReport = running + TimeUnit.SECONDS.toNanos(5);
         long deadline = running + TimeUnit.SECONDS.toNanos(timeoutS);
@@ -596,6 +641,10 @@ public final class CatchUpThroughput {
         }
         done = arrivals.get(arrivals.size() - 1);
         say("(b) all %d due heatmaps committed after %.1f s", due.size(), (done - running) / 1e9);
+        say(
+            "(b) CPU seconds by thread (whole JVM: broker and benchmark included) from RUNNING: %s",
+            ThreadCpu.top(ThreadCpu.since(cpuAtRunning), 8));
+        say("(b) stream threads' time (Kafka Streams thread metrics): %s", threadRatios(app));
         if (recording != null) {
           recording.stop();
           recording.dump(jfr);
