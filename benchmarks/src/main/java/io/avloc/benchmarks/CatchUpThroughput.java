@@ -552,7 +552,7 @@ public final class CatchUpThroughput {
     Set<String> wanted =
         Set.of(
             "poll-ratio", "process-ratio", "punctuate-ratio", "commit-ratio", "fetch-latency-avg");
-    Map<String, List<String>> byName = new java.util.TreeMap<>();
+    Map<String, List<String>> byName = new TreeMap<>();
     app.streams()
         .metrics()
         .forEach(

@@ -3,7 +3,6 @@ package io.avloc.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -59,12 +58,9 @@ final class ThreadCpu {
 
   /** The {@code n} largest groups, largest first, as "name 1.2 s, …". */
   static String top(Map<String, Double> cpu, int n) {
-    Map<String, Double> sorted = new LinkedHashMap<>();
-    cpu.entrySet().stream()
+    return cpu.entrySet().stream()
         .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
         .limit(n)
-        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
-    return sorted.entrySet().stream()
         .map(e -> String.format(Locale.ROOT, "%s %.1f s", e.getKey(), e.getValue()))
         .collect(Collectors.joining(", "));
   }

@@ -1046,16 +1046,13 @@ public final class AvSynchronizer<V> implements Processor<String, Object, String
    */
   private boolean oldestWaitedForFill(long now) {
     // The oldest entry not in flight: those in flight have left the queue but for their deletion.
-    List<KeyValue<Long, ReadyQueue.Ref>> oldest =
-        ready.oldest(inFlightSeqs.size() + 1).stream()
-            .filter(e -> !inFlightSeqs.contains(e.key))
-            .toList();
-    if (oldest.isEmpty()) {
-      return false;
-    }
     long wait =
         Math.max(CATCH_UP_MIN_FILL_WAIT_US, CATCH_UP_FILL_WAIT_BATCHES * Math.round(batchUsEwma));
-    return now - oldest.get(0).value.readyAtUs() >= wait;
+    return ready.oldest(inFlightSeqs.size() + 1).stream()
+        .filter(e -> !inFlightSeqs.contains(e.key))
+        .findFirst()
+        .map(e -> now - e.value.readyAtUs() >= wait)
+        .orElse(false);
   }
 
   /**
