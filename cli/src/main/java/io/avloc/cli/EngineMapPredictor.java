@@ -1,6 +1,7 @@
 package io.avloc.cli;
 
 import io.avloc.core.artifact.ModelArtifact;
+import io.avloc.core.detector.ObjectGuidance;
 import io.avloc.modelserver.engine.EngineKind;
 import io.avloc.modelserver.engine.EngineOptions;
 import io.avloc.modelserver.engine.Engines;
@@ -17,10 +18,12 @@ import java.util.List;
 final class EngineMapPredictor implements MapPredictor, AutoCloseable {
 
   private final InferenceEngine engine;
+  private final ObjectGuidance guidance;
 
   /** On the first engine of {@code order} that loads the artifact (no warm-up: eval is offline). */
   EngineMapPredictor(ModelArtifact artifact, List<EngineKind> order) {
     this.engine = Engines.load(artifact, order, EngineOptions.DEFAULTS.withWarmup(false)).engine();
+    this.guidance = ObjectGuidance.of(artifact.manifest()).orElse(null);
   }
 
   /** The engine the model runs on. */
@@ -31,7 +34,10 @@ final class EngineMapPredictor implements MapPredictor, AutoCloseable {
   @Override
   public Prediction predict(float[] images, float[] spectrograms, int n, int frames) {
     InferenceEngine.Outputs out = engine.run(images, spectrograms, n, frames);
-    return new Prediction(out.n(), out.height(), out.width(), out.simmap());
+    return out.classHeatmaps() == null
+        ? new Prediction(out.n(), out.height(), out.width(), out.simmap())
+        : new Prediction(
+            out.n(), out.height(), out.width(), out.simmap(), guidance, out.classHeatmaps());
   }
 
   @Override

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.artifact.ModelManifest;
 import io.avloc.core.detector.CenterNet;
+import io.avloc.core.detector.ObjectGuidance;
 import io.avloc.core.heatmap.ObjectGuidedLocalization;
 import io.avloc.core.heatmap.Upsampling;
 import io.avloc.core.serde.Json;
@@ -16,6 +17,7 @@ import io.avloc.training.eval.DetectorPrior;
 import io.avloc.training.eval.EvalReport;
 import io.avloc.training.eval.Evaluation;
 import io.avloc.training.eval.MapKind;
+import io.avloc.training.eval.ModelObjectPrior;
 import io.avloc.training.eval.ObjectBackbone;
 import io.avloc.training.eval.ObjectPrior;
 import io.avloc.training.eval.TorchValidator;
@@ -78,10 +80,11 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--map",
-      defaultValue = "av",
       description =
           "map to score: av (audio-visual), obj (the object prior alone), av+obj (EZ-VSL's OGL)"
-              + " or centre (the centre-prior baseline) (default: ${DEFAULT-VALUE})")
+              + " or centre (the centre-prior baseline) (default: what the pipeline emits for the"
+              + " model: av+obj with the model's own object map when its graph outputs class"
+              + " heatmaps, else av)")
   String map;
 
   @Option(
@@ -94,17 +97,22 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--alpha",
-      defaultValue = "" + ObjectGuidedLocalization.DEFAULT_ALPHA,
-      description = "weight of the AV map in av+obj (default: ${DEFAULT-VALUE})")
-  double alpha;
+      description =
+          "weight of the AV map in av+obj (default: the model's own, from its manifest, with"
+              + " --object-prior model; else "
+              + ObjectGuidedLocalization.DEFAULT_ALPHA
+              + ", the reference's)")
+  Double alpha;
 
   @Option(
       names = "--object-prior",
       paramLabel = "NAME",
       description =
-          "object map of obj and av+obj: imagenet (EZ-VSL's frozen ResNet-18, needs --imagenet) or"
-              + " centernet (the COCO detector's objectness; training/fetch-detector.sh)"
-              + " (default: what the model's manifest names, else imagenet)")
+          "object map of obj and av+obj: imagenet (EZ-VSL's frozen ResNet-18, needs --imagenet),"
+              + " centernet (the COCO detector's objectness at its native 512x512;"
+              + " training/fetch-detector.sh) or model (the objectness of the class heatmaps the"
+              + " model's own graph outputs, as served) (default: model when the model outputs"
+              + " class heatmaps, else what its manifest names, else imagenet)")
   String objectPrior;
 
   @Option(
@@ -153,7 +161,7 @@ final class EvalCommand implements Callable<Integer> {
               + format
               + "'");
     }
-    if (!(alpha >= 0 && alpha <= 1)) {
+    if (alpha != null && !(alpha >= 0 && alpha <= 1)) {
       throw usage("--alpha must be in [0,1], got " + alpha);
     }
     if (batch < 1) {
@@ -167,19 +175,31 @@ final class EvalCommand implements Callable<Integer> {
 
   /** --object-prior, or the prior the model was trained with when not given. */
   private String objectPriorName(ModelManifest manifest) {
+    boolean own = ObjectGuidance.of(manifest).isPresent();
     String prior =
         objectPrior != null
             ? objectPrior.trim().toLowerCase(Locale.ROOT)
-            : CenterNet.usedBy(manifest) ? DetectorPrior.NAME : ObjectBackbone.NAME;
-    if (!List.of(ObjectBackbone.NAME, DetectorPrior.NAME).contains(prior)) {
+            : own
+                ? ModelObjectPrior.NAME
+                : CenterNet.usedBy(manifest) ? DetectorPrior.NAME : ObjectBackbone.NAME;
+    if (!List.of(ObjectBackbone.NAME, DetectorPrior.NAME, ModelObjectPrior.NAME).contains(prior)) {
       throw usage(
           "--object-prior must be "
               + ObjectBackbone.NAME
-              + " or "
+              + ", "
               + DetectorPrior.NAME
+              + " or "
+              + ModelObjectPrior.NAME
               + ", got '"
               + objectPrior
               + "'");
+    }
+    if (prior.equals(ModelObjectPrior.NAME) && !own) {
+      throw usage(
+          "--object-prior model: "
+              + manifest.id()
+              + " outputs no class heatmaps (only a model on the frozen detector trunk, exported"
+              + " by this version, does; re-export one with avloc model export --head RUN_DIR)");
     }
     return prior;
   }
@@ -208,9 +228,9 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    MapKind kind;
+    MapKind kind = null;
     try {
-      kind = MapKind.of(map);
+      kind = map == null ? null : MapKind.of(map);
     } catch (IllegalArgumentException e) {
       throw usage("--map: " + e.getMessage());
     }
@@ -226,14 +246,28 @@ final class EvalCommand implements Callable<Integer> {
     // path.
     if (DetectorHeads.isHead(model)
         && !Files.isRegularFile(model.resolve(ModelArtifact.MANIFEST))) {
-      return evaluateDetectorHead(kind, upsampling);
+      return evaluateDetectorHead(kind == null ? MapKind.AV : kind, upsampling);
     }
     ModelArtifact artifact = ModelArtifact.load(model);
     ModelManifest manifest = artifact.manifest();
+    if (kind == null) {
+      // What the pipeline emits for this model (PairInference): OGL when its graph gives the
+      // detector's class heatmaps, else the audio-visual map.
+      kind = ObjectGuidance.of(manifest).isPresent() ? MapKind.AV_OBJ : MapKind.AV;
+    }
     String prior = objectPriorName(manifest);
     boolean useDetector = kind.needsObjectMap() && prior.equals(DetectorPrior.NAME);
+    boolean ownObjects = kind.needsObjectMap() && prior.equals(ModelObjectPrior.NAME);
+    double weight =
+        alpha != null
+            ? alpha
+            : ownObjects
+                ? ObjectGuidance.of(manifest).orElseThrow().alpha()
+                : ObjectGuidedLocalization.DEFAULT_ALPHA;
     Path detectorDir = detector != null ? detector : CenterNet.defaultDir();
-    checkObjectMapInputs(kind, useDetector, detectorDir);
+    if (!ownObjects) {
+      checkObjectMapInputs(kind, useDetector, detectorDir);
+    }
     if (!Files.isDirectory(data)) {
       throw usage("--data folder not found: " + data);
     }
@@ -246,7 +280,7 @@ final class EvalCommand implements Callable<Integer> {
         Evaluation.Options.defaults(imageSize)
             .withMap(kind)
             .withUpsampling(upsampling)
-            .withAlpha(alpha)
+            .withAlpha(weight)
             .withBatchSize(batch)
             .withOverlays(overlays)
             .withMaps(maps);
@@ -272,9 +306,13 @@ final class EvalCommand implements Callable<Integer> {
       out.printf(
           Locale.ROOT,
           "objects    %s%n",
-          useDetector
-              ? "centernet (" + CenterNet.PACKAGE + " objectness, " + detectorDir + ")"
-              : "imagenet (frozen ResNet-18, " + imagenet + ")");
+          ownObjects
+              ? "model (objectness of the class heatmaps in the model's graph, alpha "
+                  + weight
+                  + ")"
+              : useDetector
+                  ? "centernet (" + CenterNet.PACKAGE + " objectness, " + detectorDir + ")"
+                  : "imagenet (frozen ResNet-18, " + imagenet + ")");
     }
     out.flush();
 
@@ -284,7 +322,11 @@ final class EvalCommand implements Callable<Integer> {
         ObjectPrior objects =
             !kind.needsObjectMap()
                 ? null
-                : useDetector ? DetectorPrior.load(detectorDir) : ObjectBackbone.load(imagenet);
+                : ownObjects
+                    ? new ModelObjectPrior()
+                    : useDetector
+                        ? DetectorPrior.load(detectorDir)
+                        : ObjectBackbone.load(imagenet);
         PrintStream progress =
             new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8)) {
       report =

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.artifact.ModelExporter;
 import io.avloc.core.artifact.ModelManifest;
+import io.avloc.core.detector.CenterNet;
 import io.avloc.core.model.ImageNetWeights;
 import io.avloc.core.model.Preset;
 import io.avloc.core.serde.Json;
+import io.avloc.training.train.DetectorHeads;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,7 @@ import picocli.CommandLine.Spec;
     name = "model",
     mixinStandardHelpOptions = true,
     header = "Creates and inspects model artifacts (manifest.json + model.onnx + model.params).",
-    subcommands = {ModelCommand.Init.class, ModelCommand.Inspect.class})
+    subcommands = {ModelCommand.Init.class, ModelCommand.Export.class, ModelCommand.Inspect.class})
 final class ModelCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -144,6 +146,72 @@ final class ModelCommand implements Runnable {
                   }
                 }
               });
+      PrintWriter w = spec.commandLine().getOut();
+      w.printf("wrote %s to %s%n", artifact.manifest().id(), output.out.toAbsolutePath());
+      Inspect.summary(artifact, w);
+      w.flush();
+      return 0;
+    }
+  }
+
+  /** {@code avloc model export}: a trained detector head as a model artifact. */
+  @Command(
+      name = "export",
+      mixinStandardHelpOptions = true,
+      header = "Exports the head of a --detector-trunk training run as a model artifact.",
+      description =
+          "Exports the trained head of an `avloc train --detector-trunk` run (head.json +"
+              + " head.params, the run's best epoch) with the detector in front of it as a model"
+              + " artifact, as the trainer's own export does with this version of avloc: e.g. to"
+              + " give an older run's model the detector's class heatmaps as an output, which"
+              + " makes its heatmaps object-guided and labels its boxes.")
+  static final class Export implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--head",
+        required = true,
+        paramLabel = "DIR",
+        description = "the training run's folder (head.json, head.params)")
+    Path head;
+
+    @Mixin OutputFolderOption output;
+
+    @Option(
+        names = "--detector",
+        paramLabel = "DIR",
+        description =
+            "folder of the CenterNet detector (default: where training/fetch-detector.sh puts"
+                + " it)")
+    Path detector;
+
+    @Option(names = "--force", description = "replace an existing artifact in --out")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!DetectorHeads.isHead(head)) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--head "
+                + head
+                + " holds no trained detector head ("
+                + DetectorHeads.DESCRIPTION
+                + " and "
+                + DetectorHeads.PARAMS
+                + "); pass the --out folder of an avloc train --detector-trunk run");
+      }
+      if (Files.exists(output.out.resolve(ModelArtifact.MANIFEST)) && !force) {
+        throw new ParameterException(
+            spec.commandLine(), output.out + " already holds a model; pass --force to replace it");
+      }
+      Path detectorDir = detector != null ? detector : CenterNet.defaultDir();
+      try {
+        CenterNet.modelJson(detectorDir);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--detector: " + e.getMessage());
+      }
+      ModelArtifact artifact = DetectorHeads.export(head, detectorDir, output.out);
       PrintWriter w = spec.commandLine().getOut();
       w.printf("wrote %s to %s%n", artifact.manifest().id(), output.out.toAbsolutePath());
       Inspect.summary(artifact, w);

@@ -9,9 +9,13 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.artifact.ModelExporter;
+import io.avloc.core.artifact.ModelManifest;
 import io.avloc.core.detector.CenterNet;
 import io.avloc.core.detector.DetectorTrunk;
+import io.avloc.core.detector.ObjectGuidance;
 import io.avloc.core.event.HeatmapEvent;
+import io.avloc.core.heatmap.HeatmapPostProcessor;
+import io.avloc.core.heatmap.ObjectGuidedLocalization;
 import io.avloc.core.media.ImageFormat;
 import io.avloc.core.media.VideoFrame;
 import io.avloc.core.model.DetectorHeadLocalizer;
@@ -25,6 +29,7 @@ import io.avloc.modelserver.engine.EngineOptions;
 import io.avloc.modelserver.engine.EngineSelection;
 import io.avloc.modelserver.engine.Engines;
 import io.avloc.modelserver.engine.InferenceEngine;
+import io.avloc.modelserver.engine.ModelShape;
 import io.avloc.testkit.FetchedAsset;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
@@ -32,6 +37,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -128,7 +134,9 @@ class DetectorTrunkModelTest {
             ModelArtifact.load(model),
             List.of(EngineKind.ONNXRUNTIME),
             new EngineOptions(false, 2, false));
-    try (BatchModel batchModel = BatchModel.of(selection.engine())) {
+    InferenceEngine engine = selection.engine();
+    List<InferenceEngine.Outputs> seen = new ArrayList<>();
+    try (BatchModel batchModel = BatchModel.of(recording(engine, seen))) {
       long t = 1_700_000_003_000_000L;
       PairInference inference =
           new PairInference(batchModel, 2, new SimpleMeterRegistry(), () -> t + 900_000);
@@ -141,7 +149,57 @@ class DetectorTrunkModelTest {
       assertThat(events).extracting(HeatmapEvent::camera).containsExactly("a", "b");
       assertThat(events.get(0).model()).isEqualTo("detector-head@0");
       assertThat(events.get(0).grid().values()).isNotEqualTo(events.get(1).grid().values());
+
+      // the graph's class heatmaps came with the maps, and each event is the object-guided
+      // localization of them (ObjectGuidance), not of the audio-visual map alone
+      ObjectGuidance guidance = ObjectGuidance.of(engine.manifest()).orElseThrow();
+      assertThat(guidance.alpha()).isEqualTo(ObjectGuidedLocalization.DEFAULT_ALPHA);
+      InferenceEngine.Outputs out = seen.get(0);
+      assertThat(out.classHeatmaps()).hasSize(2 * 128 * 128 * 80);
+      HeatmapPostProcessor post = new HeatmapPostProcessor(HeatmapPostProcessor.Options.DEFAULTS);
+      for (int i = 0; i < 2; i++) {
+        HeatmapPostProcessor.Localization guided =
+            guidance.localize(
+                post, out.simmap(i), 32, 32, guidance.heatmaps(out.classHeatmaps(), i));
+        assertThat(events.get(i).grid()).isEqualTo(guided.grid());
+        assertThat(events.get(i).peak()).isEqualTo(guided.peak());
+        assertThat(events.get(i).boxes()).isEqualTo(guided.boxes());
+        assertThat(events.get(i).grid()).isNotEqualTo(post.process(out.simmap(i), 32, 32).grid());
+      }
     }
+  }
+
+  /** {@code engine}, recording the outputs of every batch it runs into {@code seen}. */
+  private static InferenceEngine recording(
+      InferenceEngine engine, List<InferenceEngine.Outputs> seen) {
+    return new InferenceEngine() {
+      @Override
+      public EngineKind kind() {
+        return engine.kind();
+      }
+
+      @Override
+      public ModelManifest manifest() {
+        return engine.manifest();
+      }
+
+      @Override
+      public ModelShape shape() {
+        return engine.shape();
+      }
+
+      @Override
+      public Outputs run(float[] images, float[] spectrograms, int n, int frames) {
+        Outputs out = engine.run(images, spectrograms, n, frames);
+        seen.add(out);
+        return out;
+      }
+
+      @Override
+      public void close() {
+        engine.close();
+      }
+    };
   }
 
   private static AvPair pair(String camera, byte[] image, long t, PairInference inference) {
@@ -217,5 +275,16 @@ class DetectorTrunkModelTest {
     assertThat(r.get("image_size").asInt()).isEqualTo(512);
     assertThat(r.get("ciou").asDouble()).isBetween(0.0, 1.0);
     assertThat(r.get("per_sample")).hasSize(3);
+    // by default the map the pipeline emits for this model: OGL with its own class heatmaps
+    assertThat(r.get("map").asText()).isEqualTo("av+obj");
+    assertThat(r.get("alpha").asDouble()).isEqualTo(ObjectGuidedLocalization.DEFAULT_ALPHA);
+    assertThat(cli.out()).contains("objects    model (");
+
+    assertThat(
+            cli.run("eval", "--model", model.toString(), "--data", data.toString(), "--map", "av"))
+        .as(cli.err())
+        .isZero();
+    // the output holds both runs: the second scored the audio-visual map, with no object map
+    assertThat(cli.out()).containsOnlyOnce("objects ").contains("map        av, upsampled");
   }
 }

@@ -382,7 +382,7 @@ class EvalCommandTest {
                 "--object-prior",
                 "yolo"))
         .isEqualTo(2);
-    assertThat(cli.err()).contains("--object-prior must be imagenet or centernet");
+    assertThat(cli.err()).contains("--object-prior must be imagenet, centernet or model");
   }
 
   @Test

@@ -47,6 +47,23 @@ class ModelCommandTest {
   }
 
   @Test
+  void exportSaysWhatAHeadFolderMustHold() throws Exception {
+    Path notARun = Files.createDirectories(tmp.resolve("empty"));
+    assertThat(
+            run(
+                "model",
+                "export",
+                "--head",
+                notARun.toString(),
+                "--out",
+                tmp.resolve("out").toString()))
+        .isEqualTo(2);
+    assertThat(cli.err())
+        .contains("holds no trained detector head (head.json and head.params)")
+        .contains("avloc train --detector-trunk");
+  }
+
+  @Test
   void anUnknownPresetIsAUsageError() {
     assertThat(run("model", "init", "--preset", "huge", "--out", tmp.toString())).isEqualTo(2);
     assertThat(cli.err()).contains("--preset must be paper or lite, got 'huge'");

@@ -2,6 +2,7 @@ package io.avloc.modelserver;
 
 import io.avloc.core.artifact.PreprocessingContract;
 import io.avloc.core.audio.Spectrogram;
+import io.avloc.core.detector.ObjectGuidance;
 import io.avloc.core.event.HeatmapEvent;
 import io.avloc.core.heatmap.HeatmapPostProcessor;
 import io.avloc.core.pair.AvPair;
@@ -29,8 +30,11 @@ import java.util.function.LongSupplier;
  * model's {@link PreprocessingContract} (the object the trainer and {@code avloc eval} use, so
  * serving sees exactly the training inputs), run the network once, then post-process each
  * similarity map into the event's grid, peak, boxes and avScore, with the latency breakdown. A
- * batch holds the model once ({@link BatchModel#hold()}), so with a model registry every event of a
- * batch carries the version that produced it, and a swap takes effect at the next batch.
+ * model whose graph also gives its detector's class heatmaps ({@link ObjectGuidance}) gets
+ * object-guided maps and COCO-labelled boxes from the same pass; avScore stays the audio-visual
+ * similarity. A batch holds the model once ({@link BatchModel#hold()}), so with a model registry
+ * every event of a batch carries the version that produced it, and a swap takes effect at the next
+ * batch.
  *
  * <p>Meters ({@link InferenceMeters}, tagged {@code model} and {@code engine}): {@code
  * avloc.localize.latency} (one batch, decode and preprocessing included) always; {@code
@@ -157,6 +161,9 @@ public final class PairInference implements PairLocalizer {
     }
 
     HeatmapEvent[] events = new HeatmapEvent[n];
+    // A hot swap may change the model between batches, never within one.
+    ObjectGuidance guidance =
+        out.classHeatmaps() == null ? null : ObjectGuidance.of(held.manifest()).orElse(null);
     long now = wallClockUs.getAsLong();
     double inferenceMs = inferenceNanos / 1e6;
     // Post-processing (upsampling, boxes) costs about as much per pair as preprocessing: spread it
@@ -165,7 +172,9 @@ public final class PairInference implements PairLocalizer {
         BatchWorkers.forEach(
             n,
             preprocessor.parallelism(),
-            i -> events[i] = event(held, pairs.get(i), out, i, batchStartUs, now, inferenceMs));
+            i ->
+                events[i] =
+                    event(held, pairs.get(i), out, guidance, i, batchStartUs, now, inferenceMs));
     for (RuntimeException e : failures) {
       if (e != null) {
         throw e;
@@ -178,6 +187,7 @@ public final class PairInference implements PairLocalizer {
       BatchModel.Held held,
       AvPair p,
       InferenceEngine.Outputs out,
+      ObjectGuidance guidance,
       int i,
       long batchStartUs,
       long now,
@@ -187,7 +197,11 @@ public final class PairInference implements PairLocalizer {
     for (float v : map) {
       avScore = Math.max(avScore, v);
     }
-    HeatmapPostProcessor.Localization loc = post.process(map, out.height(), out.width());
+    HeatmapPostProcessor.Localization loc =
+        guidance == null
+            ? post.process(map, out.height(), out.width())
+            : guidance.localize(
+                post, map, out.height(), out.width(), guidance.heatmaps(out.classHeatmaps(), i));
     double sync = Math.max(0, (p.readyAtUs() - p.arrivedAtUs()) / 1e3);
     double queue = Math.max(0, (batchStartUs - p.readyAtUs()) / 1e3);
     double total = Math.max(0, (now - p.frameTsUs()) / 1e3);

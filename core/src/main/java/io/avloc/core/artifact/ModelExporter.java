@@ -10,6 +10,8 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.avloc.core.detector.CenterNet;
 import io.avloc.core.detector.DetectorTrunk;
+import io.avloc.core.detector.ObjectGuidance;
+import io.avloc.core.heatmap.ObjectGuidedLocalization;
 import io.avloc.core.model.AvLocalizer;
 import io.avloc.core.model.AvLocalizerConfig;
 import io.avloc.core.model.DetectorHeadLocalizer;
@@ -221,6 +223,9 @@ public final class ModelExporter {
     network.put("frames", audio.frames());
     network.put(DetectorTrunk.MANIFEST_KEY, trunk.manifestEntry());
     network.put(CenterNet.MANIFEST_KEY, CenterNet.PRIOR_NAME);
+    // The graph outputs the detector's class heatmaps too: its maps are OGL maps at the
+    // reference's weight (ObjectGuidance), its boxes get COCO labels.
+    network.put(ObjectGuidance.ALPHA_KEY, ObjectGuidedLocalization.DEFAULT_ALPHA);
     network.put("onnxOpset", OnnxExporter.OPSET);
     return network;
   }

@@ -52,6 +52,14 @@ public record DetectorTrunk(Path dir, int inputSize, String node, boolean reflec
   /** The head's input that takes the detector's features, NCHW. */
   public static final String FEATURES = DetectorHeadLocalizer.INPUT_NAMES.get(0);
 
+  /**
+   * The artifact's output that carries the detector's 80 COCO class heatmaps of the picture, [N,
+   * S/4, S/4, 80] NHWC (sigmoid scores, {@link ClassHeatmaps}'s layout): the object prior of
+   * object-guided localization and the source of box labels, computed in the same pass as the
+   * features.
+   */
+  public static final String CLASS_HEATMAPS = "class_heatmaps";
+
   /** Key of the manifest's {@code network} table that describes the visual trunk. */
   public static final String MANIFEST_KEY = "visualTrunk";
 
@@ -116,15 +124,18 @@ public record DetectorTrunk(Path dir, int inputSize, String node, boolean reflec
 
   /**
    * The visual trunk alone: {@code image} [N, 3, S, S] (ImageNet-normalised, as the contract feeds
-   * it) → {@link #FEATURES} [N, C, S/stride, S/stride] (NCHW).
+   * it) → {@link #FEATURES} [N, C, S/stride, S/stride] (NCHW) and {@link #CLASS_HEATMAPS} [N, S/4,
+   * S/4, 80] (NHWC), both cropped to the picture when it was mirrored out.
    */
   public ModelProto graph() throws IOException {
     TfjsGraph tf = TfjsGraph.read(CenterNet.modelJson(dir));
+    List<String> outputs =
+        node.equals(CenterNet.KEYPOINTS) ? List.of(node) : List.of(node, CenterNet.KEYPOINTS);
     ModelProto detector =
         TfjsOnnxImporter.convert(
             tf,
             CenterNet.INPUT,
-            List.of(node),
+            outputs,
             "centernet",
             detectorInputSize(),
             TfjsOnnxImporter.Layout.NCHW);
@@ -136,8 +147,9 @@ public record DetectorTrunk(Path dir, int inputSize, String node, boolean reflec
             DETECTOR_SCOPE,
             Map.of(CenterNet.INPUT, "pixels"),
             "centernet_trunk");
-    return OnnxComposer.compose(
-        front, "", crop(detector), "crop/", Map.of(node, node), "centernet_trunk");
+    Map<String, String> links = new LinkedHashMap<>();
+    outputs.forEach(o -> links.put(o, o));
+    return OnnxComposer.compose(front, "", crop(detector), "crop/", links, "centernet_trunk");
   }
 
   /** C, h, w of the feature map the head receives. */
@@ -151,29 +163,55 @@ public record DetectorTrunk(Path dir, int inputSize, String node, boolean reflec
     throw new IllegalStateException("the trunk graph has no output");
   }
 
-  /** The detector's features minus their outer ring of cells when the picture was mirrored out. */
+  /**
+   * The detector's features and class heatmaps minus their outer ring of cells when the picture was
+   * mirrored out; the class heatmaps transposed to NHWC, the layout of the detector's own output
+   * and of {@link ClassHeatmaps}.
+   */
   private ModelProto crop(ModelProto detector) {
-    var dims = detector.getGraph().getOutput(0).getType().getTensorType().getShape().getDimList();
-    long channels = dims.get(1).getDimValue();
-    long cells = dims.get(2).getDimValue();
-    long ring = padPixels() / stride();
-    long kept = cells - 2 * ring;
     OnnxGraph g = new OnnxGraph("crop");
-    g.input(node, OnnxSignature.BATCH_PARAM, channels, cells, cells);
+    String keypoints = CenterNet.KEYPOINTS;
+    long[] features = declaredInput(g, detector, node);
+    long[] classes = node.equals(keypoints) ? features : declaredInput(g, detector, keypoints);
+    long kept = slice(g, FEATURES, node, features[2], padPixels() / stride());
+    g.output(FEATURES, OnnxSignature.BATCH_PARAM, features[1], kept, kept);
+    String cropped = "class_maps";
+    long keptClasses =
+        slice(g, cropped, keypoints, classes[2], padPixels() / CenterNet.KEYPOINT_STRIDE);
+    g.node("Transpose", "nhwc", CLASS_HEATMAPS, g.attrs().ints("perm", 0, 2, 3, 1), cropped);
+    g.output(CLASS_HEATMAPS, OnnxSignature.BATCH_PARAM, keptClasses, keptClasses, classes[1]);
+    return OnnxExporter.model(g, "the detector's outputs, outer ring dropped").build();
+  }
+
+  /** Declares {@code name}, an output of {@code detector}, as an input of {@code g}; its dims. */
+  private static long[] declaredInput(OnnxGraph g, ModelProto detector, String name) {
+    for (ValueInfoProto out : detector.getGraph().getOutputList()) {
+      if (out.getName().equals(name)) {
+        var dims = out.getType().getTensorType().getShape().getDimList();
+        long[] shape = {0, dims.get(1).getDimValue(), dims.get(2).getDimValue(), 0};
+        g.input(name, OnnxSignature.BATCH_PARAM, shape[1], shape[2], shape[2]);
+        return shape;
+      }
+    }
+    throw new IllegalStateException("the detector graph has no output " + name);
+  }
+
+  /** {@code to} = {@code from} [N, C, cells, cells] minus {@code ring} cells a side; kept cells. */
+  private static long slice(OnnxGraph g, String to, String from, long cells, long ring) {
+    long kept = cells - 2 * ring;
     if (ring == 0) {
-      g.node("Identity", "identity", FEATURES, node);
+      g.node("Identity", to + ".identity", to, from);
     } else {
       g.node(
           "Slice",
-          "ring",
-          FEATURES,
-          node,
-          g.int64s("starts", ring, ring),
-          g.int64s("ends", ring + kept, ring + kept),
-          g.int64s("axes", 2, 3));
+          to + ".ring",
+          to,
+          from,
+          g.int64s(to + ".starts", ring, ring),
+          g.int64s(to + ".ends", ring + kept, ring + kept),
+          g.int64s(to + ".axes", 2, 3));
     }
-    g.output(FEATURES, OnnxSignature.BATCH_PARAM, channels, kept, kept);
-    return OnnxExporter.model(g, "the detector's features, outer ring dropped").build();
+    return kept;
   }
 
   /**
@@ -189,6 +227,7 @@ public record DetectorTrunk(Path dir, int inputSize, String node, boolean reflec
             head,
             HEAD_SCOPE,
             Map.of(FEATURES, FEATURES),
+            List.of(CLASS_HEATMAPS),
             "avloc_detector_" + head.getGraph().getName())
             .toBuilder();
     composed.setDocString(

@@ -9,8 +9,8 @@ import java.util.Objects;
  * HeatmapEvent}: upsample (docs/methods.md §5 step 2) → min-max normalize (step 3) → peak and boxes
  * on the full-resolution map → grid.
  *
- * <p>OGL is not applied here (it needs a second network); a caller that has an OGL map passes it to
- * {@link #localize(double[], int, int)} instead.
+ * <p>{@link #processGuided} mixes in an object map first (OGL), for a model whose graph gives one
+ * ({@code io.avloc.core.detector.ObjectGuidance}).
  */
 public final class HeatmapPostProcessor {
   private final Options options;
@@ -89,6 +89,28 @@ public final class HeatmapPostProcessor {
       return localize(upsampled, options.height(), options.width(), true);
     }
     return localize(MinMax.normalize(upsampled), options.height(), options.width(), false);
+  }
+
+  /**
+   * Object-guided localization (EZ-VSL's OGL): the raw model map upsampled and min-max normalized
+   * as {@link #process(float[], int, int)} does, mixed with an object map of the same output size
+   * ({@link ObjectGuidedLocalization#mix(double[], double[], double)}), then localized.
+   *
+   * @param similarity the raw model map, row-major (height, width)
+   * @param objectMap normalized object map at this processor's output size
+   * @param alpha weight of the audio-visual map
+   */
+  public Localization processGuided(
+      float[] similarity, int height, int width, double[] objectMap, double alpha) {
+    double[] raw = MapShapes.toDouble(similarity);
+    MapShapes.require(raw, height, width, "similarity");
+    double[] upsampled =
+        HeatmapUpsampler.upsample(
+            raw, height, width, options.height(), options.width(), options.upsampling());
+    // A flat AV map carries no location: only the object map is left to say where.
+    double[] av = isFlat(raw) ? new double[upsampled.length] : MinMax.normalize(upsampled);
+    return localize(
+        ObjectGuidedLocalization.mix(av, objectMap, alpha), options.height(), options.width());
   }
 
   /**

@@ -54,6 +54,21 @@ public final class ObjectGuidedLocalization {
     return MinMax.normalize(upsampled);
   }
 
+  /**
+   * An object map from per-position objectness scores (e.g. a detector's, the largest of its class
+   * heatmaps at each position): upsampled with bilinear {@code align_corners=True}, as {@link
+   * #objectMap(float[], int, int, int, int, int)}, then min-max normalized.
+   *
+   * @param objectness row-major (height, width)
+   */
+  public static double[] objectMap(
+      double[] objectness, int height, int width, int outHeight, int outWidth) {
+    MapShapes.require(objectness, height, width, "objectness");
+    return MinMax.normalize(
+        HeatmapUpsampler.upsample(
+            objectness, height, width, outHeight, outWidth, Upsampling.BILINEAR_ALIGN_CORNERS));
+  }
+
   /** {@link #mix(double[], double[], double)} with α = {@value #DEFAULT_ALPHA}. */
   public static double[] mix(double[] audioVisual, double[] object) {
     return mix(audioVisual, object, DEFAULT_ALPHA);

@@ -61,6 +61,26 @@ public final class OnnxComposer {
       String secondPrefix,
       Map<String, String> links,
       String graphName) {
+    return compose(first, firstPrefix, second, secondPrefix, links, List.of(), graphName);
+  }
+
+  /**
+   * As {@link #compose(ModelProto, String, ModelProto, String, Map, String)}, and the outputs of
+   * {@code first} named in {@code passThrough} stay outputs of the composed graph, under their own
+   * names, after {@code second}'s (e.g. the detector's class heatmaps next to a head's maps).
+   *
+   * @throws IllegalArgumentException also when a pass-through name is not an output of {@code
+   *     first} or is an output of {@code second} too
+   */
+  public static ModelProto compose(
+      ModelProto first,
+      String firstPrefix,
+      ModelProto second,
+      String secondPrefix,
+      Map<String, String> links,
+      Collection<String> passThrough,
+      String graphName) {
+    Objects.requireNonNull(passThrough, "passThrough");
     Objects.requireNonNull(first, "first");
     Objects.requireNonNull(second, "second");
     Objects.requireNonNull(firstPrefix, "firstPrefix");
@@ -92,10 +112,27 @@ public final class OnnxComposer {
             "the first graph has no output '" + link.getValue() + "'; its outputs are " + aOutputs);
       }
     }
-    // Only what the linked outputs need of the first graph.
-    a = prune(a, new LinkedHashSet<>(links.values()));
+    Set<String> bOutputs = names(b.getOutputList());
+    for (String kept : passThrough) {
+      if (!aOutputs.contains(kept)) {
+        throw new IllegalArgumentException(
+            "the first graph has no output '"
+                + kept
+                + "' to pass through; its outputs are "
+                + aOutputs);
+      }
+      if (bOutputs.contains(kept)) {
+        throw new IllegalArgumentException(
+            "'" + kept + "' is an output of both graphs; pass through only what the second lacks");
+      }
+    }
+    // Only what the linked and passed-through outputs need of the first graph.
+    Set<String> needed = new LinkedHashSet<>(links.values());
+    needed.addAll(passThrough);
+    a = prune(a, needed);
 
-    Set<String> publicA = names(a.getInputList());
+    Set<String> publicA = new HashSet<>(names(a.getInputList()));
+    publicA.addAll(passThrough);
     Map<String, String> renameA = new HashMap<>();
     for (String name : allNames(a)) {
       renameA.put(name, publicA.contains(name) ? name : firstPrefix + name);
@@ -124,6 +161,11 @@ public final class OnnxComposer {
       }
     }
     out.addAllOutput(renamedValues(b.getOutputList(), renameB));
+    for (ValueInfoProto o : a.getOutputList()) {
+      if (passThrough.contains(o.getName())) {
+        out.addOutput(renamed(o, renameA));
+      }
+    }
     out.addAllInitializer(renamedTensors(a.getInitializerList(), renameA));
     out.addAllInitializer(renamedTensors(b.getInitializerList(), renameB));
     for (NodeProto n : a.getNodeList()) {

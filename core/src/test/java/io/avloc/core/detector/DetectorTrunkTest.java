@@ -25,6 +25,7 @@ import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.artifact.ModelExporter;
 import io.avloc.core.artifact.PreprocessingContract;
 import io.avloc.core.artifact.TensorSpec;
+import io.avloc.core.image.BicubicResizer;
 import io.avloc.core.image.ImageDecoder;
 import io.avloc.core.image.RgbImage;
 import io.avloc.core.model.AvLocalizer;
@@ -118,17 +119,26 @@ class DetectorTrunkTest {
       NDArray spec = m.create(spectrograms, new Shape(n, 1, 257, contract.frames()));
       spec.setName("spectrogram");
       NDList out = p.predict(new NDList(image, spec));
-      composed = new float[3][];
+      composed = new float[4][];
       for (int k = 0; k < 3; k++) {
         composed[k] = out.get(AvLocalizer.OUTPUT_NAMES.get(k)).toFloatArray();
       }
+      composed[3] = out.get(DetectorTrunk.CLASS_HEATMAPS).toFloatArray();
     }
 
     // two steps: the detector on ONNX Runtime, then the head's DJL block on PyTorch
     float[] nhwc;
+    float[] keypoints;
     try (ObjectDetector detector = ObjectDetector.load(detectorDir)) {
-      nhwc = detector.run(detectorInput, n).headFeatures();
+      ObjectDetector.Outputs run = detector.run(detectorInput, n);
+      nhwc = run.headFeatures();
+      keypoints = run.keypoints();
     }
+    // the class heatmaps of the same pass are the detector's own, in its NHWC layout
+    assertThat(composed[3]).hasSameSizeAs(keypoints);
+    double keypointDiff = maxAbsDiff(composed[3], keypoints);
+    LOG.info("class_heatmaps: max abs difference {}", keypointDiff);
+    assertThat(keypointDiff).as("class_heatmaps").isLessThanOrEqualTo(TOLERANCE);
     float[][] twoStep = new float[3][];
     try (NDManager m = headModel.getNDManager().newSubManager()) {
       NDArray features = m.create(nhwc, new Shape(n, 32, 32, 256)).transpose(0, 3, 1, 2);
@@ -157,7 +167,10 @@ class DetectorTrunkTest {
     assertThat(graph.getGraph().getInputList().stream().map(ValueInfoProto::getName))
         .containsExactly("image", "spectrogram");
     assertThat(graph.getGraph().getOutputList().stream().map(ValueInfoProto::getName))
-        .containsExactlyInAnyOrderElementsOf(AvLocalizer.OUTPUT_NAMES);
+        .containsExactlyInAnyOrder(
+            "simmap", "audio_emb", "visual_map", DetectorTrunk.CLASS_HEATMAPS);
+    assertThat(artifact.manifest().outputs().get(DetectorTrunk.CLASS_HEATMAPS))
+        .isEqualTo(TensorSpec.of("N", 128, 128, 80));
     assertThat(artifact.manifest().inputs().get("image"))
         .isEqualTo(TensorSpec.of("N", 3, 512, 512));
     assertThat(artifact.manifest().outputs().get("simmap")).isEqualTo(TensorSpec.of("N", 32, 32));
@@ -168,11 +181,12 @@ class DetectorTrunkTest {
       names.add(node.getName());
       names.addAll(node.getOutputList());
     }
-    // the class heatmaps and the box sizes are other branches of the detector: pruned
+    // the class heatmaps are an output (the object prior); the box sizes and offsets are
+    // another branch of the detector: pruned
     assertThat(names)
-        .noneMatch(s -> s.contains("keypoints"))
-        .noneMatch(s -> s.contains("centernet_cls_output"))
+        .anyMatch(s -> s.contains("keypoints"))
         .noneMatch(s -> s.contains("centernet_wh_output"))
+        .noneMatch(s -> s.contains("centernet_reg_output"))
         .anyMatch(s -> s.startsWith(DetectorTrunk.DETECTOR_SCOPE))
         .anyMatch(s -> s.startsWith(DetectorTrunk.HEAD_SCOPE));
     assertThat(DetectorTrunk.nodeOf(graph)).isEqualTo(CenterNet.HEAD_FEATURES);
@@ -192,6 +206,97 @@ class DetectorTrunkTest {
   }
 
   @Test
+  void withTheMirroredMarginTheClassHeatmapsAreThoseOfThePictureCroppedFromThePaddedRun()
+      throws Exception {
+    int side = 224;
+    int pad = 16;
+    int padded = side + 2 * pad;
+    DetectorTrunk trunk = new DetectorTrunk(detectorDir, side, CenterNet.HEAD_FEATURES, true);
+    ModelArtifact small =
+        ModelExporter.exportOnDetector(
+            head,
+            trunk,
+            new ModelExporter.Description(
+                "detector-224", "1", "ezvsl", Map.of("data", "none"), null, null, List.of()),
+            shared.resolve("model-224"));
+    PreprocessingContract contract = small.preprocessing();
+    int n = PICTURES.size();
+    float[] images = new float[n * contract.imageFloats()];
+    float[] detectorInput = new float[n * padded * padded * 3];
+    for (int i = 0; i < n; i++) {
+      RgbImage picture = BicubicResizer.resize(picture(PICTURES.get(i) + ".png"), side, side);
+      contract.imageInto(picture, images, i * contract.imageFloats());
+      reflectPadded(picture, pad, detectorInput, i);
+    }
+    float[] composed;
+    try (ZooModel<NDList, NDList> model = onnxRuntime(small.onnx());
+        Predictor<NDList, NDList> p = model.newPredictor();
+        NDManager m = model.getNDManager().newSubManager()) {
+      NDArray image = m.create(images, new Shape(n, 3, side, side));
+      image.setName("image");
+      NDArray spec =
+          m.create(
+              gaussian(n * contract.spectrogramFloats(), 5),
+              new Shape(n, 1, 257, contract.frames()));
+      spec.setName("spectrogram");
+      composed =
+          p.predict(new NDList(image, spec)).get(DetectorTrunk.CLASS_HEATMAPS).toFloatArray();
+    }
+    float[] full;
+    try (ObjectDetector detector =
+        ObjectDetector.load(detectorDir, padded, List.of(CenterNet.KEYPOINTS))) {
+      full = detector.runNodes(detectorInput, n).get(0);
+    }
+    int cells = padded / CenterNet.KEYPOINT_STRIDE;
+    int ring = pad / CenterNet.KEYPOINT_STRIDE;
+    int kept = side / CenterNet.KEYPOINT_STRIDE;
+    int classes = CenterNet.COCO_LABELS.size();
+    assertThat(small.manifest().outputs().get(DetectorTrunk.CLASS_HEATMAPS))
+        .isEqualTo(TensorSpec.of("N", kept, kept, classes));
+    float[] cropped = new float[n * kept * kept * classes];
+    for (int i = 0; i < n; i++) {
+      for (int y = 0; y < kept; y++) {
+        System.arraycopy(
+            full,
+            ((i * cells + y + ring) * cells + ring) * classes,
+            cropped,
+            ((i * kept + y) * kept) * classes,
+            kept * classes);
+      }
+    }
+    assertThat(composed).hasSameSizeAs(cropped);
+    assertThat(maxAbsDiff(composed, cropped)).isLessThanOrEqualTo(TOLERANCE);
+    // the objects are found: the heatmaps are not all near zero
+    float top = 0;
+    for (float v : composed) {
+      top = Math.max(top, v);
+    }
+    assertThat(top).isGreaterThan(0.3f);
+  }
+
+  /** The picture mirrored out by {@code pad} pixels (numpy's reflect), NHWC RGB 0–255. */
+  private static void reflectPadded(RgbImage picture, int pad, float[] dst, int i) {
+    int w = picture.width();
+    int h = picture.height();
+    int dw = w + 2 * pad;
+    int dh = h + 2 * pad;
+    byte[] px = picture.pixels();
+    for (int y = 0; y < dh; y++) {
+      int sy = reflect(y - pad, h);
+      for (int x = 0; x < dw; x++) {
+        int sx = reflect(x - pad, w);
+        for (int c = 0; c < 3; c++) {
+          dst[((i * dh + y) * dw + x) * 3 + c] = px[(sy * w + sx) * 3 + c] & 0xff;
+        }
+      }
+    }
+  }
+
+  private static int reflect(int v, int size) {
+    return v < 0 ? -v : v >= size ? 2 * size - 2 - v : v;
+  }
+
+  @Test
   void theManifestSaysWhatTheVisualTrunkIs() {
     Map<String, Object> network = artifact.manifest().network();
     assertThat(DetectorTrunk.nodeOf(network)).isEqualTo(CenterNet.HEAD_FEATURES);
@@ -205,6 +310,8 @@ class DetectorTrunkTest {
         .containsKey("modelSha256");
     assertThat(artifact.manifest().preset()).isEqualTo("centernet-lite");
     assertThat(CenterNet.usedBy(artifact.manifest())).isTrue();
+    assertThat(ObjectGuidance.of(artifact.manifest()))
+        .contains(new ObjectGuidance(0.4, 128, 128, 80));
     assertThat(artifact.manifest().preprocessing().image().size()).isEqualTo(512);
   }
 

@@ -17,6 +17,8 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +70,27 @@ class OnnxComposerTest {
   }
 
   @Test
+  void aPassedThroughOutputOfTheFrontStaysAnOutputUnderItsName() throws Exception {
+    ModelProto composed =
+        OnnxComposer.compose(
+            front(), "front/", back(), "back/", Map.of("f", "y"), List.of("z"), "both");
+
+    assertThat(composed.getGraph().getOutputList().stream().map(ValueInfoProto::getName))
+        .containsExactly("out", "z");
+    Map<String, float[]> out =
+        runAll(composed, new float[] {1, 2, 3, 4}, new float[] {10, 20, 30, 40}, 2);
+    assertThat(out.get("out")).containsExactly(16f, 32f, 48f, 64f);
+    assertThat(out.get("z")).containsExactly(101f, 102f, 103f, 104f); // x + 100
+
+    assertThatThrownBy(
+            () ->
+                OnnxComposer.compose(
+                    front(), "front/", back(), "back/", Map.of("f", "y"), List.of("q"), "both"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no output 'q' to pass through");
+  }
+
+  @Test
   void fixingTheBatchFixesTheInputsAndOutputs() {
     ModelProto fixed =
         OnnxComposer.fixDimensions(
@@ -115,6 +138,12 @@ class OnnxComposerTest {
   }
 
   private float[] run(ModelProto model, float[] x, float[] s, int n) throws Exception {
+    return runAll(model, x, s, n).get("out");
+  }
+
+  /** Every output of {@code model} on x, s (read before the model closes). */
+  private Map<String, float[]> runAll(ModelProto model, float[] x, float[] s, int n)
+      throws Exception {
     Path file = tmp.resolve("composed.onnx");
     try (OutputStream out = Files.newOutputStream(file)) {
       model.writeTo(out);
@@ -133,7 +162,11 @@ class OnnxComposerTest {
       xs.setName("x");
       NDArray ss = m.getNDManager().create(s, new Shape(n, 2));
       ss.setName("s");
-      return predictor.predict(new NDList(xs, ss)).get("out").toFloatArray();
+      Map<String, float[]> out = new LinkedHashMap<>();
+      for (NDArray a : predictor.predict(new NDList(xs, ss))) {
+        out.put(a.getName(), a.toFloatArray());
+      }
+      return out;
     }
   }
 }

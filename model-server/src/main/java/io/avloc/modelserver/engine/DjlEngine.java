@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import io.avloc.core.artifact.ModelManifest;
+import io.avloc.core.detector.DetectorTrunk;
+import io.avloc.core.detector.ObjectGuidance;
 import io.avloc.core.model.AvLocalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,9 +31,13 @@ final class DjlEngine implements InferenceEngine {
   private static final String SIMMAP = AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.SIMMAP);
   private static final String AUDIO_EMB = AvLocalizer.OUTPUT_NAMES.get(AvLocalizer.AUDIO_EMB);
 
+  /** Where a composed graph puts the class heatmaps: after the head's three outputs. */
+  private static final int CLASS_HEATMAPS_INDEX = AvLocalizer.OUTPUT_NAMES.size();
+
   private final EngineKind kind;
   private final ModelManifest manifest;
   private final ModelShape shape;
+  private final ObjectGuidance guidance;
   private final Map<Integer, Model> graphs;
   private final FixedBatchPlan plan;
   private final ThreadLocal<Map<Integer, Predictor<NDList, NDList>>> predictors =
@@ -47,6 +53,7 @@ final class DjlEngine implements InferenceEngine {
     this.kind = Objects.requireNonNull(kind, "kind");
     this.manifest = Objects.requireNonNull(manifest, "manifest");
     this.shape = ModelShape.of(manifest);
+    this.guidance = ObjectGuidance.of(manifest).orElse(null);
     this.graphs = Map.copyOf(graphs);
     if (this.graphs.isEmpty()) {
       throw new IllegalArgumentException("no graph");
@@ -110,8 +117,7 @@ final class DjlEngine implements InferenceEngine {
               + " spectrogram frames, got "
               + frames);
     }
-    float[] simmap = new float[n * shape.mapFloats()];
-    float[] audio = new float[n * shape.embeddingDim()];
+    List<InferenceEngine.Outputs> parts = new ArrayList<>();
     int done = 0;
     for (FixedBatchPlan.Chunk c : plan.split(n)) {
       int b = c.graphBatch();
@@ -121,13 +127,10 @@ final class DjlEngine implements InferenceEngine {
       System.arraycopy(images, done * shape.imageFloats(), img, 0, k * shape.imageFloats());
       int specFloats = shape.spectrogramFloats(frames);
       System.arraycopy(spectrograms, done * specFloats, spec, 0, k * specFloats);
-      InferenceEngine.Outputs part = predict(b, img, spec, b, frames);
-      System.arraycopy(part.simmap(), 0, simmap, done * shape.mapFloats(), k * shape.mapFloats());
-      int d = shape.embeddingDim();
-      System.arraycopy(part.audioEmbeddings(), 0, audio, done * d, k * d);
+      parts.add(predict(b, img, spec, b, frames).head(k));
       done += k;
     }
-    return new InferenceEngine.Outputs(n, shape.mapHeight(), shape.mapWidth(), simmap, audio);
+    return InferenceEngine.Outputs.concat(parts);
   }
 
   private InferenceEngine.Outputs predict(
@@ -160,11 +163,34 @@ final class DjlEngine implements InferenceEngine {
                 + shape.embeddingDim()
                 + " per sample");
       }
-      return new InferenceEngine.Outputs(n, shape.mapHeight(), shape.mapWidth(), simmap, audio);
+      return new InferenceEngine.Outputs(
+          n, shape.mapHeight(), shape.mapWidth(), simmap, audio, classHeatmaps(out, n));
     } catch (TranslateException e) {
       throw new IllegalStateException(
           name() + " inference of " + manifest.id() + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /** The class heatmaps of a model with {@link ObjectGuidance}, checked against it; else null. */
+  private float[] classHeatmaps(NDList out, int n) {
+    if (guidance == null) {
+      return null;
+    }
+    float[] values = output(out, DetectorTrunk.CLASS_HEATMAPS, CLASS_HEATMAPS_INDEX).toFloatArray();
+    if (values.length != n * guidance.floats()) {
+      throw new IllegalStateException(
+          name()
+              + " returned "
+              + values.length
+              + " class-heatmap floats for a batch of "
+              + n
+              + "; the manifest of "
+              + manifest.id()
+              + " promises "
+              + guidance.floats()
+              + " per sample");
+    }
+    return values;
   }
 
   /** Outputs by name where the engine names them, else by the network's output order. */

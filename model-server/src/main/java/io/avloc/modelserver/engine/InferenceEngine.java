@@ -1,6 +1,9 @@
 package io.avloc.modelserver.engine;
 
 import io.avloc.core.artifact.ModelManifest;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * A model artifact loaded on one inference engine, ready to run batches (load one with {@link
@@ -49,13 +52,70 @@ public interface InferenceEngine extends AutoCloseable {
    *
    * @param simmap n × h × w own-pair cosine similarities, row-major per sample
    * @param audioEmbeddings n × D audio embeddings
+   * @param classHeatmaps n pictures' class heatmaps of a model with {@link
+   *     io.avloc.core.detector.ObjectGuidance} (its {@code floats()} per sample), else null
    */
-  record Outputs(int n, int height, int width, float[] simmap, float[] audioEmbeddings) {
+  record Outputs(
+      int n,
+      int height,
+      int width,
+      float[] simmap,
+      float[] audioEmbeddings,
+      float[] classHeatmaps) {
+
+    /** Outputs of a model without class heatmaps. */
+    public Outputs(int n, int height, int width, float[] simmap, float[] audioEmbeddings) {
+      this(n, height, width, simmap, audioEmbeddings, null);
+    }
 
     /** Sample {@code i}'s h × w similarity map (a copy). */
     public float[] simmap(int i) {
       float[] out = new float[height * width];
       System.arraycopy(simmap, i * height * width, out, 0, out.length);
+      return out;
+    }
+
+    /** The first {@code k} samples (e.g. of a padded fixed-size batch). */
+    public Outputs head(int k) {
+      if (k == n) {
+        return this;
+      }
+      return new Outputs(
+          k,
+          height,
+          width,
+          Arrays.copyOf(simmap, k * (simmap.length / n)),
+          Arrays.copyOf(audioEmbeddings, k * (audioEmbeddings.length / n)),
+          classHeatmaps == null
+              ? null
+              : Arrays.copyOf(classHeatmaps, k * (classHeatmaps.length / n)));
+    }
+
+    /** The samples of {@code parts}, in order, as one batch (parts of one model). */
+    public static Outputs concat(List<Outputs> parts) {
+      if (parts.size() == 1) {
+        return parts.get(0);
+      }
+      Outputs first = parts.get(0);
+      int n = parts.stream().mapToInt(Outputs::n).sum();
+      boolean objects = first.classHeatmaps() != null;
+      return new Outputs(
+          n,
+          first.height(),
+          first.width(),
+          join(parts, Outputs::simmap),
+          join(parts, Outputs::audioEmbeddings),
+          objects ? join(parts, Outputs::classHeatmaps) : null);
+    }
+
+    private static float[] join(List<Outputs> parts, Function<Outputs, float[]> field) {
+      float[] out = new float[parts.stream().mapToInt(p -> field.apply(p).length).sum()];
+      int at = 0;
+      for (Outputs p : parts) {
+        float[] values = field.apply(p);
+        System.arraycopy(values, 0, out, at, values.length);
+        at += values.length;
+      }
       return out;
     }
   }

@@ -122,22 +122,7 @@ final class SplitBatchEngine implements InferenceEngine {
     if (failure != null) {
       throw failure;
     }
-    return concat(outs, n);
-  }
-
-  private static Outputs concat(Outputs[] outs, int n) {
-    int h = outs[0].height();
-    int w = outs[0].width();
-    int dims = outs[0].audioEmbeddings().length / outs[0].n();
-    float[] simmap = new float[n * h * w];
-    float[] emb = new float[n * dims];
-    int at = 0;
-    for (Outputs o : outs) {
-      System.arraycopy(o.simmap(), 0, simmap, at * h * w, o.n() * h * w);
-      System.arraycopy(o.audioEmbeddings(), 0, emb, at * dims, o.n() * dims);
-      at += o.n();
-    }
-    return new Outputs(n, h, w, simmap, emb);
+    return Outputs.concat(Arrays.asList(outs));
   }
 
   @Override

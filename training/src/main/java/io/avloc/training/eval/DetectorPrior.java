@@ -3,9 +3,7 @@ package io.avloc.training.eval;
 import io.avloc.core.detector.CenterNet;
 import io.avloc.core.detector.ClassHeatmaps;
 import io.avloc.core.detector.ObjectDetector;
-import io.avloc.core.heatmap.HeatmapUpsampler;
-import io.avloc.core.heatmap.MinMax;
-import io.avloc.core.heatmap.Upsampling;
+import io.avloc.core.detector.ObjectGuidance;
 import io.avloc.core.image.RgbImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -56,15 +54,7 @@ public final class DetectorPrior implements ObjectPrior {
 
   /** Objectness upsampled to {@code side × side} and min-max normalized. */
   static double[] objectMap(ClassHeatmaps heatmaps, int side) {
-    double[] up =
-        HeatmapUpsampler.upsample(
-            heatmaps.objectness(),
-            heatmaps.height(),
-            heatmaps.width(),
-            side,
-            side,
-            Upsampling.BILINEAR_ALIGN_CORNERS);
-    return MinMax.normalize(up);
+    return ObjectGuidance.objectMap(heatmaps, side, side);
   }
 
   @Override

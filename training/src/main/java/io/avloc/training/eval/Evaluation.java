@@ -267,7 +267,7 @@ public final class Evaluation {
         throw new IllegalStateException(
             "the network returned " + p.n() + " maps for a batch of " + in.n);
       }
-      double[][] objectMaps = objects == null ? null : objects.maps(in.pictures, in.n, MAP_SIZE);
+      double[][] objectMaps = objects == null ? null : objects.maps(in.pictures, in.n, MAP_SIZE, p);
       for (int i = 0; i < in.n; i++) {
         Sample s = batch.get(i);
         double[] raw = p.map(i);

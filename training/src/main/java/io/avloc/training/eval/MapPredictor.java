@@ -1,5 +1,7 @@
 package io.avloc.training.eval;
 
+import io.avloc.core.detector.ClassHeatmaps;
+import io.avloc.core.detector.ObjectGuidance;
 import java.util.Objects;
 
 /**
@@ -28,9 +30,27 @@ public interface MapPredictor {
    * @param height h of each map (7 for the papers' network, 5 for the lite preset)
    * @param width w of each map
    * @param simmaps n maps of h·w cosine similarities in [−1, 1], row-major, concatenated
+   * @param guidance what {@code classHeatmaps} hold, for a model that outputs its detector's class
+   *     heatmaps ({@link ObjectGuidance}); else null
+   * @param classHeatmaps n pictures' class heatmaps, concatenated, or null
    */
-  record Prediction(int n, int height, int width, float[] simmaps) {
+  record Prediction(
+      int n,
+      int height,
+      int width,
+      float[] simmaps,
+      ObjectGuidance guidance,
+      float[] classHeatmaps) {
+
+    /** The maps of a model without class heatmaps. */
+    public Prediction(int n, int height, int width, float[] simmaps) {
+      this(n, height, width, simmaps, null, null);
+    }
+
     public Prediction {
+      if ((guidance == null) != (classHeatmaps == null)) {
+        throw new IllegalArgumentException("class heatmaps come with their guidance, or neither");
+      }
       Objects.requireNonNull(simmaps, "simmaps");
       if (n < 0 || height < 1 || width < 1) {
         throw new IllegalArgumentException(
@@ -49,6 +69,21 @@ public interface MapPredictor {
                 + " values, got "
                 + simmaps.length);
       }
+    }
+
+    /**
+     * Picture {@code i}'s class heatmaps.
+     *
+     * @throws IllegalStateException when the model gives none
+     */
+    public ClassHeatmaps classHeatmaps(int i) {
+      if (guidance == null) {
+        throw new IllegalStateException(
+            "the model gives no class heatmaps: its graph does not hold the detector's (re-export"
+                + " a detector-trunk model with avloc model export, or use another object prior)");
+      }
+      Objects.checkIndex(i, n);
+      return guidance.heatmaps(classHeatmaps, i);
     }
 
     /** Map {@code i} as doubles (a copy). */

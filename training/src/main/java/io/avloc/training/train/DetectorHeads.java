@@ -1,9 +1,11 @@
 package io.avloc.training.train;
 
 import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.artifact.ModelExporter;
 import io.avloc.core.detector.CenterNet;
 import io.avloc.core.model.AvLocalizer;
@@ -18,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -84,6 +87,53 @@ public final class DetectorHeads {
     Json.MAPPER
         .writer(SerializationFeature.INDENT_OUTPUT)
         .writeValue(dir.resolve(DESCRIPTION).toFile(), json);
+  }
+
+  /**
+   * Exports the head in {@code dir} behind the detector in {@code detectorDir} as a model artifact
+   * in {@code out}, with the name, version, method, training record, metrics and deviations of its
+   * {@value #DESCRIPTION}: what the trainer's own export writes, by this version of avloc (e.g. the
+   * detector's class heatmaps as an output, for object-guided maps and box labels).
+   */
+  public static ModelArtifact export(Path dir, Path detectorDir, Path out) throws IOException {
+    Map<?, ?> json = Json.MAPPER.readValue(dir.resolve(DESCRIPTION).toFile(), Map.class);
+    ModelExporter.Description description =
+        new ModelExporter.Description(
+            String.valueOf(json.get("name")),
+            String.valueOf(json.get("version")),
+            String.valueOf(json.get("method")),
+            stringKeys(json.get("training")),
+            metrics(json.get("metrics")),
+            json.get("deviations") instanceof List<?> l
+                ? l.stream().map(String::valueOf).toList()
+                : List.of(),
+            null);
+    try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+        FrozenDetectorLocalizer net = load(dir, detectorDir, manager)) {
+      return ModelExporter.exportOnDetector(
+          net.head(), net.trunk().artifactTrunk(), description, out);
+    }
+  }
+
+  private static Map<String, Object> stringKeys(Object table) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (table instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> out.put(String.valueOf(k), v));
+    }
+    return out;
+  }
+
+  private static Map<String, Double> metrics(Object table) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (table instanceof Map<?, ?> m) {
+      m.forEach(
+          (k, v) -> {
+            if (v instanceof Number n) {
+              out.put(String.valueOf(k), n.doubleValue());
+            }
+          });
+    }
+    return out;
   }
 
   /** Whether {@code dir} holds a trained detector head. */

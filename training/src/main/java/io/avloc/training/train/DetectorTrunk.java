@@ -176,6 +176,11 @@ public record DetectorTrunk(
     return inputSize + 2 * padPixels();
   }
 
+  /** This trunk as the graph of a model artifact ({@link ModelExporter#exportOnDetector}). */
+  public io.avloc.core.detector.DetectorTrunk artifactTrunk() {
+    return new io.avloc.core.detector.DetectorTrunk(dir, inputSize, outputNode(), reflectPad);
+  }
+
   /** What a resumed run must match, and what the head's description records. */
   Map<String, Object> fingerprint() {
     Map<String, Object> m = new LinkedHashMap<>();

@@ -441,13 +441,8 @@ public final class Trainer {
     DetectorHeads.write(frozen, description, options.out());
     // The one export path: the detector and the head as one graph in a model artifact, which
     // every inference path (eval, serve, streams) runs like any other model.
-    DetectorTrunk t = frozen.trunk();
     return ModelExporter.exportOnDetector(
-        frozen.head(),
-        new io.avloc.core.detector.DetectorTrunk(
-            t.dir(), t.inputSize(), t.outputNode(), t.reflectPad()),
-        description,
-        options.out());
+        frozen.head(), frozen.trunk().artifactTrunk(), description, options.out());
   }
 
   /** One optimization step; returns the loss terms (scalars). */

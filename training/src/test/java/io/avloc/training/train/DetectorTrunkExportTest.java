@@ -67,6 +67,17 @@ class DetectorTrunkExportTest {
     assertThat(trunk).containsEntry("reflectPadPixels", 16).containsEntry("detectorInputSize", 96);
 
     assertTheArtifactComputesTheReloadedHead(artifact, out, 4);
+
+    // avloc model export rebuilds the same artifact from the run's head files alone
+    ModelArtifact again =
+        ModelArtifact.load(DetectorHeads.export(out, detectorDir(), tmp.resolve("again")).dir());
+    assertThat(again.manifest().id()).isEqualTo(artifact.manifest().id());
+    assertThat(again.manifest().method()).isEqualTo(artifact.manifest().method());
+    assertThat(again.manifest().outputs()).isEqualTo(artifact.manifest().outputs());
+    assertThat(again.manifest().network()).isEqualTo(artifact.manifest().network());
+    assertThat(again.manifest().training()).isEqualTo(artifact.manifest().training());
+    assertThat(again.manifest().deviations()).isEqualTo(artifact.manifest().deviations());
+    assertTheArtifactComputesTheReloadedHead(again, out, 4);
   }
 
   /**
@@ -98,6 +109,10 @@ class DetectorTrunkExportTest {
     List<String> nodes = graph.getGraph().getNodeList().stream().map(NodeProto::getName).toList();
     assertThat(nodes).noneMatch(n -> n.contains("features.norm"));
     assertThat(nodes).anyMatch(n -> n.contains("visual.norm"));
+    // the class heatmaps feed the head and are the object prior output as well
+    assertThat(
+            artifact.manifest().outputs().get(io.avloc.core.detector.DetectorTrunk.CLASS_HEATMAPS))
+        .hasToString("[N,16,16,80]");
 
     try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
         FrozenDetectorLocalizer net = DetectorHeads.load(out, detectorDir(), manager)) {
