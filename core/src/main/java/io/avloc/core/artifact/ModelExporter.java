@@ -219,6 +219,10 @@ public final class ModelExporter {
     network.put("audioWidths", audio.audioWidths());
     network.put("embeddingDim", audio.embeddingDim());
     network.put("tau", audio.tau());
+    if (audio.visualDropout() > 0) {
+      // FNAC's, recorded as for AvLocalizer; only when on, so other heads' manifests are unchanged
+      network.put("visualDropout", audio.visualDropout());
+    }
     network.put("frequencyBins", audio.frequencyBins());
     network.put("frames", audio.frames());
     network.put(DetectorTrunk.MANIFEST_KEY, trunk.manifestEntry());

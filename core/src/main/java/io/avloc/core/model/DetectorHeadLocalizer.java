@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.List;
@@ -20,8 +21,10 @@ import java.util.Map;
  * network. One DJL block.
  *
  * <pre>
- * features (N,C,h,w) ─ L2 over channels ─ conv 1×1 C→D + bias ─ L2 over channels ─ V (N,D,h,w)
- *                      (skipped when {@link #normalizeFeatures()} is off)
+ * features (N,C,h,w) ─ L2 over channels ─ centre ─ dropout p ─ conv 1×1 C→D + bias ─ L2 ─ V
+ *                      (when normalize-   (when     (training,                          (N,D,h,w)
+ *                      Features, default) centre-   p = visual-
+ *                                         Features) Dropout)
  * spectrogram (N,1,F,T) ─ audio ResNet-18 trunk ─ global max pool ─ linear + bias ─ L2 ─ A (N,D)
  * simmap[i,p] = Σ_c V[i,c,p] · A[i,c]                                              (N,h,w)
  * </pre>
@@ -34,6 +37,13 @@ import java.util.Map;
  * background) it would blow the background's noise up to unit vectors pointing anywhere, which a
  * max-pooled objective then matches; there the magnitude — how sure the detector is that something
  * is there — is the signal.
+ *
+ * <p><b>Dropout</b>: FNAC's element-wise dropout on the visual features ({@link
+ * AvLocalizerConfig#visualDropout()} of the config the head is built with; inverted scaling,
+ * identity outside training and at p = 0), where {@link AvLocalizer} puts it: on what goes into the
+ * 1×1 projection. It is a functional call, not a child block, because DJL writes every child's
+ * version into the parameter file: heads with and without dropout keep one file layout, and the
+ * heads saved before it existed still load.
  *
  * <p><b>Forward</b>: inputs {@link #INPUT_NAMES} {@code (features, spectrogram)}; outputs {@link
  * AvLocalizer#OUTPUT_NAMES} {@code (simmap, audio_emb, visual_map)} in {@link AvLocalizer}'s order
@@ -70,8 +80,9 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
   /**
    * A head over {@code featureChannels}-channel detector features.
    *
-   * @param audioConfig the preset whose audio widths, embedding size D, τ, and spectrogram shape
-   *     the head uses (its image settings are not used: the detector sees the picture)
+   * @param audioConfig the preset whose audio widths, embedding size D, τ, spectrogram shape and
+   *     visual dropout (FNAC's, on the features in training) the head uses (its image settings are
+   *     not used: the detector sees the picture)
    * @param featureChannels C of the detector features (256 for CenterNet's head features)
    */
   public DetectorHeadLocalizer(AvLocalizerConfig audioConfig, int featureChannels) {
@@ -154,6 +165,10 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
       NDArray f = v.singletonOrThrow();
       v = new NDList(f.sub(f.mean(new int[] {3}, true).mean(new int[] {2}, true)));
     }
+    float dropout = audioConfig.visualDropout();
+    if (training && dropout > 0) {
+      v = Dropout.dropout(v.singletonOrThrow(), dropout, true);
+    }
     v = visualProjection.forward(ps, v, training, params);
     NDArray visual = visualNorm.forward(ps, v, training, params).singletonOrThrow();
 
@@ -190,7 +205,7 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
     audioPath.initialize(manager, dataType, inputShapes[1]);
   }
 
-  /** The preset the audio path and D, τ come from. */
+  /** The preset the audio path, D, τ and the visual dropout come from. */
   public AvLocalizerConfig audioConfig() {
     return audioConfig;
   }

@@ -2,7 +2,9 @@ package io.avloc.core.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -13,6 +15,11 @@ import ai.djl.training.ParameterStore;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import io.avloc.core.onnx.OnnxExporter;
 import io.avloc.core.onnx.OnnxSignature;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -188,6 +195,96 @@ class DetectorHeadLocalizerTest {
     assertThat(rawNodes).noneMatch(n -> n.startsWith("features.norm"));
     // the L2 of the projected map stays
     assertThat(rawNodes).anyMatch(n -> n.startsWith("visual.norm"));
+  }
+
+  @Test
+  void visualDropoutZeroesAboutNinetyPercentOfTheProjectedFeaturesInTrainingOnly() {
+    Engine.getEngine("PyTorch").setRandomSeed(8);
+    DetectorHeadLocalizer dropped = new DetectorHeadLocalizer(LITE.withVisualDropout(0.9f), C);
+    dropped.initialize(manager, DataType.FLOAT32, dropped.inputShapes(1, 6, 6));
+    // a projection that passes the first D feature channels through, so that a feature dropped
+    // before it is a zero in V and a kept one is its own (rescaled) value
+    int d = LITE.embeddingDim();
+    float[] passThrough = new float[d * C];
+    for (int i = 0; i < d; i++) {
+      passThrough[i * C + i] = 1;
+    }
+    dropped.visualProjection().getParameters().get("weight").getArray().set(passThrough);
+    dropped.visualProjection().getParameters().get("bias").getArray().set(new float[d]);
+    NDArray features = manager.randomUniform(0.5f, 1, new Shape(2, C, 6, 6));
+    NDArray spec = manager.randomNormal(LITE.spectrogramShape(2));
+    ParameterStore ps = new ParameterStore(manager, false);
+
+    NDArray trained =
+        dropped.forward(ps, new NDList(features, spec), true).get(AvLocalizer.VISUAL_MAP);
+    NDArray inferred =
+        dropped.forward(ps, new NDList(features, spec), false).get(AvLocalizer.VISUAL_MAP);
+
+    NDArray unit =
+        features.normalize(2, 1, 1e-12).get(new ai.djl.ndarray.index.NDIndex(":, 0:{}", d));
+    NDArray kept = trained.neq(0).toType(DataType.FLOAT32, false);
+    assertThat(1 - kept.mean().getFloat()).isCloseTo(0.9f, within(0.02f));
+    // the kept features, after the per-position L2, are what the projection sees
+    NDArray expected = unit.mul(kept).normalize(2, 1, 1e-12);
+    assertThat(trained.sub(expected).abs().max().getFloat()).isLessThan(1e-5f);
+    // outside training nothing is dropped
+    assertThat(inferred.sub(unit.normalize(2, 1, 1e-12)).abs().max().getFloat()).isLessThan(1e-5f);
+    assertThat(dropped.audioConfig().visualDropout()).isEqualTo(0.9f);
+  }
+
+  @Test
+  void aHeadWithDropoutHasTheParameterFileOfAHeadWithoutAndInfersAlike()
+      throws IOException, MalformedModelException {
+    Engine.getEngine("PyTorch").setRandomSeed(9);
+    DetectorHeadLocalizer plain = new DetectorHeadLocalizer(LITE, C);
+    plain.initialize(manager, DataType.FLOAT32, plain.inputShapes(1, 6, 6));
+    Networks.randomizeBatchNorms(plain, manager);
+    Engine.getEngine("PyTorch").setRandomSeed(10);
+    DetectorHeadLocalizer dropped = new DetectorHeadLocalizer(LITE.withVisualDropout(0.9f), C);
+    dropped.initialize(manager, DataType.FLOAT32, dropped.inputShapes(1, 6, 6));
+
+    byte[] plainFile = saved(plain);
+    load(dropped, plainFile);
+    assertThat(saved(dropped)).isEqualTo(plainFile);
+    // and back: the file of the head with dropout loads into a head without
+    Engine.getEngine("PyTorch").setRandomSeed(11);
+    DetectorHeadLocalizer plainAgain = new DetectorHeadLocalizer(LITE, C);
+    plainAgain.initialize(manager, DataType.FLOAT32, plainAgain.inputShapes(1, 6, 6));
+    load(plainAgain, saved(dropped));
+
+    NDList inputs =
+        new NDList(
+            manager.randomUniform(0, 1, new Shape(2, C, 6, 6)),
+            manager.randomNormal(LITE.spectrogramShape(2)));
+    ParameterStore ps = new ParameterStore(manager, false);
+    NDList expected = plain.forward(ps, inputs, false);
+    for (DetectorHeadLocalizer h : List.of(dropped, plainAgain)) {
+      NDList out = h.forward(ps, inputs, false);
+      for (int i = 0; i < expected.size(); i++) {
+        assertThat(out.get(i).toFloatArray()).isEqualTo(expected.get(i).toFloatArray());
+      }
+    }
+    // in training only the head with dropout changes V (the visual path has no batch norm)
+    NDArray inferredV = expected.get(AvLocalizer.VISUAL_MAP);
+    NDArray plainTrainedV = plain.forward(ps, inputs, true).get(AvLocalizer.VISUAL_MAP);
+    NDArray droppedTrainedV = dropped.forward(ps, inputs, true).get(AvLocalizer.VISUAL_MAP);
+    assertThat(plainTrainedV.sub(inferredV).abs().max().getFloat()).isLessThan(1e-6f);
+    assertThat(droppedTrainedV.sub(inferredV).abs().max().getFloat()).isGreaterThan(0.1f);
+  }
+
+  private static byte[] saved(DetectorHeadLocalizer h) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      h.saveParameters(out);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void load(DetectorHeadLocalizer h, byte[] file)
+      throws IOException, MalformedModelException {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(file))) {
+      h.loadParameters(manager, in);
+    }
   }
 
   @Test

@@ -101,10 +101,6 @@ public record TrainOptions(
     require(
         detectorTrunk == null || imagenet == null,
         "--imagenet loads a ResNet-18 visual trunk; --detector-trunk replaces that trunk: pass one");
-    require(
-        detectorTrunk == null || !method.visualDropout(),
-        "--detector-trunk: FNAC's visual dropout on the frozen features is not implemented;"
-            + " use ezvsl or marginnce");
   }
 
   /** Options with the preset's own visual trunk (no {@code --detector-trunk}). */

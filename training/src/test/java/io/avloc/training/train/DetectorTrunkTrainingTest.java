@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.detector.CenterNet;
 import io.avloc.core.image.ImageNormalizer;
 import io.avloc.core.image.RgbImage;
@@ -17,6 +18,7 @@ import io.avloc.core.model.AvLocalizer;
 import io.avloc.core.model.LocalizationNetwork;
 import io.avloc.core.model.Preset;
 import io.avloc.core.serde.Json;
+import io.avloc.training.loss.FnacLoss;
 import io.avloc.training.loss.TrainingMethod;
 import io.avloc.training.synth.FakeAssets;
 import java.io.ByteArrayOutputStream;
@@ -59,9 +61,14 @@ class DetectorTrunkTrainingTest {
   }
 
   private TrainOptions options(Path assets, Path out, int epochs, boolean resume, int size) {
-    TrainOptions d = TrainOptions.defaults(TrainingMethod.EZVSL, assets, Preset.LITE, out);
+    return options(TrainingMethod.EZVSL, assets, out, epochs, resume, size);
+  }
+
+  private TrainOptions options(
+      TrainingMethod method, Path assets, Path out, int epochs, boolean resume, int size) {
+    TrainOptions d = TrainOptions.defaults(method, assets, Preset.LITE, out);
     return new TrainOptions(
-            TrainingMethod.EZVSL,
+            method,
             assets,
             "generate:8",
             Preset.LITE,
@@ -132,6 +139,34 @@ class DetectorTrunkTrainingTest {
       NDArray b = simmap(trained, manager, inputs);
       assertThat(a.getShape()).isEqualTo(new Shape(2, 4, 4));
       assertThat(a.sub(b).abs().max().getFloat()).isLessThan(1e-5f);
+    }
+  }
+
+  @Test
+  void fnacIsAcceptedWithADetectorTrunkAndTrainsTheHeadWithItsVisualDropout() throws IOException {
+    Path assets = tmp.resolve("assets");
+    FakeAssets.create(assets);
+    Path out = tmp.resolve("run");
+    TrainOptions fnac = options(TrainingMethod.FNAC, assets, out, 1, false, 64);
+    assertThat(fnac.detectorTrunk()).isNotNull();
+    Trainer trainer =
+        new Trainer(
+            fnac,
+            new PrintStream(new ByteArrayOutputStream(), true),
+            (net, manager, clips) -> Map.of());
+
+    Trainer.Result result = trainer.run();
+
+    assertThat(result.interrupted()).isFalse();
+    assertThat(ModelArtifact.load(out).manifest().network()).containsEntry("visualDropout", 0.9);
+    // no warm-up: the FNAC terms are there from the first step
+    assertThat(result.history().get(0).loss())
+        .containsKeys("loss", FnacLoss.FNS_AUDIO, FnacLoss.FNS_VISUAL);
+    assertThat(result.history().get(0).loss().get("loss")).isFinite().isPositive();
+    // the head's files are those of any head: they load into one built without dropout
+    try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+        FrozenDetectorLocalizer reloaded = DetectorHeads.load(out, detectorDir, manager)) {
+      assertThat(reloaded.head().audioConfig().visualDropout()).isZero();
     }
   }
 
