@@ -9,6 +9,7 @@ import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.artifact.ModelExporter;
 import io.avloc.core.detector.CenterNet;
 import io.avloc.core.model.AvLocalizer;
+import io.avloc.core.model.AvLocalizerConfig;
 import io.avloc.core.model.DetectorHeadLocalizer;
 import io.avloc.core.model.Preset;
 import io.avloc.core.serde.Json;
@@ -37,6 +38,9 @@ public final class DetectorHeads {
 
   /** What feeds the head and how it was trained (JSON). */
   public static final String DESCRIPTION = "head.json";
+
+  /** Key of FNAC's visual dropout in {@value #DESCRIPTION}'s head table (absent when 0). */
+  private static final String VISUAL_DROPOUT = "visualDropout";
 
   private DetectorHeads() {}
 
@@ -73,6 +77,11 @@ public final class DetectorHeads {
     head.put("preset", net.head().audioConfig().name());
     head.put("centreFeatures", net.head().centreFeatures());
     net.head().recordNormalizeFeatures(head);
+    float dropout = net.head().audioConfig().visualDropout();
+    if (dropout > 0) {
+      // FNAC's: only training uses it, but a re-export records it as the trainer's export does
+      head.put(VISUAL_DROPOUT, dropout);
+    }
     head.put("embeddingDim", net.head().audioConfig().embeddingDim());
     head.put("tau", net.head().audioConfig().tau());
     Map<String, Object> json = new LinkedHashMap<>();
@@ -161,8 +170,11 @@ public final class DetectorHeads {
             pad != null && ((Number) pad).intValue() > 0,
             Boolean.TRUE.equals(head.get("centreFeatures")),
             DetectorHeadLocalizer.normalizeFeatures(head));
-    FrozenDetectorLocalizer net =
-        FrozenDetectorLocalizer.load(trunk, Preset.of((String) head.get("preset")).config());
+    AvLocalizerConfig config = Preset.of((String) head.get("preset")).config();
+    if (head.get(VISUAL_DROPOUT) instanceof Number dropout) {
+      config = config.withVisualDropout(dropout.floatValue());
+    }
+    FrozenDetectorLocalizer net = FrozenDetectorLocalizer.load(trunk, config);
     net.initialize(manager, DataType.FLOAT32, net.config().inputShapes(1));
     try (DataInputStream in =
         new DataInputStream(new BufferedInputStream(Files.newInputStream(dir.resolve(PARAMS))))) {

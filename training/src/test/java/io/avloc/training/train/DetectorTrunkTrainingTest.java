@@ -163,11 +163,13 @@ class DetectorTrunkTrainingTest {
     assertThat(result.history().get(0).loss())
         .containsKeys("loss", FnacLoss.FNS_AUDIO, FnacLoss.FNS_VISUAL);
     assertThat(result.history().get(0).loss().get("loss")).isFinite().isPositive();
-    // the head's files are those of any head: they load into one built without dropout
+    // head.json records the dropout, so the reloaded head and a re-export say what was trained
     try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
         FrozenDetectorLocalizer reloaded = DetectorHeads.load(out, detectorDir, manager)) {
-      assertThat(reloaded.head().audioConfig().visualDropout()).isZero();
+      assertThat(reloaded.head().audioConfig().visualDropout()).isEqualTo(0.9f);
     }
+    Path again = DetectorHeads.export(out, detectorDir, tmp.resolve("again")).dir();
+    assertThat(ModelArtifact.load(again).manifest().network()).containsEntry("visualDropout", 0.9);
   }
 
   @Test
