@@ -180,7 +180,7 @@ public final class OverlayRenderer {
     return out;
   }
 
-  private static List<String> captionLines(HeatmapEvent e, GroundTruthLabel gt, String note) {
+  static List<String> captionLines(HeatmapEvent e, GroundTruthLabel gt, String note) {
     List<String> lines = new ArrayList<>();
     lines.add(
         String.format(
@@ -193,6 +193,16 @@ public final class OverlayRenderer {
             e.peak().y(),
             e.peak().score(),
             e.avScore()));
+    // COCO classes the model's detector found in the heatmap's boxes (ObjectGuidance), if any
+    String labels =
+        e.boxes().stream()
+            .map(HeatmapEvent.Box::label)
+            .filter(java.util.Objects::nonNull)
+            .distinct()
+            .collect(java.util.stream.Collectors.joining(", "));
+    if (!labels.isEmpty()) {
+      lines.add("in the boxes: " + labels);
+    }
     if (gt.present()) {
       StringBuilder second = new StringBuilder();
       second.append("truth: ").append(gt.gtClass() == null ? "source" : gt.gtClass());

@@ -51,6 +51,33 @@ class OverlayRendererTest {
   }
 
   @Test
+  void theCaptionNamesTheClassesFoundInTheBoxesAndTheTruth() {
+    HeatmapEvent e =
+        TestEvents.event(
+            "cam",
+            1,
+            0.6,
+            0.5,
+            0.5,
+            false,
+            List.of(
+                new HeatmapEvent.Box(0.5, 0.25, 0.75, 0.75, 1).withLabel("dog"),
+                new HeatmapEvent.Box(0.0, 0.0, 0.2, 0.2, 0.5),
+                new HeatmapEvent.Box(0.8, 0.8, 0.9, 0.9, 0.4).withLabel("dog")));
+    GroundTruthLabel gt =
+        GroundTruthHeaders.read(
+            TestEvents.truthHeaders("dog", "0.5,0.25,0.75,0.75", true),
+            GroundTruthHeaders.Parsing.LENIENT);
+    assertThat(OverlayRenderer.captionLines(e, gt, null))
+        .contains("in the boxes: dog")
+        .anyMatch(l -> l.startsWith("truth: dog (peak inside)"));
+    assertThat(
+            OverlayRenderer.captionLines(
+                TestEvents.event("cam", 1, 0.6, 0.5, 0.5, false), gt, null))
+        .noneMatch(l -> l.startsWith("in the boxes"));
+  }
+
+  @Test
   void heatmapAndGroundTruthBoxesAreDrawnWhereTheyBelong() {
     HeatmapEvent e =
         TestEvents.event(
