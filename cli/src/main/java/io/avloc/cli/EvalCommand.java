@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -115,13 +116,7 @@ final class EvalCommand implements Callable<Integer> {
               + " class heatmaps, else what its manifest names, else imagenet)")
   String objectPrior;
 
-  @Option(
-      names = "--detector",
-      paramLabel = "DIR",
-      description =
-          "folder of the CenterNet detector (default: $AVLOC_DETECTOR_CACHE/human-3.3.6 or"
-              + " ~/.cache/avloc/detector/human-3.3.6, where training/fetch-detector.sh puts it)")
-  Path detector;
+  @Mixin DetectorFolderOption detector;
 
   @Option(
       names = "--imagenet",
@@ -264,7 +259,7 @@ final class EvalCommand implements Callable<Integer> {
             : ownObjects
                 ? ObjectGuidance.of(manifest).orElseThrow().alpha()
                 : ObjectGuidedLocalization.DEFAULT_ALPHA;
-    Path detectorDir = detector != null ? detector : CenterNet.defaultDir();
+    Path detectorDir = detector.dir();
     if (!ownObjects) {
       checkObjectMapInputs(kind, useDetector, detectorDir);
     }
@@ -356,9 +351,9 @@ final class EvalCommand implements Callable<Integer> {
     if (!Files.isDirectory(data)) {
       throw usage("--data folder not found: " + data);
     }
-    Path detectorDir = detector != null ? detector : CenterNet.defaultDir();
+    Path detectorDir;
     try {
-      CenterNet.modelJson(detectorDir);
+      detectorDir = detector.checkedDir();
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }

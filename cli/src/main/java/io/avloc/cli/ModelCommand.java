@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.artifact.ModelExporter;
 import io.avloc.core.artifact.ModelManifest;
-import io.avloc.core.detector.CenterNet;
 import io.avloc.core.model.ImageNetWeights;
 import io.avloc.core.model.Preset;
 import io.avloc.core.serde.Json;
@@ -177,13 +176,7 @@ final class ModelCommand implements Runnable {
 
     @Mixin OutputFolderOption output;
 
-    @Option(
-        names = "--detector",
-        paramLabel = "DIR",
-        description =
-            "folder of the CenterNet detector (default: where training/fetch-detector.sh puts"
-                + " it)")
-    Path detector;
+    @Mixin DetectorFolderOption detector;
 
     @Option(names = "--force", description = "replace an existing artifact in --out")
     boolean force;
@@ -205,9 +198,9 @@ final class ModelCommand implements Runnable {
         throw new ParameterException(
             spec.commandLine(), output.out + " already holds a model; pass --force to replace it");
       }
-      Path detectorDir = detector != null ? detector : CenterNet.defaultDir();
+      Path detectorDir;
       try {
-        CenterNet.modelJson(detectorDir);
+        detectorDir = detector.checkedDir();
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), "--detector: " + e.getMessage());
       }

@@ -1,6 +1,5 @@
 package io.avloc.cli;
 
-import io.avloc.core.detector.CenterNet;
 import io.avloc.core.model.Preset;
 import io.avloc.training.eval.TorchValidator;
 import io.avloc.training.loss.FnacLoss;
@@ -157,11 +156,7 @@ final class TrainCommand implements Callable<Integer> {
               + DetectorTrunk.DEFAULT_SPEC)
   String detectorTrunk;
 
-  @Option(
-      names = "--detector",
-      paramLabel = "DIR",
-      description = "the detector's folder (default: training/fetch-detector.sh's cache)")
-  Path detector;
+  @Mixin DetectorFolderOption detector;
 
   @Option(names = "--name", description = "model name (default: <method>-<preset>)")
   String name;
@@ -209,9 +204,9 @@ final class TrainCommand implements Callable<Integer> {
               "avloc " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
       options = options.withImageLevelWeight(imageLevelWeight);
       if (detectorTrunk != null) {
-        Path dir = detector != null ? detector : CenterNet.defaultDir();
-        CenterNet.modelJson(dir); // names the fetch script when the detector is missing
-        options = options.withDetectorTrunk(DetectorTrunk.parse(dir, detectorTrunk));
+        // names the fetch script when the detector is missing
+        options =
+            options.withDetectorTrunk(DetectorTrunk.parse(detector.checkedDir(), detectorTrunk));
       }
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
