@@ -147,6 +147,22 @@ public final class ModelExporter {
   public static ModelArtifact exportOnDetector(
       DetectorHeadLocalizer head, DetectorTrunk trunk, Description description, Path dir)
       throws IOException {
+    return exportOnDetector(head, trunk, description, dir, true);
+  }
+
+  /**
+   * As {@link #exportOnDetector(DetectorHeadLocalizer, DetectorTrunk, Description, Path)}; without
+   * {@code objectPrior} the graph does not output the detector's class heatmaps ({@link
+   * DetectorTrunk#compose(ModelProto, boolean)}), so the pipeline serves the audio-visual map with
+   * unlabelled boxes, at the cost of a model without them.
+   */
+  public static ModelArtifact exportOnDetector(
+      DetectorHeadLocalizer head,
+      DetectorTrunk trunk,
+      Description description,
+      Path dir,
+      boolean objectPrior)
+      throws IOException {
     Objects.requireNonNull(head, "head");
     Objects.requireNonNull(trunk, "trunk");
     long[] features = trunk.featureShape();
@@ -161,7 +177,8 @@ public final class ModelExporter {
     }
     int h = Math.toIntExact(features[1]);
     int w = Math.toIntExact(features[2]);
-    ModelProto composed = trunk.compose(OnnxExporter.export(head, OnnxSignature.dynamic(), h, w));
+    ModelProto composed =
+        trunk.compose(OnnxExporter.export(head, OnnxSignature.dynamic(), h, w), objectPrior);
     AvLocalizerConfig audio = head.audioConfig();
     PreprocessingContract contract = PreprocessingContract.standard(trunk.imageSize());
     return writeStaged(
@@ -186,7 +203,7 @@ public final class ModelExporter {
               DetectorTrunk.presetName(audio),
               specs(composed.getGraph().getInputList()),
               specs(composed.getGraph().getOutputList()),
-              detectorNetwork(head, trunk, h),
+              detectorNetwork(head, trunk, h, objectPrior),
               contract.declared(),
               List.of(
                   "the visual trunk is the frozen COCO CenterNet of "
@@ -203,7 +220,8 @@ public final class ModelExporter {
 
   /** The manifest's {@code network} table of a head on a frozen detector. */
   private static Map<String, Object> detectorNetwork(
-      DetectorHeadLocalizer head, DetectorTrunk trunk, int mapSize) throws IOException {
+      DetectorHeadLocalizer head, DetectorTrunk trunk, int mapSize, boolean objectPrior)
+      throws IOException {
     AvLocalizerConfig audio = head.audioConfig();
     Map<String, Object> network = new LinkedHashMap<>();
     network.put(
@@ -229,7 +247,9 @@ public final class ModelExporter {
     network.put(CenterNet.MANIFEST_KEY, CenterNet.PRIOR_NAME);
     // The graph outputs the detector's class heatmaps too: its maps are OGL maps at the
     // reference's weight (ObjectGuidance), its boxes get COCO labels.
-    network.put(ObjectGuidance.ALPHA_KEY, ObjectGuidedLocalization.DEFAULT_ALPHA);
+    if (objectPrior) {
+      network.put(ObjectGuidance.ALPHA_KEY, ObjectGuidedLocalization.DEFAULT_ALPHA);
+    }
     network.put("onnxOpset", OnnxExporter.OPSET);
     return network;
   }

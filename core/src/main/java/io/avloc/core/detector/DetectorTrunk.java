@@ -218,8 +218,18 @@ public record DetectorTrunk(Path dir, int inputSize, String node, boolean reflec
    * The artifact's graph: this trunk in front of {@code head}, whose inputs are {@link #FEATURES}
    * and {@code spectrogram} and whose outputs are the artifact's. The result keeps {@code head}'s
    * output names and symbolic dimensions (batch N, frames T) and records {@link #NODE_METADATA}.
+   * The detector's class heatmaps are an output too ({@link #CLASS_HEATMAPS}).
    */
   public ModelProto compose(ModelProto head) throws IOException {
+    return compose(head, true);
+  }
+
+  /**
+   * As {@link #compose(ModelProto)}; without {@code classHeatmaps} the graph has no {@link
+   * #CLASS_HEATMAPS} output and none of the detector's class-heatmap branch (an audio-visual map
+   * only, about 1.3× cheaper per pair: docs/benchmarks.md).
+   */
+  public ModelProto compose(ModelProto head, boolean classHeatmaps) throws IOException {
     ModelProto.Builder composed =
         OnnxComposer.compose(
             graph(),
@@ -227,7 +237,7 @@ public record DetectorTrunk(Path dir, int inputSize, String node, boolean reflec
             head,
             HEAD_SCOPE,
             Map.of(FEATURES, FEATURES),
-            List.of(CLASS_HEATMAPS),
+            classHeatmaps ? List.of(CLASS_HEATMAPS) : List.of(),
             "avloc_detector_" + head.getGraph().getName())
             .toBuilder();
     composed.setDocString(

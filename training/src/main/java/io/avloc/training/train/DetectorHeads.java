@@ -105,6 +105,16 @@ public final class DetectorHeads {
    * detector's class heatmaps as an output, for object-guided maps and box labels).
    */
   public static ModelArtifact export(Path dir, Path detectorDir, Path out) throws IOException {
+    return export(dir, detectorDir, out, true);
+  }
+
+  /**
+   * As {@link #export(Path, Path, Path)}; without {@code objectPrior} the artifact has no class
+   * heatmaps ({@link ModelExporter#exportOnDetector(io.avloc.core.model.DetectorHeadLocalizer,
+   * io.avloc.core.detector.DetectorTrunk, ModelExporter.Description, Path, boolean)}).
+   */
+  public static ModelArtifact export(Path dir, Path detectorDir, Path out, boolean objectPrior)
+      throws IOException {
     Map<?, ?> json = Json.MAPPER.readValue(dir.resolve(DESCRIPTION).toFile(), Map.class);
     ModelExporter.Description description =
         new ModelExporter.Description(
@@ -120,7 +130,7 @@ public final class DetectorHeads {
     try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
         FrozenDetectorLocalizer net = load(dir, detectorDir, manager)) {
       return ModelExporter.exportOnDetector(
-          net.head(), net.trunk().artifactTrunk(), description, out);
+          net.head(), net.trunk().artifactTrunk(), description, out, objectPrior);
     }
   }
 

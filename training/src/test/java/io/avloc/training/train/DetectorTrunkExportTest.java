@@ -18,6 +18,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.artifact.PreprocessingContract;
 import io.avloc.core.detector.CenterNet;
+import io.avloc.core.detector.ObjectGuidance;
 import io.avloc.core.image.RgbImage;
 import io.avloc.core.model.AvLocalizer;
 import io.avloc.core.model.DetectorHeadLocalizer;
@@ -78,6 +79,18 @@ class DetectorTrunkExportTest {
     assertThat(again.manifest().training()).isEqualTo(artifact.manifest().training());
     assertThat(again.manifest().deviations()).isEqualTo(artifact.manifest().deviations());
     assertTheArtifactComputesTheReloadedHead(again, out, 4);
+
+    // without the object prior: no class heatmaps, no OGL weight, the same audio-visual map
+    ModelArtifact avOnly =
+        ModelArtifact.load(
+            DetectorHeads.export(out, detectorDir(), tmp.resolve("av-only"), false).dir());
+    assertThat(avOnly.manifest().outputs())
+        .doesNotContainKey(io.avloc.core.detector.DetectorTrunk.CLASS_HEATMAPS);
+    assertThat(avOnly.manifest().network()).doesNotContainKey(ObjectGuidance.ALPHA_KEY);
+    assertThat(ObjectGuidance.of(avOnly.manifest())).isEmpty();
+    assertThat(ObjectGuidance.of(again.manifest())).isPresent();
+    assertThat(Files.size(avOnly.onnx())).isLessThan(Files.size(again.onnx()));
+    assertTheArtifactComputesTheReloadedHead(avOnly, out, 4);
   }
 
   /**
