@@ -173,24 +173,28 @@ public record DetectorTrunk(Path dir, int inputSize, String node, boolean reflec
     String keypoints = CenterNet.KEYPOINTS;
     long[] features = declaredInput(g, detector, node);
     long[] classes = node.equals(keypoints) ? features : declaredInput(g, detector, keypoints);
-    long kept = slice(g, FEATURES, node, features[2], padPixels() / stride());
-    g.output(FEATURES, OnnxSignature.BATCH_PARAM, features[1], kept, kept);
+    long kept = slice(g, FEATURES, node, features[1], padPixels() / stride());
+    g.output(FEATURES, OnnxSignature.BATCH_PARAM, features[0], kept, kept);
     String cropped = "class_maps";
     long keptClasses =
-        slice(g, cropped, keypoints, classes[2], padPixels() / CenterNet.KEYPOINT_STRIDE);
+        slice(g, cropped, keypoints, classes[1], padPixels() / CenterNet.KEYPOINT_STRIDE);
     g.node("Transpose", "nhwc", CLASS_HEATMAPS, g.attrs().ints("perm", 0, 2, 3, 1), cropped);
-    g.output(CLASS_HEATMAPS, OnnxSignature.BATCH_PARAM, keptClasses, keptClasses, classes[1]);
+    g.output(CLASS_HEATMAPS, OnnxSignature.BATCH_PARAM, keptClasses, keptClasses, classes[0]);
     return OnnxExporter.model(g, "the detector's outputs, outer ring dropped").build();
   }
 
-  /** Declares {@code name}, an output of {@code detector}, as an input of {@code g}; its dims. */
+  /**
+   * Declares {@code name}, an output [N, C, cells, cells] of {@code detector}, as an input of
+   * {@code g}; returns {C, cells}.
+   */
   private static long[] declaredInput(OnnxGraph g, ModelProto detector, String name) {
     for (ValueInfoProto out : detector.getGraph().getOutputList()) {
       if (out.getName().equals(name)) {
         var dims = out.getType().getTensorType().getShape().getDimList();
-        long[] shape = {0, dims.get(1).getDimValue(), dims.get(2).getDimValue(), 0};
-        g.input(name, OnnxSignature.BATCH_PARAM, shape[1], shape[2], shape[2]);
-        return shape;
+        long channels = dims.get(1).getDimValue();
+        long cells = dims.get(2).getDimValue();
+        g.input(name, OnnxSignature.BATCH_PARAM, channels, cells, cells);
+        return new long[] {channels, cells};
       }
     }
     throw new IllegalStateException("the detector graph has no output " + name);
