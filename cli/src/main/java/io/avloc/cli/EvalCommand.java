@@ -33,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -168,9 +169,12 @@ final class EvalCommand implements Callable<Integer> {
     }
   }
 
-  /** --object-prior, or the prior the model was trained with when not given. */
-  private String objectPriorName(ModelManifest manifest) {
-    boolean own = ObjectGuidance.of(manifest).isPresent();
+  /**
+   * --object-prior, or the prior the model was trained with when not given.
+   *
+   * @param own whether the model outputs its own class heatmaps ({@link ObjectGuidance})
+   */
+  private String objectPriorName(ModelManifest manifest, boolean own) {
     String prior =
         objectPrior != null
             ? objectPrior.trim().toLowerCase(Locale.ROOT)
@@ -223,7 +227,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    MapKind kind = null;
+    MapKind kind;
     try {
       kind = map == null ? null : MapKind.of(map);
     } catch (IllegalArgumentException e) {
@@ -245,20 +249,19 @@ final class EvalCommand implements Callable<Integer> {
     }
     ModelArtifact artifact = ModelArtifact.load(model);
     ModelManifest manifest = artifact.manifest();
+    Optional<ObjectGuidance> guidance = ObjectGuidance.of(manifest);
     if (kind == null) {
       // What the pipeline emits for this model (PairInference): OGL when its graph gives the
       // detector's class heatmaps, else the audio-visual map.
-      kind = ObjectGuidance.of(manifest).isPresent() ? MapKind.AV_OBJ : MapKind.AV;
+      kind = guidance.isPresent() ? MapKind.AV_OBJ : MapKind.AV;
     }
-    String prior = objectPriorName(manifest);
+    String prior = objectPriorName(manifest, guidance.isPresent());
     boolean useDetector = kind.needsObjectMap() && prior.equals(DetectorPrior.NAME);
     boolean ownObjects = kind.needsObjectMap() && prior.equals(ModelObjectPrior.NAME);
     double weight =
         alpha != null
             ? alpha
-            : ownObjects
-                ? ObjectGuidance.of(manifest).orElseThrow().alpha()
-                : ObjectGuidedLocalization.DEFAULT_ALPHA;
+            : ownObjects ? guidance.orElseThrow().alpha() : ObjectGuidedLocalization.DEFAULT_ALPHA;
     Path detectorDir = detector.dir();
     if (!ownObjects) {
       checkObjectMapInputs(kind, useDetector, detectorDir);

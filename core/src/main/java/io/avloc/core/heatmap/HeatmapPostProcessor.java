@@ -81,10 +81,7 @@ public final class HeatmapPostProcessor {
    * rounding noise that min-max would blow up to the full [0, 1] range.
    */
   public Localization process(double[] similarity, int height, int width) {
-    MapShapes.require(similarity, height, width, "similarity");
-    double[] upsampled =
-        HeatmapUpsampler.upsample(
-            similarity, height, width, options.height(), options.width(), options.upsampling());
+    double[] upsampled = upsampled(similarity, height, width);
     if (isFlat(similarity)) {
       return localize(upsampled, options.height(), options.width(), true);
     }
@@ -103,14 +100,18 @@ public final class HeatmapPostProcessor {
   public Localization processGuided(
       float[] similarity, int height, int width, double[] objectMap, double alpha) {
     double[] raw = MapShapes.toDouble(similarity);
-    MapShapes.require(raw, height, width, "similarity");
-    double[] upsampled =
-        HeatmapUpsampler.upsample(
-            raw, height, width, options.height(), options.width(), options.upsampling());
+    double[] upsampled = upsampled(raw, height, width);
     // A flat AV map carries no location: only the object map is left to say where.
     double[] av = isFlat(raw) ? new double[upsampled.length] : MinMax.normalize(upsampled);
     return localize(
         ObjectGuidedLocalization.mix(av, objectMap, alpha), options.height(), options.width());
+  }
+
+  /** The raw model map, checked, brought to this processor's output size. */
+  private double[] upsampled(double[] similarity, int height, int width) {
+    MapShapes.require(similarity, height, width, "similarity");
+    return HeatmapUpsampler.upsample(
+        similarity, height, width, options.height(), options.width(), options.upsampling());
   }
 
   /**

@@ -4,6 +4,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.avloc.core.artifact.ModelArtifact;
 import io.avloc.core.artifact.ModelExporter;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The trained {@link DetectorHeadLocalizer} of a {@code --detector-trunk} run, as files in the run
@@ -121,11 +123,10 @@ public final class DetectorHeads {
             String.valueOf(json.get("name")),
             String.valueOf(json.get("version")),
             String.valueOf(json.get("method")),
-            stringKeys(json.get("training")),
-            metrics(json.get("metrics")),
-            json.get("deviations") instanceof List<?> l
-                ? l.stream().map(String::valueOf).toList()
-                : List.of(),
+            Objects.requireNonNullElse(
+                table(json, "training", new TypeReference<Map<String, Object>>() {}), Map.of()),
+            table(json, "metrics", new TypeReference<Map<String, Double>>() {}),
+            table(json, "deviations", new TypeReference<List<String>>() {}),
             null);
     try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
         FrozenDetectorLocalizer net = load(dir, detectorDir, manager)) {
@@ -134,25 +135,9 @@ public final class DetectorHeads {
     }
   }
 
-  private static Map<String, Object> stringKeys(Object table) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    if (table instanceof Map<?, ?> m) {
-      m.forEach((k, v) -> out.put(String.valueOf(k), v));
-    }
-    return out;
-  }
-
-  private static Map<String, Double> metrics(Object table) {
-    Map<String, Double> out = new LinkedHashMap<>();
-    if (table instanceof Map<?, ?> m) {
-      m.forEach(
-          (k, v) -> {
-            if (v instanceof Number n) {
-              out.put(String.valueOf(k), n.doubleValue());
-            }
-          });
-    }
-    return out;
+  /** Entry {@code key} of {@value #DESCRIPTION} as {@code type}; null when absent. */
+  private static <T> T table(Map<?, ?> json, String key, TypeReference<T> type) {
+    return Json.MAPPER.convertValue(json.get(key), type);
   }
 
   /** Whether {@code dir} holds a trained detector head. */
