@@ -69,6 +69,13 @@ public class ArtifactForwardBenchmark {
   @Param({"models/default"})
   public String defaultModel;
 
+  /**
+   * {@link EngineOptions#cpuThreads()}: 0 = ONNX Runtime's own pool, N = the batch split into up to
+   * N single-threaded parts run at once (what {@code avloc streams} and {@code avloc serve} load).
+   */
+  @Param({"0"})
+  public int cpuThreads;
+
   private Path exported;
   private InferenceEngine engine;
   private float[] images;
@@ -104,7 +111,9 @@ public class ArtifactForwardBenchmark {
     ModelArtifact artifact = ModelArtifact.load(dir);
     engine =
         Engines.load(
-                artifact, List.of(EngineKind.ONNXRUNTIME), new EngineOptions(false, batch, true))
+                artifact,
+                List.of(EngineKind.ONNXRUNTIME),
+                new EngineOptions(false, batch, true, cpuThreads))
             .engine();
     var contract = artifact.preprocessing();
     frames = contract.frames();

@@ -106,6 +106,17 @@ final class ServeCommand implements Callable<Integer> {
   int maxBatch;
 
   @Option(
+      names = "--engine-threads",
+      paramLabel = "N",
+      description =
+          "threads ONNX Runtime on the CPU runs a batch on, the batch split over them, each part"
+              + " single-threaded; 0 = ONNX Runtime's own pool (every operator split over the"
+              + " cores: faster for a lone request on an idle machine, far slower when other work"
+              + " competes for the cores, docs/benchmarks.md) (default: --max-batch, one pair"
+              + " per thread, as avloc streams)")
+  Integer engineThreads;
+
+  @Option(
       names = "--max-delay",
       defaultValue = "10ms",
       converter = DurationConverter.class,
@@ -141,11 +152,11 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ServeConfig.Builder b = configBuilder();
     ServeConfig config = parameter(b::build);
+    EngineOptions engine = engineOptions(config);
     List<EngineKind> order = engineOrder();
     ModelSource source = modelSource();
     PrometheusMeterRegistry registry = OpsServer.newRegistry("avloc-serve");
-    BatchModel loaded =
-        source.open(order, EngineOptions.DEFAULTS.withMaxBatch(config.maxBatch()), registry);
+    BatchModel loaded = source.open(order, engine, registry);
     PairServer server;
     try {
       // The window the model was trained on is the one the pairs must carry.
@@ -186,6 +197,22 @@ final class ServeCommand implements Callable<Integer> {
       b.instanceId(instanceId);
     }
     return b;
+  }
+
+  /**
+   * How serve loads every model (the first and each hot-swapped version): batches up to {@code
+   * --max-batch}, split over {@code --engine-threads} (default: one thread per pair of a full
+   * batch, the streams application's default).
+   */
+  EngineOptions engineOptions(ServeConfig config) {
+    int threads = engineThreads == null ? config.maxBatch() : engineThreads;
+    if (threads < 0) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--engine-threads must be 0 (ONNX Runtime's own pool) or a number of threads, not "
+              + threads);
+    }
+    return EngineOptions.DEFAULTS.withMaxBatch(config.maxBatch()).withCpuThreads(threads);
   }
 
   private List<EngineKind> engineOrder() {

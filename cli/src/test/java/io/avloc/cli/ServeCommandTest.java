@@ -2,9 +2,12 @@ package io.avloc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.avloc.modelserver.engine.EngineOptions;
+import io.avloc.modelserver.serve.ServeConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class ServeCommandTest {
 
@@ -26,6 +29,7 @@ class ServeCommandTest {
         .contains("--max-batch")
         .contains("--max-delay")
         .contains("10ms")
+        .contains("--engine-threads")
         .contains("--http-port")
         .contains("9465")
         .contains("--instance-id")
@@ -79,6 +83,32 @@ class ServeCommandTest {
     cli.clear();
     assertThat(cli.run("serve", "--max-delay", "soon")).isEqualTo(2);
     assertThat(cli.err()).contains("'soon' is not a duration");
+  }
+
+  @Test
+  void theEngineRunsOnePairPerThreadOfAFullBatchUnlessToldOtherwise() {
+    // as the streams application: a batch split into single-threaded parts, one pair each
+    assertThat(engineOptions(4).cpuThreads()).isEqualTo(4);
+    assertThat(engineOptions(4).maxBatch()).isEqualTo(4);
+    assertThat(engineOptions(8, "--engine-threads", "2").cpuThreads()).isEqualTo(2);
+    assertThat(engineOptions(8, "--engine-threads", "0").cpuThreads())
+        .as("the runtime's pool")
+        .isZero();
+  }
+
+  @Test
+  void aNegativeEngineThreadCountIsAUsageErrorSayingWhatItMeans() {
+    assertThat(cli.run("serve", "--engine-threads", "-1")).isEqualTo(2);
+    assertThat(cli.err())
+        .contains("--engine-threads must be 0 (ONNX Runtime's own pool) or a number of threads")
+        .contains("not -1");
+  }
+
+  /** The engine options serve loads its models with, for these arguments and a max batch. */
+  private static EngineOptions engineOptions(int maxBatch, String... args) {
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve).parseArgs(args);
+    return serve.engineOptions(ServeConfig.builder().maxBatch(maxBatch).build());
   }
 
   @Test
