@@ -15,7 +15,8 @@
 # Progress goes to stderr (one line per run start, every 10 s the demo's latest status line with
 # the load average); each run's table row (docs/benchmarks.md, "Real time under CPU contention")
 # goes to stdout and to $RAW/table.md:
-#   cameras | load | heatmaps/s | per camera min..max /s | cameras served | least/most |
+#   cameras | load | heatmaps/s | second half /s (all cameras, from the demo's status lines) |
+#   per camera min..max /s | cameras served | least/most |
 #   e2e p50 | e2e p99 (worst camera, at a read-committed consumer) | shed (stale) | rate-cap |
 #   other drops | load avg (1-min, at the run's start → end)
 # The script starts and stops its own busy loops and demo, and kills whatever is left of them when
@@ -65,8 +66,8 @@ log() { echo "realtime-load: $*" >&2; }
 table="$raw/table.md"
 {
   echo "# $(date -u +%FT%TZ) $(nproc) cores, ${seconds} s per run, busy = ${busy_loops} busy loops, raw output in $raw"
-  echo "| cameras | load | heatmaps/s | per camera min..max /s | cameras served | least/most | e2e p50 | e2e p99 | shed (stale) | rate-cap | other drops | load avg |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| cameras | load | heatmaps/s | second half /s | per camera min..max /s | cameras served | least/most | e2e p50 | e2e p99 | shed (stale) | rate-cap | other drops | load avg |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } | tee "$table"
 
 runs=$((${#cameras[@]} * ${#loads[@]}))
@@ -110,6 +111,14 @@ for n in "${cameras[@]}"; do
     # camera that got a heatmap.
     awk -v n="$n" -v load="$load" -v secs="$seconds" -v la="$load_start → $load_end" '
       function dur(ms) { return ms >= 10000 ? sprintf("%.1f s", ms / 1000) : sprintf("%d ms", ms) }
+      # Status lines "t=  60s ... (1234 total) ...": the rate over the run'"'"'s second half, once the
+      # JIT and the first windows are behind it (from the first line at t >= secs/2 to the last).
+      /^t= *[0-9]+s / && match($0, /\([0-9]+ total\)/) {
+        t = substr($0, 3) + 0; c = substr($0, RSTART + 1) + 0
+        if (t >= secs / 2 && half_t == "") { half_t = t; half_c = c }
+        last_t = t; last_c = c
+        next
+      }
       /^demo: [0-9]+ heatmaps from/ {
         total = $2; stale = 0; cap = 0; other = ""
         if (match($0, /dropped \{[^}]*\}/)) {
@@ -131,10 +140,11 @@ for n in "${cameras[@]}"; do
         if (match($0, /p99 [0-9]+ms/)) { v = substr($0, RSTART + 4, RLENGTH - 6) + 0; if (v > p99) p99 = v }
       }
       END {
-        if (!summary) { printf "| %d | %s | no summary (see raw output) | | | | | | | | | %s |\n", n, load, la; exit }
+        if (!summary) { printf "| %d | %s | no summary (see raw output) | | | | | | | | | | %s |\n", n, load, la; exit }
         if (served < n) min = 0
-        printf "| %d | %s | %.1f | %.2f..%.2f | %d/%d | %s | %s | %s | %d | %d | %s | %s |\n",
-          n, load, total / secs, min / secs, max / secs, served, n,
+        half = (half_t != "" && last_t > half_t) ? sprintf("%.1f", (last_c - half_c) / (last_t - half_t)) : "–"
+        printf "| %d | %s | %.1f | %s | %.2f..%.2f | %d/%d | %s | %s | %s | %d | %d | %s | %s |\n",
+          n, load, total / secs, half, min / secs, max / secs, served, n,
           (max > 0 ? sprintf("%.2f", min / max) : "–"),
           (lat ? dur(p50) : "–"), (lat ? dur(p99) : "–"), stale, cap,
           (other == "" ? "–" : other), la
