@@ -1,8 +1,15 @@
 package io.avloc.feed;
 
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +26,7 @@ final class JpegEncoder implements AutoCloseable {
 
   private final ImageWriter writer;
   private final ImageWriteParam param;
-  private BufferedImage bgr;
+  private BufferedImage interleaved;
 
   JpegEncoder(float quality) {
     Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
@@ -37,8 +44,8 @@ final class JpegEncoder implements AutoCloseable {
     BufferedImage rgb =
         switch (image.getType()) {
           case BufferedImage.TYPE_3BYTE_BGR -> image;
-          case BufferedImage.TYPE_INT_RGB -> toBgrBytes(image);
-          default -> toBgrBytes(SyntheticAssets.toRgb(image));
+          case BufferedImage.TYPE_INT_RGB -> toRgbBytes(image);
+          default -> toRgbBytes(SyntheticAssets.toRgb(image));
         };
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 * 1024);
     try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
@@ -52,33 +59,51 @@ final class JpegEncoder implements AutoCloseable {
   }
 
   /**
-   * The pixels of an int RGB image as 3-byte BGR, the layout the JPEG writer reads directly: given
-   * int pixels it converts them through the generic raster path, sample by sample, which cost ~1.4×
-   * this copy plus the encode (the cameras' largest share of the CPU under load). Same JPEG bytes.
+   * The pixels of an int RGB image as interleaved bytes in R, G, B order. The JPEG writer copies
+   * its source one scanline at a time; from int pixels it converts them through the generic raster
+   * path, sample by sample, and from {@code TYPE_3BYTE_BGR} (bands stored 2, 1, 0) it still copies
+   * pixel by pixel; from bytes stored in band order each scanline is one array copy. Same JPEG
+   * bytes as the writer makes of the int image itself ({@code JpegEncoderTest}).
    */
-  private BufferedImage toBgrBytes(BufferedImage intRgb) {
+  private BufferedImage toRgbBytes(BufferedImage intRgb) {
     int w = intRgb.getWidth();
     int h = intRgb.getHeight();
-    if (bgr == null || bgr.getWidth() != w || bgr.getHeight() != h) {
-      bgr = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+    if (interleaved == null || interleaved.getWidth() != w || interleaved.getHeight() != h) {
+      interleaved = rgbBytes(w, h);
     }
     int[] px =
         wholeRaster(intRgb)
             ? ((DataBufferInt) intRgb.getRaster().getDataBuffer()).getData()
             : intRgb.getRGB(0, 0, w, h, null, 0, w);
-    byte[] out = ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData();
+    byte[] out = ((DataBufferByte) interleaved.getRaster().getDataBuffer()).getData();
     for (int i = 0, j = 0; i < px.length; i++, j += 3) {
       int v = px[i];
-      out[j] = (byte) v;
+      out[j] = (byte) (v >> 16);
       out[j + 1] = (byte) (v >> 8);
-      out[j + 2] = (byte) (v >> 16);
+      out[j + 2] = (byte) v;
     }
-    return bgr;
+    return interleaved;
+  }
+
+  /** An sRGB image of 8-bit samples stored R, G, B, pixel after pixel. */
+  private static BufferedImage rgbBytes(int w, int h) {
+    ColorModel cm =
+        new ComponentColorModel(
+            ColorSpace.getInstance(ColorSpace.CS_sRGB),
+            new int[] {8, 8, 8},
+            false,
+            false,
+            Transparency.OPAQUE,
+            DataBuffer.TYPE_BYTE);
+    WritableRaster raster =
+        Raster.createInterleavedRaster(
+            DataBuffer.TYPE_BYTE, w, h, 3 * w, 3, new int[] {0, 1, 2}, null);
+    return new BufferedImage(cm, raster, false, null);
   }
 
   /** Whether the image's int array holds exactly its pixels, row after row (not a sub-image). */
   private static boolean wholeRaster(BufferedImage image) {
-    java.awt.image.WritableRaster r = image.getRaster();
+    WritableRaster r = image.getRaster();
     return r.getParent() == null
         && r.getDataBuffer().getOffset() == 0
         && r.getSampleModel() instanceof java.awt.image.SinglePixelPackedSampleModel sm
