@@ -15,7 +15,8 @@
 # Progress goes to stderr (one line per run start, every 10 s the demo's latest status line with
 # the load average); each run's table row (docs/benchmarks.md, "Real time under CPU contention")
 # goes to stdout and to $RAW/table.md:
-#   cameras | load | heatmaps/s | second half /s (all cameras, from the demo's status lines) |
+#   cameras | load | heatmaps/s | second half /s (all cameras, then least..most camera; from the
+#   demo's status lines and --report-cameras) |
 #   per camera min..max /s | cameras served | least/most |
 #   e2e p50 | e2e p99 (worst camera, at a read-committed consumer) | shed (stale) | rate-cap |
 #   other drops | load avg (1-min, at the run's start → end)
@@ -66,7 +67,7 @@ log() { echo "realtime-load: $*" >&2; }
 table="$raw/table.md"
 {
   echo "# $(date -u +%FT%TZ) $(nproc) cores, ${seconds} s per run, busy = ${busy_loops} busy loops, raw output in $raw"
-  echo "| cameras | load | heatmaps/s | second half /s | per camera min..max /s | cameras served | least/most | e2e p50 | e2e p99 | shed (stale) | rate-cap | other drops | load avg |"
+  echo "| cameras | load | heatmaps/s | second half /s (per camera) | per camera min..max /s | cameras served | least/most | e2e p50 | e2e p99 | shed (stale) | rate-cap | other drops | load avg |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } | tee "$table"
 
@@ -87,7 +88,7 @@ for n in "${cameras[@]}"; do
     log "run $run/$runs: $n cameras, $load, ${seconds} s, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%T) UTC"
     echo "# cameras=$n load=$load start $(date -u +%FT%TZ) loadavg $(cut -d' ' -f1-3 /proc/loadavg)" >"$out"
     # shellcheck disable=SC2086 # DEMO_ARGS is a list of options
-    AVLOC_SKIP_BUILD=1 "$root/avloc" demo --cameras "$n" --duration "${seconds}s" --report-every 5s \
+    AVLOC_SKIP_BUILD=1 "$root/avloc" demo --cameras "$n" --duration "${seconds}s" --report-every 5s --report-cameras \
       ${DEMO_ARGS:-} >>"$out" 2>"$err" &
     demo_pid=$!
     next=$((SECONDS + 10))
@@ -112,11 +113,22 @@ for n in "${cameras[@]}"; do
     awk -v n="$n" -v load="$load" -v secs="$seconds" -v la="$load_start → $load_end" '
       function dur(ms) { return ms >= 10000 ? sprintf("%.1f s", ms / 1000) : sprintf("%d ms", ms) }
       # Status lines "t=  60s ... (1234 total) ...": the rate over the run'"'"'s second half, once the
-      # JIT and the first windows are behind it (from the first line at t >= secs/2 to the last).
-      /^t= *[0-9]+s / && match($0, /\([0-9]+ total\)/) {
+      # JIT and the first windows are behind it (from the first line at t >= secs/2 to the last one
+      # while the cameras still send).
+      # The status line after "demo: stopping" counts the drain, when no camera sends: left out.
+      /^demo: stopping/ { stopping = 1; next }
+      !stopping && /^t= *[0-9]+s / && match($0, /\([0-9]+ total\)/) {
         t = substr($0, 3) + 0; c = substr($0, RSTART + 1) + 0
-        if (t >= secs / 2 && half_t == "") { half_t = t; half_c = c }
+        if (t >= secs / 2 && half_t == "") { half_t = t; half_c = c; at_half = 1 } else at_half = 0
         last_t = t; last_c = c
+        next
+      }
+      # --report-cameras: "demo: heatmaps per camera cam-1=57 cam-2=55 ..." after each status line
+      !stopping && /^demo: heatmaps per camera/ {
+        for (i = 5; i <= NF; i++) {
+          split($i, kv, "="); cam_last[kv[1]] = kv[2] + 0
+          if (at_half) cam_half[kv[1]] = kv[2] + 0
+        }
         next
       }
       /^demo: [0-9]+ heatmaps from/ {
@@ -142,7 +154,17 @@ for n in "${cameras[@]}"; do
       END {
         if (!summary) { printf "| %d | %s | no summary (see raw output) | | | | | | | | | | %s |\n", n, load, la; exit }
         if (served < n) min = 0
-        half = (half_t != "" && last_t > half_t) ? sprintf("%.1f", (last_c - half_c) / (last_t - half_t)) : "–"
+        half = "–"
+        if (half_t != "" && last_t > half_t) {
+          half = sprintf("%.1f", (last_c - half_c) / (last_t - half_t)); hmin = ""; hmax = ""; k = 0
+          for (cam in cam_last) {
+            r = (cam_last[cam] - cam_half[cam]) / (last_t - half_t); k++
+            if (hmin == "" || r < hmin) hmin = r
+            if (hmax == "" || r > hmax) hmax = r
+          }
+          if (k < n) hmin = 0
+          if (k > 0) half = half sprintf(" (%.2f..%.2f)", hmin, hmax)
+        }
         printf "| %d | %s | %.1f | %s | %.2f..%.2f | %d/%d | %s | %s | %s | %d | %d | %s | %s |\n",
           n, load, total / secs, half, min / secs, max / secs, served, n,
           (max > 0 ? sprintf("%.2f", min / max) : "–"),

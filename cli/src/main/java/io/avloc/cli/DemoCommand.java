@@ -98,6 +98,13 @@ final class DemoCommand implements Callable<Integer> {
   Duration reportEvery;
 
   @Option(
+      names = "--report-cameras",
+      description =
+          "after each status line, one line with every camera's heatmap count so far (what"
+              + " benchmarks/realtime-load.sh reads to rate each camera over part of a run)")
+  boolean reportCameras;
+
+  @Option(
       names = "--set",
       paramLabel = "KEY=VALUE",
       description =
@@ -274,8 +281,11 @@ final class DemoCommand implements Callable<Integer> {
         throw new IllegalStateException(
             "the streams application failed: " + app.failure().getMessage(), app.failure());
       }
-      out.println(
-          status(watcher.snapshot(), drops(registry), feed, (System.nanoTime() - started) / 1e9));
+      WatchStats now = watcher.snapshot();
+      out.println(status(now, drops(registry), feed, (System.nanoTime() - started) / 1e9));
+      if (reportCameras) {
+        out.println(perCamera(now));
+      }
       shedding.next().line().ifPresent(l -> out.println("demo: " + l));
       out.flush();
     }
@@ -336,6 +346,18 @@ final class DemoCommand implements Callable<Integer> {
         ms(p99),
         evaluated == 0 ? "-" : String.format("%.1f%% (%d)", 100.0 * hits / evaluated, evaluated),
         drops(dropped));
+  }
+
+  /**
+   * {@code demo: heatmaps per camera cam-1=57 cam-2=55 …}: every camera's heatmap count so far, in
+   * the status line's snapshot (cameras without a heatmap yet are not listed).
+   */
+  static String perCamera(WatchStats s) {
+    StringBuilder b = new StringBuilder("demo: heatmaps per camera");
+    s.cameras().stream()
+        .sorted(Comparator.comparing(CameraSnapshot::camera))
+        .forEach(c -> b.append(' ').append(c.camera()).append('=').append(c.events()));
+    return b.toString();
   }
 
   static String summary(WatchStats s, Map<String, Long> dropped, double seconds) {

@@ -53,6 +53,8 @@ class DemoCommandTest {
     assertThat(status).endsWith("dropped {rate-cap=120, stale=9}");
     assertThat(summary).contains("from 2 cameras").contains("dropped {rate-cap=120, stale=9}");
     assertThat(summary).contains("cam-0        4 events").contains("cam-1        3 events");
+    // --report-cameras: the same snapshot's counts per camera, in a line a script can read
+    assertThat(DemoCommand.perCamera(last)).isEqualTo("demo: heatmaps per camera cam-0=4 cam-1=3");
   }
 
   @Test
