@@ -8,6 +8,7 @@ import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
@@ -43,7 +44,7 @@ final class JpegEncoder implements AutoCloseable {
   byte[] encode(BufferedImage image) {
     BufferedImage rgb =
         switch (image.getType()) {
-          case BufferedImage.TYPE_3BYTE_BGR -> image;
+          case BufferedImage.TYPE_3BYTE_BGR -> wholeBgr(image) ? bgrToRgbBytes(image) : image;
           case BufferedImage.TYPE_INT_RGB -> toRgbBytes(image);
           default -> toRgbBytes(SyntheticAssets.toRgb(image));
         };
@@ -85,6 +86,27 @@ final class JpegEncoder implements AutoCloseable {
     return interleaved;
   }
 
+  /**
+   * A 3-byte BGR image (a video camera's decoded frame) as interleaved bytes in R, G, B order: one
+   * pass that swaps each pixel's first and third byte, where the writer would copy BGR pixel by
+   * pixel. Same JPEG bytes ({@code JpegEncoderTest}).
+   */
+  private BufferedImage bgrToRgbBytes(BufferedImage bgr) {
+    int w = bgr.getWidth();
+    int h = bgr.getHeight();
+    if (interleaved == null || interleaved.getWidth() != w || interleaved.getHeight() != h) {
+      interleaved = rgbBytes(w, h);
+    }
+    byte[] in = ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData();
+    byte[] out = ((DataBufferByte) interleaved.getRaster().getDataBuffer()).getData();
+    for (int j = 0; j < out.length; j += 3) {
+      out[j] = in[j + 2];
+      out[j + 1] = in[j + 1];
+      out[j + 2] = in[j];
+    }
+    return interleaved;
+  }
+
   /** An sRGB image of 8-bit samples stored R, G, B, pixel after pixel. */
   private static BufferedImage rgbBytes(int w, int h) {
     ColorModel cm =
@@ -99,6 +121,20 @@ final class JpegEncoder implements AutoCloseable {
         Raster.createInterleavedRaster(
             DataBuffer.TYPE_BYTE, w, h, 3 * w, 3, new int[] {0, 1, 2}, null);
     return new BufferedImage(cm, raster, false, null);
+  }
+
+  /**
+   * Whether a 3-byte BGR image's byte array holds exactly its pixels, row after row (not a
+   * sub-image).
+   */
+  private static boolean wholeBgr(BufferedImage image) {
+    WritableRaster r = image.getRaster();
+    return r.getParent() == null
+        && r.getDataBuffer().getOffset() == 0
+        && r.getSampleModel() instanceof PixelInterleavedSampleModel sm
+        && sm.getPixelStride() == 3
+        && sm.getScanlineStride() == 3 * image.getWidth()
+        && r.getDataBuffer().getSize() == 3 * image.getWidth() * image.getHeight();
   }
 
   /** Whether the image's int array holds exactly its pixels, row after row (not a sub-image). */

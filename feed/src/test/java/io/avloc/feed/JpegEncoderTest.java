@@ -29,6 +29,28 @@ class JpegEncoderTest {
   }
 
   @Test
+  void threeByteBgrFramesEncodeToTheSameBytesAsTheWriterGivenThemDirectly() throws IOException {
+    // what a video camera's frame converter hands over
+    BufferedImage bgr = asBgr(pattern(64, 48));
+    try (JpegEncoder encoder = new JpegEncoder(QUALITY)) {
+      byte[] first = encoder.encode(bgr);
+      assertThat(first).isEqualTo(writerOwnConversion(bgr));
+      assertThat(encoder.encode(pattern(64, 48))).as("same pixels as int RGB").isEqualTo(first);
+      BufferedImage sub = asBgr(pattern(64, 48)).getSubimage(8, 4, 32, 24);
+      assertThat(encoder.encode(sub)).as("a BGR sub-image").isEqualTo(writerOwnConversion(sub));
+    }
+  }
+
+  private static BufferedImage asBgr(BufferedImage rgb) {
+    BufferedImage bgr =
+        new BufferedImage(rgb.getWidth(), rgb.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+    Graphics2D g = bgr.createGraphics();
+    g.drawImage(rgb, 0, 0, null);
+    g.dispose();
+    return bgr;
+  }
+
+  @Test
   void aSubImageEncodesItsOwnPixelsNotItsParents() {
     BufferedImage parent = pattern(64, 48);
     BufferedImage sub = parent.getSubimage(8, 4, 32, 24);
