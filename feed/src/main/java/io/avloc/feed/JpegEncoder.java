@@ -69,14 +69,11 @@ final class JpegEncoder implements AutoCloseable {
   private BufferedImage toRgbBytes(BufferedImage intRgb) {
     int w = intRgb.getWidth();
     int h = intRgb.getHeight();
-    if (interleaved == null || interleaved.getWidth() != w || interleaved.getHeight() != h) {
-      interleaved = rgbBytes(w, h);
-    }
     int[] px =
         wholeRaster(intRgb)
             ? ((DataBufferInt) intRgb.getRaster().getDataBuffer()).getData()
             : intRgb.getRGB(0, 0, w, h, null, 0, w);
-    byte[] out = ((DataBufferByte) interleaved.getRaster().getDataBuffer()).getData();
+    byte[] out = interleavedBytes(w, h);
     for (int i = 0, j = 0; i < px.length; i++, j += 3) {
       int v = px[i];
       out[j] = (byte) (v >> 16);
@@ -92,19 +89,25 @@ final class JpegEncoder implements AutoCloseable {
    * pixel. Same JPEG bytes ({@code JpegEncoderTest}).
    */
   private BufferedImage bgrToRgbBytes(BufferedImage bgr) {
-    int w = bgr.getWidth();
-    int h = bgr.getHeight();
-    if (interleaved == null || interleaved.getWidth() != w || interleaved.getHeight() != h) {
-      interleaved = rgbBytes(w, h);
-    }
     byte[] in = ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData();
-    byte[] out = ((DataBufferByte) interleaved.getRaster().getDataBuffer()).getData();
+    byte[] out = interleavedBytes(bgr.getWidth(), bgr.getHeight());
     for (int j = 0; j < out.length; j += 3) {
       out[j] = in[j + 2];
       out[j + 1] = in[j + 1];
       out[j + 2] = in[j];
     }
     return interleaved;
+  }
+
+  /**
+   * The bytes of {@link #interleaved}, the reused R, G, B image the writer gets, made anew when the
+   * frame size changes.
+   */
+  private byte[] interleavedBytes(int w, int h) {
+    if (interleaved == null || interleaved.getWidth() != w || interleaved.getHeight() != h) {
+      interleaved = rgbBytes(w, h);
+    }
+    return ((DataBufferByte) interleaved.getRaster().getDataBuffer()).getData();
   }
 
   /** An sRGB image of 8-bit samples stored R, G, B, pixel after pixel. */

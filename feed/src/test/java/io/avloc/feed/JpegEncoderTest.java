@@ -42,22 +42,23 @@ class JpegEncoderTest {
   }
 
   private static BufferedImage asBgr(BufferedImage rgb) {
-    BufferedImage bgr =
-        new BufferedImage(rgb.getWidth(), rgb.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
-    Graphics2D g = bgr.createGraphics();
-    g.drawImage(rgb, 0, 0, null);
+    return redrawn(rgb, BufferedImage.TYPE_3BYTE_BGR);
+  }
+
+  /** {@code image} drawn onto a new image of {@code type} and the same size. */
+  private static BufferedImage redrawn(BufferedImage image, int type) {
+    BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), type);
+    Graphics2D g = out.createGraphics();
+    g.drawImage(image, 0, 0, null);
     g.dispose();
-    return bgr;
+    return out;
   }
 
   @Test
   void aSubImageEncodesItsOwnPixelsNotItsParents() {
     BufferedImage parent = pattern(64, 48);
     BufferedImage sub = parent.getSubimage(8, 4, 32, 24);
-    BufferedImage copy = new BufferedImage(32, 24, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = copy.createGraphics();
-    g.drawImage(sub, 0, 0, null);
-    g.dispose();
+    BufferedImage copy = redrawn(sub, BufferedImage.TYPE_INT_RGB);
     try (JpegEncoder encoder = new JpegEncoder(QUALITY)) {
       assertThat(encoder.encode(sub)).isEqualTo(encoder.encode(copy));
     }
