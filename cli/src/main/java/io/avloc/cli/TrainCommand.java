@@ -109,6 +109,14 @@ final class TrainCommand implements Callable<Integer> {
   float imageLevelWeight;
 
   @Option(
+      names = "--temperature",
+      paramLabel = "TAU",
+      description =
+          "contrastive temperature τ, in (0, 1] (default: the preset's, 0.03 as in the three"
+              + " papers)")
+  Float temperature;
+
+  @Option(
       names = "--warmup",
       defaultValue = "" + FnacLoss.DEFAULT_WARMUP,
       description = "FNAC epochs with the contrastive term only (default: ${DEFAULT-VALUE})")
@@ -202,7 +210,7 @@ final class TrainCommand implements Callable<Integer> {
               name,
               version,
               "avloc " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-      options = options.withImageLevelWeight(imageLevelWeight);
+      options = options.withImageLevelWeight(imageLevelWeight).withTemperature(temperature);
       if (detectorTrunk != null) {
         // names the fetch script when the detector is missing
         options =

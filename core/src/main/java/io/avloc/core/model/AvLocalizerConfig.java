@@ -79,6 +79,22 @@ public record AvLocalizerConfig(
         name, imageSize, visualWidths, audioWidths, embeddingDim, tau, p, frequencyBins, frames);
   }
 
+  /**
+   * This configuration with another contrastive temperature ({@code avloc train --temperature}).
+   */
+  public AvLocalizerConfig withTau(float t) {
+    return new AvLocalizerConfig(
+        name,
+        imageSize,
+        visualWidths,
+        audioWidths,
+        embeddingDim,
+        t,
+        visualDropout,
+        frequencyBins,
+        frames);
+  }
+
   /** The same sizes for input pictures of side {@code size} (a multiple of 32). */
   public AvLocalizerConfig withImageSize(int size) {
     return new AvLocalizerConfig(

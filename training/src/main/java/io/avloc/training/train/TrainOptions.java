@@ -42,6 +42,8 @@ import java.util.Objects;
  *     {@code null} for the preset's trainable ResNet-18
  * @param imageLevelWeight weight of the image-level term ({@code --image-level-weight}, {@link
  *     io.avloc.training.loss.ImageLevelTerm}); 0 trains the method as published
+ * @param temperature the contrastive temperature τ ({@code --temperature}), or {@code null} for the
+ *     preset's (0.03, the papers')
  */
 public record TrainOptions(
     TrainingMethod method,
@@ -66,7 +68,8 @@ public record TrainOptions(
     String version,
     String command,
     DetectorTrunk detectorTrunk,
-    float imageLevelWeight) {
+    float imageLevelWeight,
+    Float temperature) {
 
   public static final float DEFAULT_LR = 1e-4f;
 
@@ -93,6 +96,9 @@ public record TrainOptions(
     require(
         imageLevelWeight >= 0 && Float.isFinite(imageLevelWeight),
         "--image-level-weight must be a finite number ≥ 0, got " + imageLevelWeight);
+    require(
+        temperature == null || (temperature > 0 && temperature <= 1),
+        "--temperature must be in (0, 1] (the papers use 0.03), got " + temperature);
     dataFormat = dataFormat == null ? "auto" : dataFormat;
     valFormat = valFormat == null ? "auto" : valFormat;
     if (dataFormat.startsWith(GENERATE)) {
@@ -149,20 +155,26 @@ public record TrainOptions(
         version,
         command,
         null,
-        0f);
+        0f,
+        null);
   }
 
   /** The same options with the frozen detector as the visual trunk. */
   public TrainOptions withDetectorTrunk(DetectorTrunk trunk) {
-    return with(trunk, imageLevelWeight);
+    return with(trunk, imageLevelWeight, temperature);
   }
 
   /** The same options with the image-level term at {@code weight} (0: off). */
   public TrainOptions withImageLevelWeight(float weight) {
-    return with(detectorTrunk, weight);
+    return with(detectorTrunk, weight, temperature);
   }
 
-  private TrainOptions with(DetectorTrunk trunk, float weight) {
+  /** The same options with contrastive temperature {@code tau} ({@code null}: the preset's). */
+  public TrainOptions withTemperature(Float tau) {
+    return with(detectorTrunk, imageLevelWeight, tau);
+  }
+
+  private TrainOptions with(DetectorTrunk trunk, float weight, Float tau) {
     return new TrainOptions(
         method,
         data,
@@ -186,7 +198,8 @@ public record TrainOptions(
         version,
         command,
         trunk,
-        weight);
+        weight,
+        tau);
   }
 
   /** Whether training clips are composed on the fly ({@code --data-format generate[:N]}). */
@@ -274,6 +287,9 @@ public record TrainOptions(
     }
     if (imageLevelWeight != 0f) {
       m.put("image_level_weight", decimal(imageLevelWeight));
+    }
+    if (temperature != null) {
+      m.put("temperature", decimal(temperature));
     }
     if (method == TrainingMethod.FNAC) {
       m.put("fnac_weight", decimal(fnacWeight));

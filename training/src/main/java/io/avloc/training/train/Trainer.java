@@ -126,10 +126,7 @@ public final class Trainer {
     TrainingState state = startingState(checkpoints);
     Files.createDirectories(o.out());
 
-    AvLocalizerConfig presetConfig =
-        o.method().visualDropout()
-            ? o.preset().config().withVisualDropout(FNAC_VISUAL_DROPOUT)
-            : o.preset().config();
+    AvLocalizerConfig presetConfig = networkConfig(o);
     AvContrastiveLoss loss = newLoss(o, presetConfig.tau());
     Engine engine = Engine.getEngine("PyTorch");
     engine.setRandomSeed((int) o.seed());
@@ -618,6 +615,15 @@ public final class Trainer {
               + " epochs; raise --epochs to train further");
     }
     return state;
+  }
+
+  /** The preset's network, with FNAC's visual dropout and {@code --temperature} applied. */
+  static AvLocalizerConfig networkConfig(TrainOptions o) {
+    AvLocalizerConfig c = o.preset().config();
+    if (o.method().visualDropout()) {
+      c = c.withVisualDropout(FNAC_VISUAL_DROPOUT);
+    }
+    return o.temperature() == null ? c : c.withTau(o.temperature());
   }
 
   static AvContrastiveLoss newLoss(TrainOptions o, float tau) {

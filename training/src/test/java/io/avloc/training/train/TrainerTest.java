@@ -195,6 +195,30 @@ class TrainerTest {
   }
 
   @Test
+  void theTemperatureOptionReachesTheLossTheNetworkAndTheResumeCheck() throws IOException {
+    TrainOptions preset = options(TrainingMethod.EZVSL, tmp.resolve("t"), 1);
+    TrainOptions warm = preset.withTemperature(0.1f);
+
+    assertThat(Trainer.networkConfig(preset).tau()).isEqualTo(Preset.LITE.config().tau());
+    assertThat(Trainer.networkConfig(warm).tau()).isEqualTo(0.1f);
+    assertThat(Trainer.newLoss(warm, Trainer.networkConfig(warm).tau()).tau()).isEqualTo(0.1f);
+    assertThat(Trainer.networkConfig(warm.withTemperature(0.2f)).tau()).isEqualTo(0.2f);
+    assertThat(preset.fingerprint()).doesNotContainKey("temperature");
+    assertThat(warm.fingerprint()).containsEntry("temperature", 0.1);
+    assertThatThrownBy(() -> preset.withTemperature(0f))
+        .hasMessageContaining("--temperature must be in (0, 1]");
+    assertThatThrownBy(() -> preset.withTemperature(Float.NaN))
+        .hasMessageContaining("--temperature");
+
+    Path out = tmp.resolve("tau-run");
+    trainer(options(TrainingMethod.EZVSL, out, 1).withTemperature(0.1f)).run();
+    assertThat(((Number) ModelArtifact.load(out).manifest().network().get("tau")).doubleValue())
+        .isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-6));
+    assertThatThrownBy(() -> trainer(withResume(options(TrainingMethod.EZVSL, out, 2))).run())
+        .hasMessageContaining("was started with");
+  }
+
+  @Test
   void refusesADatasetSmallerThanOneBatch() throws IOException {
     Path small = TinyDataset.write(tmp.resolve("small"), 3, 1);
     TrainOptions o = options(TrainingMethod.EZVSL, tmp.resolve("out"), 1);
