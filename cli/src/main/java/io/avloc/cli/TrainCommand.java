@@ -55,7 +55,9 @@ final class TrainCommand implements Callable<Integer> {
       defaultValue = "auto",
       description =
           "layout of --data: auto, vggss, flickr, folder or video; or generate[:N] to compose N"
-              + " new clips per epoch (default 2000) from the train media in --data (default: auto)")
+              + " new clips per epoch (default 2000) from the train media in --data (default: auto);"
+              + " generate[:N]:class-tones is a diagnostic that replaces every sound by a tone"
+              + " per class")
   String dataFormat;
 
   @Option(

@@ -30,11 +30,29 @@ public final class TrainingClips implements ClipComposer {
   private final int clipsPerEpoch;
   private final String source;
 
-  private TrainingClips(AssetLibrary library, long seed, int clipsPerEpoch, String source) {
+  /** Non-null: every clip's sound replaced by its classes' tones (a diagnostic, see there). */
+  private final ClassTones tones;
+
+  private TrainingClips(
+      AssetLibrary library, long seed, int clipsPerEpoch, String source, ClassTones tones) {
     this.library = library;
     this.seed = seed;
     this.clipsPerEpoch = clipsPerEpoch;
     this.source = source;
+    this.tones = tones;
+  }
+
+  /**
+   * The same clips with every sound replaced by a pure tone per class heard ({@link ClassTones}):
+   * an audio side that names the class exactly, to test what the rest of training can learn.
+   */
+  public TrainingClips withClassTones() {
+    return new TrainingClips(
+        library,
+        seed,
+        clipsPerEpoch,
+        source + "; DIAGNOSTIC: each sound replaced by its class's tone (class-tones)",
+        new ClassTones(library.classes(), AssetLibrary.SAMPLE_RATE));
   }
 
   /**
@@ -61,7 +79,8 @@ public final class TrainingClips implements ClipComposer {
             root,
             catalog.source(),
             clipsPerEpoch,
-            seed));
+            seed),
+        null);
   }
 
   /** A catalog file in an asset folder that replaces the bundled catalog for that folder. */
@@ -108,6 +127,12 @@ public final class TrainingClips implements ClipComposer {
     String id = String.format(Locale.ROOT, "gen_e%d_%06d", epoch, index);
     try {
       AudioClip audio = AudioDecoder.decode(clip.wav(), Path.of(id + ".wav"));
+      if (tones != null) {
+        long toneSeed = epochSeed(seed, epoch) * 31 + index;
+        audio =
+            new AudioClip(
+                tones.render(clip.heard(), audio.samples().length, toneSeed), audio.sampleRate());
+      }
       return new ComposedClip(id, ImageDecoder.decode(clip.jpeg()), audio);
     } catch (AudioDecodeException | RuntimeException e) {
       throw new DatasetException("cannot decode composed clip " + id + ": " + e.getMessage(), e);

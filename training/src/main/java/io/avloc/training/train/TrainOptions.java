@@ -212,11 +212,26 @@ public record TrainOptions(
     return generatedClipsPerEpoch(dataFormat);
   }
 
+  /**
+   * Whether {@code --data-format generate[:N]:class-tones} asked for the diagnostic sound track
+   * (each class heard replaced by its own pure tone, {@code TrainingClips#withClassTones}).
+   */
+  public boolean classTones() {
+    return generated() && dataFormat.endsWith(":" + CLASS_TONES);
+  }
+
+  /** The {@code generate} suffix for {@link #classTones()}. */
+  public static final String CLASS_TONES = "class-tones";
+
   private static int generatedClipsPerEpoch(String format) {
-    if (format.equals(GENERATE)) {
+    String rest = format.startsWith(GENERATE) ? format.substring(GENERATE.length()) : null;
+    if (rest != null && rest.endsWith(":" + CLASS_TONES)) {
+      rest = rest.substring(0, rest.length() - CLASS_TONES.length() - 1);
+    }
+    if ("".equals(rest)) {
       return DEFAULT_GENERATED_CLIPS;
     }
-    String n = format.startsWith(GENERATE + ":") ? format.substring(GENERATE.length() + 1) : "";
+    String n = rest != null && rest.startsWith(":") ? rest.substring(1) : "";
     try {
       int clips = Integer.parseInt(n);
       if (clips >= 1) {
@@ -228,7 +243,10 @@ public record TrainOptions(
     throw new IllegalArgumentException(
         "--data-format "
             + format
-            + ": write generate or generate:N with N the clips per epoch (a positive integer)");
+            + ": write generate or generate:N with N the clips per epoch (a positive integer),"
+            + " optionally followed by :"
+            + CLASS_TONES
+            + " (a diagnostic: every sound replaced by its class's tone)");
   }
 
   /** Defaults for everything but the method, data, preset and output. */

@@ -536,7 +536,8 @@ public final class Trainer {
                 + " clips per epoch, fewer than one batch of "
                 + options.batch());
       }
-      return new TrainingData(null, TrainingClips.open(options.data(), options.seed(), n));
+      TrainingClips composer = TrainingClips.open(options.data(), options.seed(), n);
+      return new TrainingData(null, options.classTones() ? composer.withClassTones() : composer);
     }
     AvDataset data = Datasets.open(options.data(), options.dataFormat());
     List<Sample> clips = data.samples();

@@ -74,6 +74,39 @@ class TrainingClipsTest {
   }
 
   @Test
+  void classTonesKeepThePictureAndSoundTheToneOfTheClassHeard() throws Exception {
+    TrainingClips plain = clips(7, 40);
+    TrainingClips tones = plain.withClassTones();
+    ClassTones code = new ClassTones(catalogClasses(plain), 16_000);
+    List<Double> candidates = new ArrayList<>();
+    for (String c : catalogClasses(plain)) {
+      candidates.add(code.frequency(c));
+    }
+    int checked = 0;
+    for (int i = 0; i < 40; i++) {
+      ClipGenerator.Clip c = plain.make(2, i);
+      ComposedClip a = plain.compose(2, i);
+      ComposedClip b = tones.compose(2, i);
+      assertThat(b.image().pixels()).isEqualTo(a.image().pixels());
+      assertThat(b.audio().samples()).hasSameSizeAs(a.audio().samples());
+      if (c.heard().size() == 1 && candidates.contains(code.frequency(c.heard().get(0)))) {
+        assertThat(ClassTonesTest.loudest(b.audio().samples(), candidates))
+            .as("clip %d, %s", i, c.heard())
+            .isEqualTo(code.frequency(c.heard().get(0)));
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThan(5);
+    assertThat(tones.describe()).contains("class-tones");
+    assertThat(tones.compose(2, 3).audio().samples())
+        .isEqualTo(tones.compose(2, 3).audio().samples());
+  }
+
+  private static List<String> catalogClasses(TrainingClips clips) {
+    return clips.classes();
+  }
+
+  @Test
   void noCompositeRepeatsWithinAnEpochAndEveryEpochIsNew() throws Exception {
     int n = 120;
     TrainingClips gen = clips(1, n);

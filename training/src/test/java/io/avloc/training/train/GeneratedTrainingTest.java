@@ -11,6 +11,7 @@ import io.avloc.training.synth.FakeAssets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -103,5 +104,30 @@ class GeneratedTrainingTest {
     assertThatThrownBy(() -> options(assets, out, "generate:lots", false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("generate:N");
+    assertThatThrownBy(() -> options(assets, out, "generate:8:tones", false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("class-tones");
+  }
+
+  @Test
+  void theClassToneDiagnosticIsAGeneratedFormatWithItsOwnFingerprint() throws IOException {
+    Path assets = tmp.resolve("assets");
+    FakeAssets.create(assets);
+    Path out = tmp.resolve("run");
+    TrainOptions tones = options(assets, out, "generate:8:class-tones", false);
+    assertThat(tones.generated()).isTrue();
+    assertThat(tones.classTones()).isTrue();
+    assertThat(tones.generatedClipsPerEpoch()).isEqualTo(8);
+    assertThat(options(assets, out, "generate:class-tones", false).generatedClipsPerEpoch())
+        .isEqualTo(TrainOptions.DEFAULT_GENERATED_CLIPS);
+    assertThat(options(assets, out, "generate:8", false).classTones()).isFalse();
+    assertThat(tones.fingerprint()).containsEntry("data_format", "generate:8:class-tones");
+
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    Trainer trainer =
+        new Trainer(tones, new PrintStream(console, true), (net, manager, clips) -> Map.of());
+    trainer.stopAfterSteps(1);
+    assertThat(trainer.run().interrupted()).isTrue();
+    assertThat(console.toString(StandardCharsets.UTF_8)).contains("DIAGNOSTIC", "class's tone");
   }
 }
