@@ -228,12 +228,15 @@ public final class ModelExporter {
         "architecture",
         "DetectorHeadLocalizer: frozen CenterNet features, "
             + (head.normalizeFeatures() ? "per-position L2" : "raw (no per-position L2)")
-            + ", 1x1 conv, L2; ResNet-18 audio trunk (torchvision layout)");
+            + ", 1x1 conv, L2; ResNet-18 audio trunk (torchvision layout)"
+            + (head.audioBatchNorm() != null
+                ? ", batch norm of the pooled audio features before the projection"
+                : ""));
     network.put("imageSize", trunk.imageSize());
     network.put("mapSize", mapSize);
     network.put("featureChannels", head.featureChannels());
     network.put("centreFeatures", head.centreFeatures());
-    head.recordNormalizeFeatures(network);
+    head.recordHeadOptions(network);
     network.put("audioWidths", audio.audioWidths());
     network.put("embeddingDim", audio.embeddingDim());
     network.put("tau", audio.tau());

@@ -25,7 +25,8 @@ import java.util.Map;
  *                      (when normalize-   (when     (training,                          (N,D,h,w)
  *                      Features, default) centre-   p = visual-
  *                                         Features) Dropout)
- * spectrogram (N,1,F,T) ─ audio ResNet-18 trunk ─ global max pool ─ linear + bias ─ L2 ─ A (N,D)
+ * spectrogram (N,1,F,T) ─ audio ResNet-18 trunk ─ global max pool ─ [batch norm] ─ linear + bias
+ *                        ─ L2 ─ A (N,D)          (batch norm when audioBatchNorm, see AudioPath)
  * simmap[i,p] = Σ_c V[i,c,p] · A[i,c]                                              (N,h,w)
  * </pre>
  *
@@ -64,6 +65,12 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
    * that has it (all heads before the option existed) are unchanged.
    */
   public static final String NORMALIZE_FEATURES = "normalizeFeatures";
+
+  /**
+   * Key of {@link #audioBatchNorm()} in the manifest's {@code network} table and in a run's {@code
+   * head.json}; written only when on, so the files of every head without it are unchanged.
+   */
+  public static final String AUDIO_BATCH_NORM = "audioBatchNorm";
 
   /** Whether a head L2-normalises each position's features when nothing says otherwise. */
   public static final boolean DEFAULT_NORMALIZE_FEATURES = true;
@@ -114,6 +121,21 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
       int featureChannels,
       boolean centreFeatures,
       boolean normalizeFeatures) {
+    this(audioConfig, featureChannels, centreFeatures, normalizeFeatures, false);
+  }
+
+  /**
+   * As {@link #DetectorHeadLocalizer(AvLocalizerConfig, int, boolean, boolean)}; with {@code
+   * audioBatchNorm} the audio path standardises its pooled features over the batch before the
+   * projection ({@code AudioPath}: a trunk trained from scratch pools every sound to nearly the
+   * same vector, which keeps the contrastive losses at chance).
+   */
+  public DetectorHeadLocalizer(
+      AvLocalizerConfig audioConfig,
+      int featureChannels,
+      boolean centreFeatures,
+      boolean normalizeFeatures,
+      boolean audioBatchNorm) {
     super(VERSION);
     this.centreFeatures = centreFeatures;
     this.normalizeFeatures = normalizeFeatures;
@@ -131,7 +153,7 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
             "visualProjection",
             Conv2d.builder().setFilters(d).setKernelShape(new Shape(1, 1)).optBias(true).build());
     visualNorm = addChildBlock("visualNorm", new L2Normalize());
-    audioPath = AudioPath.add(audioConfig, this::addChildBlock);
+    audioPath = AudioPath.add(audioConfig, this::addChildBlock, audioBatchNorm);
     PaperInit.apply(this);
   }
 
@@ -227,15 +249,39 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
   }
 
   /**
-   * Records {@link #normalizeFeatures()} in a manifest's {@code network} table or a {@code
-   * head.json}'s {@code head} table ({@value #NORMALIZE_FEATURES}): only when off, so the files of
-   * every head with the per-position L2 stay as they were; {@link #normalizeFeatures(Map)} reads
-   * it.
+   * Records {@link #normalizeFeatures()} ({@value #NORMALIZE_FEATURES}, only when off) and {@link
+   * #audioBatchNorm()} ({@value #AUDIO_BATCH_NORM}, only when on) in a manifest's {@code network}
+   * table or a {@code head.json}'s {@code head} table, so the files of every head with neither
+   * option stay as they were; {@link #normalizeFeatures(Map)} and {@link #audioBatchNorm(Map)} read
+   * them.
    */
-  public void recordNormalizeFeatures(Map<String, Object> table) {
+  public void recordHeadOptions(Map<String, Object> table) {
     if (normalizeFeatures != DEFAULT_NORMALIZE_FEATURES) {
       table.put(NORMALIZE_FEATURES, normalizeFeatures);
     }
+    if (audioBatchNorm() != null) {
+      table.put(AUDIO_BATCH_NORM, true);
+    }
+  }
+
+  /** The batch norm over the pooled audio features, or {@code null} when the head has none. */
+  public BatchNorm2d audioBatchNorm() {
+    return audioPath.batchNorm();
+  }
+
+  /**
+   * Whether a manifest's {@code network} table or a {@code head.json}'s {@code head} table says the
+   * head has {@link #audioBatchNorm()} ({@value #AUDIO_BATCH_NORM}; absent means no).
+   *
+   * @throws IllegalArgumentException when the value is there but not a boolean
+   */
+  public static boolean audioBatchNorm(Map<?, ?> table) {
+    Object value = table == null ? null : table.get(AUDIO_BATCH_NORM);
+    if (value == null || value instanceof Boolean) {
+      return Boolean.TRUE.equals(value);
+    }
+    throw new IllegalArgumentException(
+        AUDIO_BATCH_NORM + " must be true or false, not " + value + "; rewrite the model's files");
   }
 
   /**

@@ -80,6 +80,7 @@ public final class OnnxExporter {
             spectrogram,
             net.audioTrunk(),
             net.audioPool(),
+            null,
             net.audioProjection(),
             net.audioNorm());
     outputs(g, v, a, batch, d, map, map);
@@ -99,11 +100,27 @@ public final class OnnxExporter {
     return model.build();
   }
 
-  /** The audio branch both localizers share: trunk, global max pool, linear, L2 → A. */
+  /**
+   * The audio branch both localizers share: trunk, global max pool, [batch norm,] linear, L2 → A.
+   * {@code batchNorm} may be null.
+   */
   private static String audioBranch(
-      Walker walker, String spectrogram, Block trunk, Block pool, Block projection, Block norm) {
+      Walker walker,
+      String spectrogram,
+      Block trunk,
+      Block pool,
+      BatchNorm2d batchNorm,
+      Block projection,
+      Block norm) {
     String a = walker.emit(trunk, spectrogram, "audio");
     a = walker.emit(pool, a, "audio.pool");
+    if (batchNorm != null) {
+      // (N, C) → (N, C, 1, 1) for BatchNormalization, then back
+      OnnxGraph g = walker.g;
+      a = g.node("Unsqueeze", "audio.bn.unsqueeze", null, a, g.int64s("audio.bn.axes_hw", 2, 3));
+      a = walker.emit(batchNorm, a, "audio.bn");
+      a = g.node("Flatten", "audio.bn.flatten", null, g.attrs().i("axis", 1), a);
+    }
     a = walker.emit(projection, a, "audio.fc");
     return walker.emit(norm, a, "audio.norm");
   }
@@ -191,6 +208,7 @@ public final class OnnxExporter {
             spectrogram,
             head.audioTrunk(),
             head.audioPool(),
+            head.audioBatchNorm(),
             head.audioProjection(),
             head.audioNorm());
     outputs(g, v, a, batch, d, mapHeight, mapWidth);

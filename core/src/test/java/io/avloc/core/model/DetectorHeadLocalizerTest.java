@@ -184,6 +184,79 @@ class DetectorHeadLocalizerTest {
   }
 
   @Test
+  void theAudioBatchNormStandardisesThePooledFeaturesBeforeTheProjection() throws Exception {
+    Engine.getEngine("PyTorch").setRandomSeed(8);
+    DetectorHeadLocalizer bn = new DetectorHeadLocalizer(LITE, C, true, true, true);
+    bn.initialize(manager, DataType.FLOAT32, bn.inputShapes(1, 6, 6));
+    Networks.randomizeBatchNorms(bn, manager);
+    NDArray features = manager.randomUniform(0, 1, new Shape(4, C, 6, 6));
+    NDArray spec = manager.randomNormal(LITE.spectrogramShape(4));
+    ParameterStore ps = new ParameterStore(manager, false);
+
+    NDArray pooled =
+        bn.audioPool()
+            .forward(ps, bn.audioTrunk().forward(ps, new NDList(spec), false), false)
+            .singletonOrThrow();
+    BatchNorm2d norm = bn.audioBatchNorm();
+    NDArray standardised =
+        pooled
+            .sub(norm.runningMean().getArray())
+            .div(norm.runningVar().getArray().add(norm.epsilon()).sqrt())
+            .mul(norm.gamma().getArray())
+            .add(norm.beta().getArray());
+    NDArray expected =
+        bn.audioProjection()
+            .forward(ps, new NDList(standardised), false)
+            .singletonOrThrow()
+            .normalize(2, 1, 1e-12);
+    NDArray audio = bn.forward(ps, new NDList(features, spec), false).get(AvLocalizer.AUDIO_EMB);
+    assertThat(audio.sub(expected).abs().max().getFloat()).isLessThan(1e-5f);
+
+    // in training the batch's own statistics: every pooled channel has mean β over the batch
+    NDArray trained =
+        norm.forward(new ParameterStore(manager, false), new NDList(pooled), true)
+            .singletonOrThrow();
+    assertThat(trained.mean(new int[] {0}).sub(norm.beta().getArray()).abs().max().getFloat())
+        .isLessThan(1e-4f);
+
+    java.util.Map<String, Object> table = new java.util.HashMap<>();
+    bn.recordHeadOptions(table);
+    assertThat(table).containsEntry(DetectorHeadLocalizer.AUDIO_BATCH_NORM, true);
+    assertThat(DetectorHeadLocalizer.audioBatchNorm(table)).isTrue();
+    java.util.Map<String, Object> plain = new java.util.HashMap<>();
+    head.recordHeadOptions(plain);
+    assertThat(plain).doesNotContainKey(DetectorHeadLocalizer.AUDIO_BATCH_NORM);
+    assertThat(DetectorHeadLocalizer.audioBatchNorm(plain)).isFalse();
+    assertThat(head.audioBatchNorm()).isNull();
+    assertThatThrownBy(
+            () -> DetectorHeadLocalizer.audioBatchNorm(java.util.Map.of("audioBatchNorm", "yes")))
+        .hasMessageContaining("true or false");
+  }
+
+  @Test
+  void aHeadWithoutTheAudioBatchNormKeepsItsParameterFileLayout() throws Exception {
+    // the option adds its block last: a head without it writes exactly what it wrote before, and
+    // the bytes of a head with it start with those of the same head without it
+    Engine.getEngine("PyTorch").setRandomSeed(9);
+    DetectorHeadLocalizer a = new DetectorHeadLocalizer(LITE, C, true);
+    a.initialize(manager, DataType.FLOAT32, a.inputShapes(1, 6, 6));
+    DetectorHeadLocalizer b = new DetectorHeadLocalizer(LITE, C, true, true, true);
+    b.initialize(manager, DataType.FLOAT32, b.inputShapes(1, 6, 6));
+    java.io.ByteArrayOutputStream plainBytes = new java.io.ByteArrayOutputStream();
+    a.saveParameters(new java.io.DataOutputStream(plainBytes));
+    java.io.ByteArrayOutputStream bnBytes = new java.io.ByteArrayOutputStream();
+    b.saveParameters(new java.io.DataOutputStream(bnBytes));
+    assertThat(bnBytes.size()).isGreaterThan(plainBytes.size());
+    DetectorHeadLocalizer reloaded = new DetectorHeadLocalizer(LITE, C, true);
+    reloaded.initialize(manager, DataType.FLOAT32, reloaded.inputShapes(1, 6, 6));
+    reloaded.loadParameters(
+        manager,
+        new java.io.DataInputStream(new java.io.ByteArrayInputStream(plainBytes.toByteArray())));
+    assertThat(reloaded.audioProjection().getParameters().get("weight").getArray().toFloatArray())
+        .isEqualTo(a.audioProjection().getParameters().get("weight").getArray().toFloatArray());
+  }
+
+  @Test
   void aRawHeadsGraphHasNoFeatureL2() {
     Engine.getEngine("PyTorch").setRandomSeed(7);
     DetectorHeadLocalizer raw = new DetectorHeadLocalizer(LITE, C, false, false);

@@ -7,16 +7,23 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
+import ai.djl.training.ParameterStore;
 import ai.djl.translate.NoopTranslator;
 import io.avloc.core.model.AvLocalizer;
 import io.avloc.core.model.AvLocalizerConfig;
+import io.avloc.core.model.DetectorHeadLocalizer;
 import io.avloc.core.model.Networks;
 import io.avloc.core.model.Preset;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -87,6 +94,36 @@ class OnnxParityTest {
     }
   }
 
+  @Test
+  void aDetectorHeadWithTheAudioBatchNormMatchesPyTorch() throws Exception {
+    AvLocalizerConfig config = Preset.LITE.config();
+    Engine.getEngine("PyTorch").setRandomSeed(13);
+    DetectorHeadLocalizer head = new DetectorHeadLocalizer(config, 256, true, true, true);
+    head.initialize(manager, DataType.FLOAT32, head.inputShapes(1, 6, 6));
+    Networks.randomizeBatchNorms(head, manager);
+    assertThat(head.audioBatchNorm()).isNotNull();
+    Path file = dir.resolve("head-audiobn.onnx");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      OnnxExporter.export(head, OnnxSignature.dynamic(), 6, 6).writeTo(out);
+    }
+    try (ZooModel<NDList, NDList> model = load(file);
+        Predictor<NDList, NDList> predictor = model.newPredictor()) {
+      for (int n : new int[] {1, 3}) {
+        NDArray features = manager.randomUniform(0, 2, new Shape(n, 256, 6, 6));
+        features.setName("features");
+        NDArray spec = manager.randomNormal(config.spectrogramShape(n));
+        spec.setName("spectrogram");
+        NDList expected =
+            head.forward(new ParameterStore(manager, false), new NDList(features, spec), false);
+        compare(
+            "detector head, audio batch norm, N=" + n,
+            expected,
+            predictor,
+            new NDList(features, spec));
+      }
+    }
+  }
+
   private static AvLocalizer network(AvLocalizerConfig config, int seed) {
     AvLocalizer net = Networks.initialized(config, manager, seed);
     Networks.randomizeBatchNorms(net, manager);
@@ -106,7 +143,12 @@ class OnnxParityTest {
   private static void compare(
       String what, AvLocalizer net, Predictor<NDList, NDList> predictor, NDList inputs)
       throws Exception {
-    NDList expected = Networks.infer(net, manager, inputs);
+    compare(what, Networks.infer(net, manager, inputs), predictor, inputs);
+  }
+
+  private static void compare(
+      String what, NDList expected, Predictor<NDList, NDList> predictor, NDList inputs)
+      throws Exception {
     NDList actual = predictor.predict(inputs);
     assertThat(actual).hasSize(AvLocalizer.OUTPUT_NAMES.size());
     StringBuilder report = new StringBuilder(what).append(": max |ORT − PyTorch|");

@@ -78,7 +78,7 @@ public final class DetectorHeads {
     head.put("outputs", AvLocalizer.OUTPUT_NAMES);
     head.put("preset", net.head().audioConfig().name());
     head.put("centreFeatures", net.head().centreFeatures());
-    net.head().recordNormalizeFeatures(head);
+    net.head().recordHeadOptions(head);
     float dropout = net.head().audioConfig().visualDropout();
     if (dropout > 0) {
       // FNAC's: only training uses it, but a re-export records it as the trainer's export does
@@ -164,7 +164,8 @@ public final class DetectorHeads {
             node,
             pad != null && ((Number) pad).intValue() > 0,
             Boolean.TRUE.equals(head.get("centreFeatures")),
-            DetectorHeadLocalizer.normalizeFeatures(head));
+            DetectorHeadLocalizer.normalizeFeatures(head),
+            DetectorHeadLocalizer.audioBatchNorm(head));
     AvLocalizerConfig config = Preset.of((String) head.get("preset")).config();
     if (head.get(VISUAL_DROPOUT) instanceof Number dropout) {
       config = config.withVisualDropout(dropout.floatValue());

@@ -28,6 +28,8 @@ import java.util.TreeMap;
  * @param normalizeFeatures whether the head L2-normalises each position's features before its
  *     projection ({@link DetectorHeadLocalizer#normalizeFeatures()}; {@code :raw} turns it off, for
  *     the class heatmaps, whose near-zero background the L2 would turn into unit-length noise)
+ * @param audioBatchNorm whether the head standardises its pooled audio features over the batch
+ *     ({@link DetectorHeadLocalizer#audioBatchNorm()}; {@code :audiobn} turns it on)
  */
 public record DetectorTrunk(
     Path dir,
@@ -35,7 +37,19 @@ public record DetectorTrunk(
     String node,
     boolean reflectPad,
     boolean centre,
-    boolean normalizeFeatures) {
+    boolean normalizeFeatures,
+    boolean audioBatchNorm) {
+
+  /** No audio batch norm. */
+  public DetectorTrunk(
+      Path dir,
+      int inputSize,
+      String node,
+      boolean reflectPad,
+      boolean centre,
+      boolean normalizeFeatures) {
+    this(dir, inputSize, node, reflectPad, centre, normalizeFeatures, false);
+  }
 
   /** No centring, per-position L2. */
   public DetectorTrunk(Path dir, int inputSize, String node, boolean reflectPad) {
@@ -60,7 +74,7 @@ public record DetectorTrunk(
   public static final String DEFAULT_SPEC = "224:head";
 
   /** What {@code --detector-trunk} takes. */
-  public static final String USAGE = "SIZE[:head|trunk|classes][:nopad][:centre][:raw]";
+  public static final String USAGE = "SIZE[:head|trunk|classes][:nopad][:centre][:raw][:audiobn]";
 
   /** Option: no mirrored margin ({@link #reflectPad()} off). */
   static final String NOPAD = "nopad";
@@ -70,6 +84,9 @@ public record DetectorTrunk(
 
   /** Option: no per-position L2 of the features ({@link #normalizeFeatures()} off). */
   static final String RAW = "raw";
+
+  /** Option: a batch norm over the pooled audio features ({@link #audioBatchNorm()} on). */
+  static final String AUDIO_BN = "audiobn";
 
   public DetectorTrunk {
     Objects.requireNonNull(dir, "dir");
@@ -84,7 +101,8 @@ public record DetectorTrunk(
   /**
    * Parses {@value #USAGE}: head features, reflect padding, no centring and the per-position L2 by
    * default; {@code nopad} drops the mirrored margin, {@code centre} centres the features, {@code
-   * raw} skips the per-position L2, in any order after SIZE.
+   * raw} skips the per-position L2, {@code audiobn} adds the audio batch norm, in any order after
+   * SIZE.
    */
   public static DetectorTrunk parse(Path dir, String spec) {
     String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(":", 2);
@@ -99,11 +117,13 @@ public record DetectorTrunk(
     boolean pad = true;
     boolean centre = false;
     boolean normalize = DetectorHeadLocalizer.DEFAULT_NORMALIZE_FEATURES;
+    boolean audioBn = false;
     for (String part : parts.length > 1 ? parts[1].split(":") : new String[0]) {
       switch (part) {
         case NOPAD -> pad = false;
         case CENTRE -> centre = true;
         case RAW -> normalize = false;
+        case AUDIO_BN -> audioBn = true;
         default -> {
           if (!NODES.containsKey(part)) {
             throw refused(
@@ -113,7 +133,7 @@ public record DetectorTrunk(
                     + "' is neither a feature node "
                     + NODES
                     + " nor an option ("
-                    + String.join(", ", NOPAD, CENTRE, RAW)
+                    + String.join(", ", NOPAD, CENTRE, RAW, AUDIO_BN)
                     + ")");
           }
           if (node != null) {
@@ -123,7 +143,8 @@ public record DetectorTrunk(
         }
       }
     }
-    return new DetectorTrunk(dir, size, node == null ? "head" : node, pad, centre, normalize);
+    return new DetectorTrunk(
+        dir, size, node == null ? "head" : node, pad, centre, normalize, audioBn);
   }
 
   /**
@@ -194,6 +215,9 @@ public record DetectorTrunk(
     if (normalizeFeatures != DetectorHeadLocalizer.DEFAULT_NORMALIZE_FEATURES) {
       // only when off, so the fingerprints of runs from before the option still match on --resume
       m.put("normalize_features", normalizeFeatures);
+    }
+    if (audioBatchNorm) {
+      m.put("audio_batch_norm", true);
     }
     return m;
   }

@@ -54,7 +54,11 @@ public final class FrozenDetectorLocalizer extends AbstractBlock
         addChildBlock(
             "head",
             new DetectorHeadLocalizer(
-                preset, trunk.channels(), trunk.centre(), trunk.normalizeFeatures()));
+                preset,
+                trunk.channels(),
+                trunk.centre(),
+                trunk.normalizeFeatures(),
+                trunk.audioBatchNorm()));
   }
 
   @Override

@@ -748,6 +748,11 @@ public final class Trainer {
                   ? "L2-normalised per position"
                   : "raw (not L2-normalised per position)")
               + "; only the head and the audio network are trained");
+      if (o.detectorTrunk().audioBatchNorm()) {
+        deviations.add(
+            "audio: a batch norm over the pooled audio features before the projection (avloc's;"
+                + " a trunk trained from scratch pools every sound to nearly the same vector)");
+      }
     } else if (o.imagenet() == null) {
       deviations.add(
           "the visual trunk was trained from a random initialization (no ImageNet weights)");

@@ -15,6 +15,7 @@ import io.avloc.core.detector.CenterNet;
 import io.avloc.core.image.ImageNormalizer;
 import io.avloc.core.image.RgbImage;
 import io.avloc.core.model.AvLocalizer;
+import io.avloc.core.model.DetectorHeadLocalizer;
 import io.avloc.core.model.LocalizationNetwork;
 import io.avloc.core.model.Preset;
 import io.avloc.core.serde.Json;
@@ -265,6 +266,50 @@ class DetectorTrunkTrainingTest {
   }
 
   @Test
+  void audiobnTrainsAHeadWhoseFilesAndArtifactKeepTheAudioBatchNorm() throws IOException {
+    Path assets = tmp.resolve("assets");
+    FakeAssets.create(assets);
+    Path out = tmp.resolve("abn");
+    DetectorTrunk trunk = DetectorTrunk.parse(detectorDir, "64:head:centre:audiobn");
+    assertThat(trunk.audioBatchNorm()).isTrue();
+    assertThat(trunk.fingerprint()).containsEntry("audio_batch_norm", true);
+    assertThat(DetectorTrunk.parse(detectorDir, "64:head:centre").fingerprint())
+        .doesNotContainKey("audio_batch_norm");
+    Trainer.Result result =
+        new Trainer(
+                options(TrainingMethod.EZVSL, assets, out, 1, false, 64).withDetectorTrunk(trunk),
+                new PrintStream(new ByteArrayOutputStream(), true),
+                (net, manager, clips) -> Map.of())
+            .run();
+
+    Map<?, ?> json =
+        Json.MAPPER.readValue(out.resolve(DetectorHeads.DESCRIPTION).toFile(), Map.class);
+    assertThat(((Map<?, ?>) json.get("head")).get(DetectorHeadLocalizer.AUDIO_BATCH_NORM))
+        .isEqualTo(true);
+    assertThat(result.artifact().manifest().network())
+        .containsEntry(DetectorHeadLocalizer.AUDIO_BATCH_NORM, true);
+    assertThat(result.artifact().manifest().deviations())
+        .anyMatch(d -> d.contains("batch norm over the pooled audio features"));
+    try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+        FrozenDetectorLocalizer reloaded = DetectorHeads.load(out, detectorDir, manager);
+        FrozenDetectorLocalizer trained =
+            FrozenDetectorLocalizer.load(trunk, Preset.LITE.config())) {
+      assertThat(reloaded.head().audioBatchNorm()).isNotNull();
+      trained.initialize(
+          manager, ai.djl.ndarray.types.DataType.FLOAT32, trained.config().inputShapes(1));
+      new Checkpoints(out).restoreBest(trained, manager);
+      NDList inputs = inputs(manager, reloaded, 2);
+      assertThat(
+              simmap(reloaded, manager, inputs)
+                  .sub(simmap(trained, manager, inputs))
+                  .abs()
+                  .max()
+                  .getFloat())
+          .isLessThan(1e-5f);
+    }
+  }
+
+  @Test
   void rawTurnsOffTheHeadsPerPositionL2AndCombinesWithTheOtherOptions() {
     DetectorTrunk raw = DetectorTrunk.parse(detectorDir, "224:classes:raw");
     assertThat(raw.outputNode()).isEqualTo(CenterNet.KEYPOINTS);
@@ -291,7 +336,7 @@ class DetectorTrunkTrainingTest {
     assertThatThrownBy(() -> DetectorTrunk.parse(detectorDir, "224:classes:rwa"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'rwa' is neither a feature node")
-        .hasMessageContaining("nopad, centre, raw")
+        .hasMessageContaining("nopad, centre, raw, audiobn")
         .hasMessageContaining(DetectorTrunk.USAGE);
     assertThatThrownBy(() -> DetectorTrunk.parse(detectorDir, "224:head:classes"))
         .isInstanceOf(IllegalArgumentException.class)
