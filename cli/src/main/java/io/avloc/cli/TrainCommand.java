@@ -162,7 +162,8 @@ final class TrainCommand implements Callable<Integer> {
               + " (stride 32, 120 ch) or class heatmaps (stride 4, 80 ch); trains a"
               + " DetectorHeadLocalizer on them. Options: nopad (no mirrored margin), centre"
               + " (subtract each picture's mean feature), raw (no per-position L2 of the"
-              + " features; for classes). E.g. "
+              + " features; for classes), audiobn (a batch norm over the pooled audio features)."
+              + " E.g. "
               + DetectorTrunk.DEFAULT_SPEC)
   String detectorTrunk;
 
