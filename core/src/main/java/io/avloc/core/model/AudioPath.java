@@ -28,7 +28,9 @@ import java.util.function.BiFunction;
  *
  * <p>Not a block of its own: its four blocks are children of the localizer itself, under the names
  * {@code audioTrunk}, {@code audioPool}, {@code audioProjection} and {@code audioNorm}, so that the
- * parameter files and ONNX graphs of existing artifacts keep their names.
+ * parameter files and ONNX graphs of existing artifacts keep their names; the batch norm, when
+ * there is one, is a fifth child {@code audioBatchNorm} added after them ({@code batchNorm} is
+ * {@code null} otherwise).
  */
 record AudioPath(
     ResNet18Trunk trunk,
@@ -52,7 +54,7 @@ record AudioPath(
    */
   static AudioPath add(
       AvLocalizerConfig config, BiFunction<String, Block, Block> addChild, boolean batchNorm) {
-    AudioPath path = add4(config, addChild);
+    AudioPath path = addWithoutBatchNorm(config, addChild);
     if (!batchNorm) {
       return path;
     }
@@ -65,7 +67,7 @@ record AudioPath(
         (BatchNorm2d) addChild.apply("audioBatchNorm", new BatchNorm2d(channels)));
   }
 
-  private static AudioPath add4(
+  private static AudioPath addWithoutBatchNorm(
       AvLocalizerConfig config, BiFunction<String, Block, Block> addChild) {
     return new AudioPath(
         (ResNet18Trunk) addChild.apply("audioTrunk", new ResNet18Trunk(1, config.audioWidths())),
