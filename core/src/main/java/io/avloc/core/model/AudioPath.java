@@ -44,7 +44,15 @@ record AudioPath(
    * owning localizer with {@code addChild} (its {@code addChildBlock}), in forward order.
    */
   static AudioPath add(AvLocalizerConfig config, BiFunction<String, Block, Block> addChild) {
-    return add(config, addChild, false);
+    return new AudioPath(
+        (ResNet18Trunk) addChild.apply("audioTrunk", new ResNet18Trunk(1, config.audioWidths())),
+        (GlobalMaxPool) addChild.apply("audioPool", new GlobalMaxPool()),
+        (Linear)
+            addChild.apply(
+                "audioProjection",
+                Linear.builder().setUnits(config.embeddingDim()).optBias(true).build()),
+        (L2Normalize) addChild.apply("audioNorm", new L2Normalize()),
+        null);
   }
 
   /**
@@ -54,7 +62,7 @@ record AudioPath(
    */
   static AudioPath add(
       AvLocalizerConfig config, BiFunction<String, Block, Block> addChild, boolean batchNorm) {
-    AudioPath path = addWithoutBatchNorm(config, addChild);
+    AudioPath path = add(config, addChild);
     if (!batchNorm) {
       return path;
     }
@@ -65,19 +73,6 @@ record AudioPath(
         path.projection,
         path.norm,
         (BatchNorm2d) addChild.apply("audioBatchNorm", new BatchNorm2d(channels)));
-  }
-
-  private static AudioPath addWithoutBatchNorm(
-      AvLocalizerConfig config, BiFunction<String, Block, Block> addChild) {
-    return new AudioPath(
-        (ResNet18Trunk) addChild.apply("audioTrunk", new ResNet18Trunk(1, config.audioWidths())),
-        (GlobalMaxPool) addChild.apply("audioPool", new GlobalMaxPool()),
-        (Linear)
-            addChild.apply(
-                "audioProjection",
-                Linear.builder().setUnits(config.embeddingDim()).optBias(true).build()),
-        (L2Normalize) addChild.apply("audioNorm", new L2Normalize()),
-        null);
   }
 
   /** A (N,D), L2-normalised, for a spectrogram batch. */

@@ -276,12 +276,7 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
    * @throws IllegalArgumentException when the value is there but not a boolean
    */
   public static boolean audioBatchNorm(Map<?, ?> table) {
-    Object value = table == null ? null : table.get(AUDIO_BATCH_NORM);
-    if (value == null || value instanceof Boolean) {
-      return Boolean.TRUE.equals(value);
-    }
-    throw new IllegalArgumentException(
-        AUDIO_BATCH_NORM + " must be true or false, not " + value + "; rewrite the model's files");
+    return flag(table, AUDIO_BATCH_NORM, false);
   }
 
   /**
@@ -292,18 +287,20 @@ public final class DetectorHeadLocalizer extends AbstractBlock {
    * @throws IllegalArgumentException when the value is there but not a boolean
    */
   public static boolean normalizeFeatures(Map<?, ?> table) {
-    Object value = table == null ? null : table.get(NORMALIZE_FEATURES);
+    return flag(table, NORMALIZE_FEATURES, DEFAULT_NORMALIZE_FEATURES);
+  }
+
+  /** A boolean head option of {@code table}: {@code absent} when it is not there. */
+  private static boolean flag(Map<?, ?> table, String key, boolean absent) {
+    Object value = table == null ? null : table.get(key);
     if (value == null) {
-      return DEFAULT_NORMALIZE_FEATURES;
+      return absent;
     }
     if (value instanceof Boolean b) {
       return b;
     }
     throw new IllegalArgumentException(
-        NORMALIZE_FEATURES
-            + " must be true or false, not "
-            + value
-            + "; rewrite the model's files");
+        key + " must be true or false, not " + value + "; rewrite the model's files");
   }
 
   /** C of the detector features this head takes. */

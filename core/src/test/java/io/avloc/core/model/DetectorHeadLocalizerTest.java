@@ -20,6 +20,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -219,24 +220,23 @@ class DetectorHeadLocalizerTest {
     assertThat(trained.mean(new int[] {0}).sub(norm.beta().getArray()).abs().max().getFloat())
         .isLessThan(1e-4f);
 
-    java.util.Map<String, Object> table = new java.util.HashMap<>();
+    Map<String, Object> table = new HashMap<>();
     bn.recordHeadOptions(table);
     assertThat(table).containsEntry(DetectorHeadLocalizer.AUDIO_BATCH_NORM, true);
     assertThat(DetectorHeadLocalizer.audioBatchNorm(table)).isTrue();
-    java.util.Map<String, Object> plain = new java.util.HashMap<>();
+    Map<String, Object> plain = new HashMap<>();
     head.recordHeadOptions(plain);
     assertThat(plain).doesNotContainKey(DetectorHeadLocalizer.AUDIO_BATCH_NORM);
     assertThat(DetectorHeadLocalizer.audioBatchNorm(plain)).isFalse();
     assertThat(head.audioBatchNorm()).isNull();
-    assertThatThrownBy(
-            () -> DetectorHeadLocalizer.audioBatchNorm(java.util.Map.of("audioBatchNorm", "yes")))
+    assertThatThrownBy(() -> DetectorHeadLocalizer.audioBatchNorm(Map.of("audioBatchNorm", "yes")))
         .hasMessageContaining("true or false");
   }
 
   @Test
   void aHeadWithoutTheAudioBatchNormKeepsItsParameterFileLayout() throws Exception {
-    // the option adds its block last: a head without it writes exactly what it wrote before, and
-    // the bytes of a head with it start with those of the same head without it
+    // the option adds its block last: a head with it writes more than one without it, and a head
+    // without it reads back what a head without it wrote
     Engine.getEngine("PyTorch").setRandomSeed(9);
     DetectorHeadLocalizer a = new DetectorHeadLocalizer(LITE, C, true);
     a.initialize(manager, DataType.FLOAT32, a.inputShapes(1, 6, 6));
